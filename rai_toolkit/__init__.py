@@ -1,0 +1,71 @@
+"""rai_toolkit: is a model fair, why does it decide as it does, and how to show it.
+
+The public API is re-exported here. Submodules are imported lazily on first
+attribute access, so ``import rai_toolkit`` stays fast and heavy optional
+dependencies (responsibleai, raiwidgets, playwright) load only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from rai_toolkit import exceptions
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # fairness
+    "analyze_fairness": "rai_toolkit.fairness",
+    "FairnessReport": "rai_toolkit.fairness",
+    "plot_group_metrics": "rai_toolkit.fairness",
+    "plot_disparities": "rai_toolkit.fairness",
+    # explanations
+    "explain_model": "rai_toolkit.explain",
+    "explain_disparity": "rai_toolkit.explain",
+    "ExplanationReport": "rai_toolkit.explain",
+    "DisparityExplanation": "rai_toolkit.explain",
+    "fit_glassbox": "rai_toolkit.explain",
+    "compare_explanations": "rai_toolkit.explain",
+    # mitigation
+    "mitigate": "rai_toolkit.mitigation",
+    "MitigationResult": "rai_toolkit.mitigation",
+    # dashboard
+    "build_insights": "rai_toolkit.dashboard",
+    "save_insights": "rai_toolkit.dashboard",
+    "load_insights": "rai_toolkit.dashboard",
+    "launch_dashboard": "rai_toolkit.dashboard",
+    # security and privacy
+    "check_privacy": "rai_toolkit.security",
+    "PrivacyReport": "rai_toolkit.security",
+    "minimization_candidates": "rai_toolkit.security",
+    "membership_inference_risk": "rai_toolkit.security",
+    "check_robustness": "rai_toolkit.security",
+    "save_model": "rai_toolkit.security",
+    "load_model": "rai_toolkit.security",
+    # report
+    "assess": "rai_toolkit.report",
+    "Assessment": "rai_toolkit.report",
+    "impact_assessment": "rai_toolkit.report",
+    # datasets
+    "load_adult": "rai_toolkit.datasets",
+    "load_compas": "rai_toolkit.datasets",
+    "load_german_credit": "rai_toolkit.datasets",
+    "make_biased_classification": "rai_toolkit.datasets",
+}
+
+__all__ = ["__version__", "exceptions", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'rai_toolkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
