@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 lock:
-	$(PY) -m uv pip compile pyproject.toml --extra test --python-version 3.11 \
+	$(UV) pip compile pyproject.toml --extra test --python-version 3.11 \
 	  --python-platform x86_64-manylinux_2_28 --generate-hashes --no-header -o requirements.lock
 	$(PY) tools/write_environment_yml.py
 

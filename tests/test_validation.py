@@ -1,0 +1,193 @@
+"""The shared input-validation core: one clear error per bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from rai_toolkit._validation import (
+    MISSING_GROUP,
+    call_model,
+    check_data_frame,
+    encode_sensitive,
+    model_features,
+    prepare_data,
+)
+from rai_toolkit.exceptions import (
+    ArgumentError,
+    DataValidationError,
+    MissingGroupWarning,
+    ModelError,
+    NotFittedError,
+    RaiToolkitError,
+)
+
+
+@pytest.fixture(scope="module")
+def frame():
+    rng = np.random.default_rng(0)
+    n = 300
+    df = pd.DataFrame({
+        "x": rng.normal(size=n),
+        "colour": rng.choice(["red", "blue"], n),
+        "sex": rng.choice(["f", "m"], n),
+        "age": rng.integers(18, 90, n),
+    })
+    df["y"] = (df["x"] + rng.normal(scale=0.5, size=n) > 0).astype(int)
+    return df
+
+
+@pytest.fixture(scope="module")
+def pipeline(frame):
+    ct = ColumnTransformer([("oh", OneHotEncoder(), ["colour"])], remainder="passthrough")
+    return make_pipeline(ct, LogisticRegression()).fit(frame[["x", "colour"]], frame["y"])
+
+
+def test_predictions_and_scores_come_from_the_model(frame, pipeline):
+    checked = prepare_data(pipeline, frame, target="y", sensitive_features="sex")
+    X = frame[["x", "colour"]]
+    np.testing.assert_array_equal(checked.y_pred, pipeline.predict(X))
+    np.testing.assert_allclose(checked.y_score, pipeline.predict_proba(X)[:, 1])
+    assert checked.task == "binary"
+    assert checked.features == ["x", "colour"]
+    assert checked.n_rows == len(frame)
+
+
+def test_pos_label_zero_picks_the_other_probability(frame, pipeline):
+    checked = prepare_data(pipeline, frame, target="y", sensitive_features="sex", pos_label=0)
+    np.testing.assert_allclose(checked.y_score, pipeline.predict_proba(frame[["x", "colour"]])[:, 0])
+
+
+def test_y_pred_as_column_name_or_array(frame):
+    a = prepare_data(None, frame, target="y", sensitive_features="sex", y_pred="y")
+    b = prepare_data(None, frame, target="y", sensitive_features="sex", y_pred=frame["y"].values)
+    np.testing.assert_array_equal(a.y_pred, b.y_pred)
+    assert a.y_score is None
+
+
+def test_missing_sensitive_values_form_an_explicit_group(frame):
+    df = frame.copy()
+    df.loc[:4, "sex"] = None
+    with pytest.warns(MissingGroupWarning, match="5 missing value"):
+        checked = prepare_data(None, df, target="y", sensitive_features="sex", y_pred="y")
+    assert (checked.sensitive["sex"] == MISSING_GROUP).sum() == 5
+    assert checked.n_rows == len(df)
+
+
+def test_bins_make_readable_groups(frame):
+    groups = encode_sensitive(frame, ["age"], bins={"age": [18, 40, 65, 90]})
+    assert set(groups["age"]) == {"[18, 40]", "(40, 65]", "(65, 90]"}
+    expected = ((frame.age <= 40).sum(), ((frame.age > 40) & (frame.age <= 65)).sum())
+    assert (groups["age"] == "[18, 40]").sum() == expected[0]
+    assert (groups["age"] == "(40, 65]").sum() == expected[1]
+
+
+def test_quantile_bins(frame):
+    groups = encode_sensitive(frame, ["age"], bins={"age": 4})
+    assert groups["age"].nunique() == 4
+
+
+def test_regression_task_is_inferred():
+    df = pd.DataFrame({"x": np.linspace(0, 1, 50), "g": ["a", "b"] * 25})
+    df["y"] = 2.5 * df["x"] + 0.1
+    model = LinearRegression().fit(df[["x"]], df["y"])
+    checked = prepare_data(model, df, target="y", sensitive_features="g", features=["x"])
+    assert checked.task == "regression"
+    np.testing.assert_allclose(checked.y_pred, df["y"], atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"target": "nope"}, DataValidationError, r"'nope' given as `target` not found.*columns are: x"),
+        ({"sensitive_features": ["race"]}, DataValidationError, r"'race' given as `sensitive_features`"),
+        ({"sensitive_features": "age"}, DataValidationError, r"'age' looks continuous.*bins="),
+        ({"y_pred": [0, 1]}, DataValidationError, r"`y_pred` has 2 values but `data` has 300 rows"),
+        ({"y_pred": "x"}, DataValidationError, r"y_pred must hold the binary labels"),
+        ({"y_pred": "y", "y_score": "x"}, DataValidationError, r"y_score must be probabilities in \[0, 1\]"),
+        ({"y_pred": "y", "pos_label": 7}, ArgumentError, r"pos_label=7 is not among the labels"),
+        ({"task": "ranking", "y_pred": "y"}, ArgumentError, r"task='ranking' is not valid"),
+        ({"bins": {"x": 3}, "y_pred": "y"}, ArgumentError, r"`bins` names 'x'"),
+        ({}, ArgumentError, r"Pass either a fitted `model` or `y_pred`"),
+    ],
+)
+def test_bad_inputs_raise_one_clear_error(frame, kwargs, error, match):
+    args = {"target": "y", "sensitive_features": "sex", **kwargs}
+    with pytest.raises(error, match=match):
+        prepare_data(None, frame, **args)
+
+
+def test_errors_are_toolkit_and_builtin_types(frame):
+    with pytest.raises(RaiToolkitError):
+        prepare_data(None, frame, target="nope", sensitive_features="sex", y_pred="y")
+    with pytest.raises(ValueError):
+        prepare_data(None, frame, target="nope", sensitive_features="sex", y_pred="y")
+
+
+def test_not_a_frame_and_empty_frame():
+    with pytest.raises(DataValidationError, match="must be a pandas DataFrame; received ndarray"):
+        check_data_frame(np.zeros((3, 2)))
+    with pytest.raises(DataValidationError, match=r"is empty \(0 rows\)"):
+        check_data_frame(pd.DataFrame({"a": []}))
+
+
+def test_duplicated_columns():
+    df = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    with pytest.raises(DataValidationError, match="duplicated column names: a"):
+        check_data_frame(df)
+
+
+def test_all_nan_and_partly_nan_target(frame):
+    df = frame.copy()
+    df["y"] = np.nan
+    with pytest.raises(DataValidationError, match="entirely missing"):
+        prepare_data(None, df, target="y", sensitive_features="sex", y_pred="x")
+    df = frame.copy().astype({"y": float})
+    df.loc[0, "y"] = np.nan
+    with pytest.raises(DataValidationError, match="1 missing value.*Drop or impute"):
+        prepare_data(None, df, target="y", sensitive_features="sex", y_pred="x")
+
+
+def test_unhashable_group_values(frame):
+    df = frame.copy()
+    df["tags"] = [[1]] * len(df)
+    with pytest.raises(DataValidationError, match="'tags' holds unhashable values"):
+        prepare_data(None, df, target="y", sensitive_features="tags", y_pred="y")
+
+
+def test_unfitted_model(frame):
+    with pytest.raises(NotFittedError, match=r"LogisticRegression\) is not fitted"):
+        prepare_data(LogisticRegression(), frame, target="y", sensitive_features="sex")
+
+
+def test_model_without_predict(frame):
+    with pytest.raises(ArgumentError, match="must have a `predict` method"):
+        prepare_data(object(), frame, target="y", sensitive_features="sex")
+
+
+def test_data_lacking_model_columns_names_them(frame, pipeline):
+    with pytest.raises(DataValidationError, match=r"lacks 1 column.*'colour'"):
+        model_features(pipeline, frame.drop(columns="colour"))
+
+
+def test_model_raising_is_wrapped_with_context(frame):
+    class Broken:
+        def predict(self, X):
+            raise RuntimeError("boom")
+
+    with pytest.raises(ModelError, match=r"Broken.predict failed on 300 rows.*RuntimeError: boom"):
+        call_model(Broken(), frame[["x"]])
+
+
+def test_model_returning_wrong_length(frame):
+    class Short:
+        def predict(self, X):
+            return np.zeros(3)
+
+    with pytest.raises(ModelError, match="returned 3 rows for 300 input rows"):
+        call_model(Short(), frame[["x"]])
