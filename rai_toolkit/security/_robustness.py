@@ -1,0 +1,461 @@
+"""Robustness to small input perturbations, measured as prediction flip rates."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rai_toolkit._validation import call_model, prepare_data
+from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.security._serialize import frame_records, json_safe
+
+__all__ = ["RobustnessReport", "check_robustness"]
+
+_FEATURE_COLUMNS = ["feature", "kind", "scale", "flip_rate", "n_evaluations"]
+
+
+class RobustnessReport:
+    """Result of :func:`check_robustness`.
+
+    Attributes
+    ----------
+    overall : pandas.Series
+        Flip rates ``numeric``, ``categorical`` and ``overall``.
+    by_feature : pandas.DataFrame
+        Flip rate of each perturbed feature, most fragile first.
+    by_group : pandas.DataFrame
+        Flip rates per group of each sensitive feature, with counts.
+    gaps : pandas.Series
+        Largest minus smallest ``overall`` flip rate across groups, per sensitive feature.
+    interpretation : str
+        Plain-language summary.
+    """
+
+    def __init__(
+        self,
+        *,
+        overall: pd.Series,
+        by_feature: pd.DataFrame,
+        by_group: pd.DataFrame,
+        epsilon: float,
+        n_repeats: int,
+        n_rows: int,
+    ) -> None:
+        self._overall = overall
+        self._by_feature = by_feature
+        self._by_group = by_group
+        self._epsilon = float(epsilon)
+        self._n_repeats = int(n_repeats)
+        self._n_rows = int(n_rows)
+        if len(by_group):
+            grouped = by_group["overall"].groupby(level="sensitive_feature", sort=False)
+            self._gaps = (grouped.max() - grouped.min()).rename("gap")
+        else:
+            self._gaps = pd.Series(dtype=float, name="gap")
+        self._interpretation = self._interpret()
+
+    @property
+    def overall(self) -> pd.Series:
+        """Flip rates ``numeric``, ``categorical`` and ``overall``.
+
+        ``numeric``: all numeric features jittered together; ``categorical``: mean
+        over single categorical swaps; ``overall``: both at once. NaN when the data
+        has no feature of that kind.
+        """
+        return self._overall.copy()
+
+    @property
+    def by_feature(self) -> pd.DataFrame:
+        """Per-feature flip rate, most fragile first.
+
+        Columns: ``feature``, ``kind`` (``"numeric"``/``"categorical"``), ``scale``
+        (noise half-width, NaN for categorical), ``flip_rate`` (NaN when the
+        feature cannot be perturbed: constant) and ``n_evaluations`` (rows x repeats).
+        """
+        return self._by_feature.copy()
+
+    @property
+    def by_group(self) -> pd.DataFrame:
+        """Flip rates per group, indexed by (``sensitive_feature``, ``group``).
+
+        Columns: ``count`` (rows in the group), ``numeric``, ``categorical`` and
+        ``overall`` flip rates of the group's rows.
+        """
+        return self._by_group.copy()
+
+    @property
+    def gaps(self) -> pd.Series:
+        """Per sensitive feature, the largest minus the smallest group ``overall`` flip rate."""
+        return self._gaps.copy()
+
+    @property
+    def interpretation(self) -> str:
+        """Plain-language summary."""
+        return self._interpretation
+
+    def summary(self) -> str:
+        """Return the plain-language summary (same as :attr:`interpretation`).
+
+        Returns
+        -------
+        str
+            The summary.
+        """
+        return self._interpretation
+
+    def _interpret(self) -> str:
+        o = self._overall
+        text = (
+            f"Under small perturbations (numeric noise of +/-{self._epsilon:g} x IQR, single "
+            f"swaps of a categorical value) {_pct(o['overall'])} of predictions flip "
+            f"(numeric noise alone: {_pct(o['numeric'])}; one categorical swap: "
+            f"{_pct(o['categorical'])})."
+        )
+        fragile = self._by_feature.dropna(subset=["flip_rate"])
+        fragile = fragile[fragile["flip_rate"] > 0]
+        if len(fragile):
+            top = ", ".join(
+                f"{f!s} ({r:.1%})" for f, r in zip(fragile["feature"][:3], fragile["flip_rate"][:3])
+            )
+            text += f" Most fragile features: {top}."
+        for feature, gap in self._gaps.items():
+            table = self._by_group.loc[feature]
+            rates = table["overall"]
+            if gap >= 0.01:
+                lo, hi = rates.idxmin(), rates.idxmax()
+                text += (
+                    f" By {feature!s}, flip rates range from {rates[lo]:.1%} ({lo!s}, "
+                    f"n={table.loc[lo, 'count']}) to {rates[hi]:.1%} ({hi!s}, "
+                    f"n={table.loc[hi, 'count']}): people in less robust groups get less "
+                    f"stable decisions."
+                )
+            elif rates.notna().any():
+                text += f" Flip rates are similar across groups of {feature!s}."
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-safe builtins.
+
+        Returns
+        -------
+        dict
+            Stable schema::
+
+                {
+                  "epsilon": float, "n_repeats": int, "n_rows": int,
+                  "overall": {"numeric": float | None, "categorical": float | None,
+                              "overall": float | None},
+                  "by_feature": [{"feature": str, "kind": "numeric" | "categorical",
+                                  "scale": float | None, "flip_rate": float | None,
+                                  "n_evaluations": int}, ...],
+                  "by_group": [{"sensitive_feature": str, "group": str, "count": int,
+                                "numeric": float | None, "categorical": float | None,
+                                "overall": float | None}, ...],
+                  "gaps": {sensitive_feature: float},
+                  "interpretation": str,
+                }
+        """
+        by_feature = self._by_feature.assign(feature=self._by_feature["feature"].map(str))
+        by_group = self._by_group.reset_index()
+        by_group["sensitive_feature"] = by_group["sensitive_feature"].map(str)
+        by_group["group"] = by_group["group"].map(str)
+        return {
+            "epsilon": self._epsilon,
+            "n_repeats": self._n_repeats,
+            "n_rows": self._n_rows,
+            "overall": json_safe(self._overall),
+            "by_feature": frame_records(by_feature[_FEATURE_COLUMNS]),
+            "by_group": frame_records(by_group),
+            "gaps": json_safe(self._gaps),
+            "interpretation": self._interpretation,
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        """Return :meth:`to_dict` as a JSON string.
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to :func:`json.dumps`.
+
+        Returns
+        -------
+        str
+            JSON text.
+        """
+        return json.dumps(self.to_dict(), **kwargs)
+
+    def __repr__(self) -> str:
+        o = self._overall
+        return (
+            f"RobustnessReport(epsilon={self._epsilon:g}, n_rows={self._n_rows}, "
+            f"overall={_pct(o['overall'])}, numeric={_pct(o['numeric'])}, "
+            f"categorical={_pct(o['categorical'])})"
+        )
+
+    def _repr_html_(self) -> str:
+        pct = lambda v: "" if pd.isna(v) else f"{v:.1%}"  # noqa: E731
+        return (
+            "<div><h4>Robustness</h4>"
+            f"<p>{html.escape(self._interpretation)}</p>"
+            f"{self._overall.to_frame('flip rate').to_html(float_format=pct)}"
+            f"{self._by_feature.to_html(index=False, na_rep='', float_format=lambda v: f'{v:.3g}')}"
+            f"{self._by_group.to_html(float_format=pct)}</div>"
+        )
+
+
+def _pct(value: float) -> str:
+    return "n/a" if pd.isna(value) else f"{value:.1%}"
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    return (
+        pd.api.types.is_numeric_dtype(column)
+        and not pd.api.types.is_bool_dtype(column)
+        and column.nunique(dropna=True) > 2
+    )
+
+
+def _noise_scale(column: pd.Series, epsilon: float) -> float:
+    values = column.astype(float).to_numpy()
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return 0.0
+    q1, q3 = np.quantile(values, [0.25, 0.75])
+    spread = q3 - q1
+    if spread == 0:
+        spread = float(np.std(values))
+    return float(epsilon * spread)
+
+
+def _swap(column: pd.Series, rng: np.random.Generator) -> pd.Series | None:
+    """Replace every value by a different observed value, drawn by frequency."""
+    counts = column.value_counts(dropna=True)
+    if len(counts) < 2:
+        return None
+    levels = counts.index.to_numpy()
+    p = counts.to_numpy(dtype=float) / counts.sum()
+    cum = np.cumsum(p)
+    starts = cum - p
+    code = pd.Index(levels).get_indexer(column)  # -1 for missing values
+    p_own = np.where(code >= 0, p[np.clip(code, 0, None)], 0.0)
+    start_own = np.where(code >= 0, starts[np.clip(code, 0, None)], np.inf)
+    u = rng.random(len(column)) * (1.0 - p_own)
+    u = np.where(u >= start_own, u + p_own, u)  # skip the row's own level
+    picked = np.minimum(np.searchsorted(cum, u, side="right"), len(levels) - 1)
+    out = pd.Series(levels[picked], index=column.index, name=column.name)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        out = out.astype(column.dtype)
+    return out
+
+
+def check_robustness(
+    model: Any,
+    data: pd.DataFrame,
+    *,
+    target: Hashable,
+    sensitive_features: Hashable | Sequence[Hashable],
+    epsilon: float = 0.1,
+    n_repeats: int = 3,
+    random_state: int | None = None,
+    features: Sequence[Hashable] | None = None,
+    bins: Mapping[Hashable, Any] | None = None,
+    pos_label: Any = 1,
+) -> RobustnessReport:
+    """Measure how often a classifier's predictions flip under small perturbations.
+
+    Two perturbations are applied to copies of ``data`` (the rows themselves
+    are never changed):
+
+    * **numeric** - uniform noise in ``[-s, s]`` with ``s = epsilon x IQR`` of the
+      column (the standard deviation when the IQR is 0; constant columns are
+      skipped), added to each numeric model input on its own and to all of them
+      together. Numeric columns with at most two distinct values are treated as
+      categorical. Integer columns become floats.
+    * **categorical** - each value of one categorical column is replaced by a
+      different value observed in that column, drawn by frequency; missing
+      values are replaced by an observed value. Swapping a sensitive feature
+      that is a model input is a counterfactual test.
+
+    The ``overall`` rate applies all numeric noise plus one categorical swap
+    (of a randomly chosen categorical column) per row. A flip is a predicted
+    label different from the prediction on the unperturbed row; every rate is
+    averaged over ``n_repeats`` random draws, and each perturbation set is
+    predicted in one batched model call.
+
+    Parameters
+    ----------
+    model : estimator
+        Fitted classifier.
+    data : pandas.DataFrame
+        Rows to perturb, with the target and sensitive columns.
+    target : hashable
+        Target column (not perturbed, used for validation).
+    sensitive_features : hashable or sequence of hashable
+        Columns defining the groups of :attr:`RobustnessReport.by_group`.
+    epsilon : float, default=0.1
+        Noise half-width as a multiple of each numeric column's IQR; > 0.
+    n_repeats : int, default=3
+        Random draws per perturbation.
+    random_state : int, optional
+        Seed.
+    features : sequence of hashable, optional
+        Model input columns when the model does not record them.
+    bins : mapping, optional
+        Bins for continuous sensitive features (as in :func:`analyze_fairness`).
+    pos_label : object, default=1
+        Positive class for binary targets.
+
+    Returns
+    -------
+    RobustnessReport
+        Flip rates overall, per feature and per group.
+
+    Raises
+    ------
+    ArgumentError
+        If ``epsilon`` <= 0, ``n_repeats`` < 1 or the target is continuous (regression).
+    DataValidationError, NotFittedError, ModelError
+        As raised by :func:`rai_toolkit._validation.prepare_data`.
+
+    Examples
+    --------
+    >>> from rai_toolkit.security import check_robustness
+    >>> rep = check_robustness(model, test, target="income",
+    ...                        sensitive_features="sex")  # doctest: +SKIP
+    >>> rep.overall["overall"]  # doctest: +SKIP
+    0.021
+    """
+    if (
+        isinstance(epsilon, bool)
+        or not isinstance(epsilon, int | float | np.number)
+        or not (np.isfinite(epsilon) and epsilon > 0)
+    ):
+        raise ArgumentError(
+            f"epsilon must be a positive number (noise half-width as a multiple of each numeric "
+            f"column's IQR); received {epsilon!r}. Use e.g. epsilon=0.1."
+        )
+    if isinstance(n_repeats, bool) or not isinstance(n_repeats, int | np.integer) or n_repeats < 1:
+        raise ArgumentError(f"n_repeats must be a positive integer; received {n_repeats!r}.")
+    checked = prepare_data(
+        model,
+        data,
+        target=target,
+        sensitive_features=sensitive_features,
+        features=features,
+        bins=bins,
+        pos_label=pos_label,
+    )
+    if checked.task == "regression":
+        raise ArgumentError(
+            f"check_robustness measures flips of predicted labels, so it needs a classifier; "
+            f"target {target!r} looks continuous. Pass a classification target."
+        )
+    rng = np.random.default_rng(random_state)
+    X = data[checked.features].reset_index(drop=True)
+    n = len(X)
+    base = np.tile(np.asarray(checked.y_pred), n_repeats)
+    tiled = pd.concat([X] * n_repeats, ignore_index=True)
+
+    numeric = [c for c in checked.features if _is_numeric(X[c])]
+    categorical = [c for c in checked.features if c not in numeric]
+
+    def flips(frame: pd.DataFrame) -> np.ndarray:
+        """Per-row flip rate (averaged over repeats) of one perturbation set."""
+        pred = call_model(model, frame, "predict")
+        if pred.ndim > 1 and pred.shape[1] == 1:
+            pred = pred.ravel()
+        return (pred != base).reshape(n_repeats, n).mean(axis=0)
+
+    scales = {c: _noise_scale(X[c], epsilon) for c in numeric}
+
+    def jitter(frame: pd.DataFrame, cols: list[Hashable]) -> pd.DataFrame:
+        for c in cols:
+            s = scales[c]
+            frame[c] = frame[c].astype(float) + rng.uniform(-s, s, len(frame))
+        return frame
+
+    rows = []
+    for c in numeric:
+        if scales[c] == 0:
+            rows.append((c, "numeric", 0.0, np.nan, 0))
+            continue
+        rate = flips(jitter(tiled.copy(), [c])).mean()
+        rows.append((c, "numeric", scales[c], rate, n * n_repeats))
+    usable_numeric = [c for c in numeric if scales[c] > 0]
+    per_row_numeric = (
+        flips(jitter(tiled.copy(), usable_numeric)) if usable_numeric else np.full(n, np.nan)
+    )
+
+    swapped: dict[Hashable, pd.Series] = {}
+    per_row_cat_sum = np.zeros(n)
+    n_cat = 0
+    for c in categorical:
+        new = _swap(tiled[c], rng)
+        if new is None:
+            rows.append((c, "categorical", np.nan, np.nan, 0))
+            continue
+        swapped[c] = new
+        frame = tiled.copy()
+        frame[c] = new
+        per_row = flips(frame)
+        per_row_cat_sum += per_row
+        n_cat += 1
+        rows.append((c, "categorical", np.nan, per_row.mean(), n * n_repeats))
+    per_row_categorical = per_row_cat_sum / n_cat if n_cat else np.full(n, np.nan)
+
+    if usable_numeric or swapped:
+        combined = jitter(tiled.copy(), usable_numeric)
+        if swapped:
+            names = list(swapped)
+            choice = rng.integers(0, len(names), len(combined))
+            for j, c in enumerate(names):
+                mask = choice == j
+                combined.loc[mask, c] = swapped[c][mask]
+        per_row_overall = flips(combined)
+    else:
+        per_row_overall = np.full(n, np.nan)
+
+    by_feature = pd.DataFrame(rows, columns=_FEATURE_COLUMNS)
+    by_feature = by_feature.sort_values(
+        "flip_rate", ascending=False, kind="stable", na_position="last"
+    ).reset_index(drop=True)
+    overall = pd.Series(
+        {
+            "numeric": float(np.mean(per_row_numeric)),
+            "categorical": float(np.mean(per_row_categorical)),
+            "overall": float(np.mean(per_row_overall)),
+        },
+        name="flip_rate",
+    )
+    per_row = pd.DataFrame(
+        {
+            "numeric": per_row_numeric,
+            "categorical": per_row_categorical,
+            "overall": per_row_overall,
+        }
+    )
+    parts = []
+    for name in checked.sensitive.columns:
+        groups = checked.sensitive[name].reset_index(drop=True)
+        g = per_row.groupby(groups, sort=True)
+        table = g.mean()
+        table.insert(0, "count", g.size())
+        table.index = pd.MultiIndex.from_arrays(
+            [[name] * len(table), table.index], names=["sensitive_feature", "group"]
+        )
+        parts.append(table)
+    by_group = pd.concat(parts)
+    return RobustnessReport(
+        overall=overall,
+        by_feature=by_feature,
+        by_group=by_group,
+        epsilon=epsilon,
+        n_repeats=n_repeats,
+        n_rows=n,
+    )

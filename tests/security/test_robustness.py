@@ -1,0 +1,225 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rai_toolkit.exceptions import ArgumentError, DataValidationError
+from rai_toolkit.security import RobustnessReport, check_robustness
+
+
+class ThresholdModel:
+    """Predicts 1 when `feature` > `threshold`; ignores every other column."""
+
+    def __init__(self, feature="x", threshold=0.5):
+        self.feature, self.threshold, self.calls = feature, threshold, []
+
+    def predict(self, X):
+        self.calls.append(len(X))
+        return (X[self.feature].to_numpy(dtype=float) > self.threshold).astype(int)
+
+
+class CategoryModel:
+    """Predicts 1 when column `c` equals 'a'."""
+
+    def predict(self, X):
+        return (X["c"].to_numpy() == "a").astype(int)
+
+
+N = 20_000
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    # A seed unlike the random_state of the checks: with the same seed the noise
+    # would replay the very uniforms that generated x.
+    rng = np.random.default_rng(12345)
+    x = rng.uniform(0, 1, N)
+    return pd.DataFrame(
+        {
+            "x": x,
+            "z": rng.normal(size=N),
+            "c": rng.choice(["a", "b", "c"], N, p=[0.5, 0.3, 0.2]),
+            "group": np.where(np.arange(N) % 4 == 0, "near", "far"),
+            "y": (x > 0.5).astype(int),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def threshold_report(synthetic):
+    return check_robustness(
+        ThresholdModel(),
+        synthetic,
+        target="y",
+        sensitive_features="group",
+        epsilon=0.2,
+        n_repeats=5,
+        random_state=0,
+        features=["x", "z", "c"],
+    )
+
+
+def test_threshold_flip_rate_matches_analytic(synthetic, threshold_report):
+    # x ~ U[0, 1], noise ~ U[-d, d]: a point at distance t < d from 0.5 flips with
+    # probability (d - t) / (2d); integrating over t gives d / 2.
+    q1, q3 = np.quantile(synthetic["x"], [0.25, 0.75])
+    d = 0.2 * (q3 - q1)
+    rows = threshold_report.by_feature.set_index("feature")
+    assert rows.loc["x", "scale"] == pytest.approx(d)
+    assert rows.loc["x", "flip_rate"] == pytest.approx(d / 2, abs=0.004)
+    assert threshold_report.overall["numeric"] == pytest.approx(d / 2, abs=0.004)
+
+
+def test_ignored_features_never_flip(threshold_report):
+    rows = threshold_report.by_feature.set_index("feature")
+    assert rows.loc["z", "flip_rate"] == 0.0
+    assert rows.loc["c", "flip_rate"] == 0.0
+    assert threshold_report.overall["categorical"] == 0.0
+    assert threshold_report.by_feature["feature"].iloc[0] == "x"  # most fragile first
+
+
+def test_categorical_swap_flip_rate_matches_analytic(synthetic):
+    # A swap draws another observed value by frequency: 'a' always leaves 'a'; a 'b'
+    # becomes 'a' with probability p_a / (1 - p_b), a 'c' with p_a / (1 - p_c).
+    report = check_robustness(
+        CategoryModel(),
+        synthetic,
+        target="y",
+        sensitive_features="group",
+        n_repeats=2,
+        random_state=1,
+        features=["x", "c"],
+    )
+    p = synthetic["c"].value_counts(normalize=True)
+    expected = p["a"] + p["b"] * p["a"] / (1 - p["b"]) + p["c"] * p["a"] / (1 - p["c"])
+    rows = report.by_feature.set_index("feature")
+    assert rows.loc["c", "flip_rate"] == pytest.approx(expected, abs=0.01)
+    assert rows.loc["x", "flip_rate"] == 0.0
+
+
+def test_by_group_counts_and_rates(synthetic):
+    data = synthetic.assign(x=np.where(synthetic["group"] == "far", 0.9, synthetic["x"]))
+    report = check_robustness(
+        ThresholdModel(),
+        data,
+        target="y",
+        sensitive_features="group",
+        n_repeats=2,
+        random_state=0,
+        features=["x", "z"],
+    )
+    table = report.by_group.loc["group"]
+    assert table.loc["near", "count"] == N // 4
+    assert table.loc["far", "count"] == N - N // 4
+    assert table.loc["far", "overall"] == 0.0
+    assert table.loc["near", "overall"] > 0.0
+    assert report.gaps["group"] == pytest.approx(table.loc["near", "overall"])
+    assert "near" in report.interpretation
+
+
+def test_one_model_call_per_perturbation_set(synthetic):
+    model = ThresholdModel()
+    check_robustness(
+        model,
+        synthetic.iloc[:500],
+        target="y",
+        sensitive_features="group",
+        n_repeats=3,
+        features=["x", "z", "c"],
+    )
+    # baseline + 2 numeric features + all numeric + 1 categorical + combined
+    assert len(model.calls) == 6
+    assert model.calls[1:] == [1500] * 5
+
+
+def test_input_rows_unchanged(synthetic):
+    before = synthetic.copy()
+    check_robustness(
+        ThresholdModel(),
+        synthetic.iloc[:200],
+        target="y",
+        sensitive_features="group",
+        features=["x", "z", "c"],
+    )
+    pd.testing.assert_frame_equal(synthetic, before)
+
+
+def test_adult_pipeline_report(adult_split, adult_logreg):
+    ds, _, holdout = adult_split
+    report = check_robustness(
+        adult_logreg,
+        holdout.iloc[:500],
+        target=ds.target,
+        sensitive_features=["sex", "race"],
+        n_repeats=1,
+        random_state=0,
+    )
+    assert set(report.by_feature["feature"]) == set(ds.X.columns)
+    kinds = report.by_feature.set_index("feature")["kind"]
+    assert kinds["age"] == "numeric" and kinds["sex"] == "categorical"
+    assert set(report.by_group.index.get_level_values(0)) == {"sex", "race"}
+    assert report.by_group.loc["sex", "count"].sum() == 500
+    assert 0 < report.overall["overall"] < 1
+
+
+def test_to_dict_and_views(threshold_report):
+    d = json.loads(threshold_report.to_json())
+    assert set(d) == {
+        "epsilon",
+        "n_repeats",
+        "n_rows",
+        "overall",
+        "by_feature",
+        "by_group",
+        "gaps",
+        "interpretation",
+    }
+    assert set(d["overall"]) == {"numeric", "categorical", "overall"}
+    assert d["by_feature"][0]["feature"] == "x"
+    assert {g["group"] for g in d["by_group"]} == {"near", "far"}
+    assert isinstance(threshold_report, RobustnessReport)
+    assert "RobustnessReport(epsilon=0.2" in repr(threshold_report)
+    assert "<table" in threshold_report._repr_html_()
+
+
+# ---------------------------------------------------------------- bad input
+@pytest.mark.parametrize("epsilon", [0, -0.1, float("nan")])
+def test_epsilon_must_be_positive(synthetic, epsilon):
+    with pytest.raises(ArgumentError, match="epsilon must be a positive number"):
+        check_robustness(
+            ThresholdModel(), synthetic, target="y", sensitive_features="group", epsilon=epsilon
+        )
+
+
+def test_n_repeats_positive(synthetic):
+    with pytest.raises(ArgumentError, match="n_repeats must be a positive integer"):
+        check_robustness(
+            ThresholdModel(), synthetic, target="y", sensitive_features="group", n_repeats=0
+        )
+
+
+def test_regression_target_refused(synthetic):
+    with pytest.raises(ArgumentError, match="needs a classifier"):
+        check_robustness(
+            ThresholdModel(),
+            synthetic.assign(y=synthetic["z"]),
+            target="y",
+            sensitive_features="group",
+            features=["x"],
+        )
+
+
+def test_empty_frame():
+    with pytest.raises(DataValidationError, match="`data` is empty"):
+        check_robustness(
+            ThresholdModel(),
+            pd.DataFrame({"x": [], "y": [], "g": []}),
+            target="y",
+            sensitive_features="g",
+        )
+
+
+def test_unknown_sensitive_feature(synthetic):
+    with pytest.raises(DataValidationError, match="'sex' given as `sensitive_features`"):
+        check_robustness(ThresholdModel(), synthetic, target="y", sensitive_features="sex")
