@@ -348,7 +348,9 @@ def encode_sensitive(
                 f"(e.g. [0, 25, 45, 65, 120]) or bins={{{name!r}: 4}} for quartiles."
             )
         try:
-            col.map(hash)
+            # hashing the distinct values is enough (and O(n) in C, unlike col.map(hash))
+            if col.dtype == object:
+                pd.unique(col)
         except TypeError as err:
             raise DataValidationError(
                 f"Sensitive feature {name!r} holds unhashable values (e.g. lists or dicts); "
@@ -618,7 +620,8 @@ def prepare_data(
 
     classes_out = None
     if task in ("binary", "multiclass"):
-        classes_out = np.unique(y_true)
+        # unique values first (hash-based, O(n)), then sort the few of them
+        classes_out = np.unique(pd.unique(y_true))
         if task == "binary":
             if pos_label not in set(classes_out.tolist()):
                 _raise_pos_label(pos_label, classes_out, f"target {target!r}")

@@ -1,0 +1,481 @@
+"""analyze_fairness: model + data + sensitive columns -> FairnessReport.
+
+Flow: :func:`~rai_toolkit._validation.prepare_data` validates and predicts; the
+sensitive columns become integer group codes; for classification one count
+table per (class) is built with a single bincount and every metric, interval,
+disparity and verdict is derived from it and from its multinomial bootstrap
+replicates; regression uses per-group sufficient statistics and a row
+bootstrap of them.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse
+
+from rai_toolkit._validation import prepare_data
+from rai_toolkit.exceptions import ArgumentError, DataValidationError, SmallGroupWarning
+from rai_toolkit.fairness._cells import bootstrap_tables, build_cells
+from rai_toolkit.fairness._estimates import GroupEstimates, summarise
+from rai_toolkit.fairness._groups import GroupIndex, Grouping, encode_groups
+from rai_toolkit.fairness._metrics import (
+    LABEL_METRICS,
+    REGRESSION_METRICS,
+    SCORE_METRICS,
+    classification_metrics,
+    exact_auc,
+    regression_metrics,
+    sort_by_score,
+    undefined_reasons,
+)
+from rai_toolkit.fairness._report import FairnessReport, ReportMeta
+from rai_toolkit.fairness._verdicts import THRESHOLD_NOTE, check_thresholds, criteria_for
+
+__all__ = ["analyze_fairness"]
+
+#: Smallest accepted positive n_boot; percentile intervals from fewer replicates are noise.
+MIN_BOOT = 100
+# regression bootstrap: resampled row indices held at once
+_REGRESSION_CHUNK = 2_000_000
+
+
+def _check_options(n_boot: Any, ci: Any, min_group_size: Any) -> None:
+    if (
+        not isinstance(n_boot, numbers.Integral)
+        or isinstance(n_boot, bool)
+        or (n_boot != 0 and n_boot < MIN_BOOT)
+    ):
+        raise ArgumentError(
+            f"n_boot must be 0 (no intervals) or an integer >= {MIN_BOOT}; received {n_boot!r}. "
+            f"Use n_boot=1000 for reported intervals."
+        )
+    if not isinstance(ci, numbers.Real) or isinstance(ci, bool) or not 0.0 < ci < 1.0:
+        hint = f" Did you mean ci={ci / 100:g}?" if isinstance(ci, numbers.Real) and ci > 1 else ""
+        raise ArgumentError(
+            f"ci must be a coverage strictly between 0 and 1 (e.g. 0.95); received {ci!r}.{hint}"
+        )
+    if (
+        not isinstance(min_group_size, numbers.Integral)
+        or isinstance(min_group_size, bool)
+        or min_group_size < 1
+    ):
+        raise ArgumentError(
+            f"min_group_size must be an integer >= 1; received {min_group_size!r}. "
+            f"The default 30 flags groups too small for stable rates."
+        )
+
+
+def _resolve_reference(
+    reference_group: Any, groups: GroupIndex, grouping: Grouping, position: int | None
+) -> Hashable | None:
+    """Return the reference label within ``grouping`` (``position``: feature of a marginal)."""
+    if reference_group is None:
+        return None
+    if position is None:
+        label = reference_group
+        if len(groups.features) > 1 and not isinstance(label, tuple):
+            label = None
+    else:
+        label = reference_group[position] if len(groups.features) > 1 else reference_group
+    index = grouping.index
+    if label is None or label not in index:
+        shown = [str(g) for g in index]
+        expected = (
+            "a tuple with one label per sensitive feature "
+            f"({', '.join(map(str, groups.features))}) "
+            if len(groups.features) > 1
+            else ""
+        )
+        raise ArgumentError(
+            f"reference_group={reference_group!r} is not a group of "
+            f"{', '.join(map(str, index.names))}; pass {expected}one of: {', '.join(shown)}."
+        )
+    return label
+
+
+def _aggregate(matrix: np.ndarray, table: np.ndarray, identity: bool) -> np.ndarray:
+    """Sum intersectional groups (axis -4 of a cell table) into the groups of a grouping."""
+    if identity:
+        return table
+    lead = table.shape[:-4]
+    flat = table.reshape((*lead, table.shape[-4], -1))
+    out = np.matmul(matrix, flat)
+    return out.reshape((*lead, matrix.shape[0], *table.shape[-3:]))
+
+
+def _classification(
+    groups: GroupIndex,
+    groupings: list[Grouping],
+    y: np.ndarray,
+    y_hat: np.ndarray,
+    score: np.ndarray | None,
+    *,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]]]:
+    """Point estimates and replicates of every metric for every grouping."""
+    table = build_cells(groups.codes, groups.n_groups, y, y_hat, score)
+    metrics = LABEL_METRICS + (SCORE_METRICS if score is not None else ())
+    out: dict[Hashable, dict[str, Any]] = {}
+    if score is not None:
+        codes_sorted, y_sorted, tie_id = sort_by_score(score, y, groups.codes, groups.n_groups)
+    for gr in groupings:
+        identity = gr.name == "intersectional"
+        counts = _aggregate(gr.matrix, table.counts, identity)
+        args = ()
+        if table.has_scores:
+            args = (
+                _aggregate(gr.matrix, table.sum_s, identity),
+                _aggregate(gr.matrix, table.sum_s2, identity),
+                table.calibration_map,
+            )
+        values = classification_metrics(counts, *args)
+        shift = None
+        if score is not None:
+            if identity or gr.n_groups == 1:
+                codes = codes_sorted
+            else:
+                codes = np.argmax(gr.matrix, axis=0).astype(codes_sorted.dtype)[codes_sorted]
+            exact = exact_auc(codes, gr.n_groups, y_sorted, tie_id)
+            # replicate AUCs come from the score histogram; shift them by the binning error
+            shift = np.nan_to_num(exact - values["roc_auc"])
+            values["roc_auc"] = exact
+        out[gr.name] = {
+            "point": np.stack([values[m] for m in metrics], axis=-1),
+            "reasons": undefined_reasons(counts, list(metrics)),
+            "replicates": np.empty((n_boot, gr.n_groups, len(metrics))) if n_boot else None,
+            "shift": shift,
+        }
+    if n_boot:
+        means = table.cell_means()
+        for start, reps in bootstrap_tables(table.counts, n_boot=n_boot, rng=rng):
+            stop = start + reps.shape[0]
+            rep_s = None if means is None else (reps * means[0], reps * means[1])
+            for gr in groupings:
+                identity = gr.name == "intersectional"
+                agg = _aggregate(gr.matrix, reps, identity)
+                args = ()
+                if rep_s is not None:
+                    args = (
+                        _aggregate(gr.matrix, rep_s[0], identity),
+                        _aggregate(gr.matrix, rep_s[1], identity),
+                        table.calibration_map,
+                    )
+                values = classification_metrics(agg, *args)
+                if out[gr.name]["shift"] is not None:
+                    values["roc_auc"] = values["roc_auc"] + out[gr.name]["shift"]
+                out[gr.name]["replicates"][start:stop] = np.stack(
+                    [values[m] for m in metrics], axis=-1
+                )
+    return metrics, out
+
+
+def _regression(
+    groups: GroupIndex,
+    groupings: list[Grouping],
+    y: np.ndarray,
+    y_hat: np.ndarray,
+    *,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]]]:
+    """Regression metrics from per-group sums, with a row bootstrap of those sums."""
+    n, g = y.shape[0], groups.n_groups
+    err = y_hat - y
+    stats = np.column_stack([np.ones(n), y, y_hat, np.abs(err), err * err])
+    n_stats = stats.shape[1]
+    sums = np.stack(
+        [np.bincount(groups.codes, weights=stats[:, k], minlength=g) for k in range(n_stats)],
+        axis=-1,
+    )
+    reps = None
+    if n_boot:
+        design = scipy.sparse.csr_matrix(
+            (
+                stats.ravel(),
+                (
+                    np.repeat(np.arange(n), n_stats),
+                    (groups.codes[:, None] * n_stats + np.arange(n_stats)).ravel(),
+                ),
+            ),
+            shape=(n, g * n_stats),
+        )
+        reps = np.empty((n_boot, g, n_stats))
+        chunk = max(1, min(n_boot, _REGRESSION_CHUNK // n))
+        for start in range(0, n_boot, chunk):
+            size = min(chunk, n_boot - start)
+            idx = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
+            weights = np.bincount(idx.ravel(), minlength=size * n).reshape(size, n)
+            reps[start : start + size] = (design.T @ weights.T.astype(float)).T.reshape(
+                size, g, n_stats
+            )
+    out = {}
+    for gr in groupings:
+        point_sums = gr.matrix @ sums
+        values = regression_metrics(point_sums)
+        entry = {
+            "point": np.stack([values[m] for m in REGRESSION_METRICS], axis=-1),
+            "reasons": {},
+            "replicates": None,
+            "shift": None,
+        }
+        if reps is not None:
+            rep_values = regression_metrics(np.matmul(gr.matrix, reps))
+            entry["replicates"] = np.stack([rep_values[m] for m in REGRESSION_METRICS], axis=-1)
+        out[gr.name] = entry
+    return REGRESSION_METRICS, out
+
+
+def _multiclass_scores(score: np.ndarray | None, classes: np.ndarray) -> np.ndarray | None:
+    if score is None:
+        return None
+    score = np.asarray(score, dtype=float)
+    if score.ndim != 2 or score.shape[1] != len(classes):
+        raise DataValidationError(
+            f"For a multiclass task y_score must hold one probability per class, shape "
+            f"(n_rows, {len(classes)}) in the order of the sorted classes "
+            f"{[c.item() if hasattr(c, 'item') else c for c in classes]}; received shape "
+            f"{score.shape}. Pass model.predict_proba(X) with columns in that order."
+        )
+    bad = ~np.isfinite(score) | (score < 0) | (score > 1)
+    if bad.any():
+        raise DataValidationError(
+            f"y_score must be probabilities in [0, 1]; {int(bad.sum())} value(s) are outside. "
+            f"Pass predict_proba output."
+        )
+    return score
+
+
+def analyze_fairness(
+    model: Any,
+    data: Any,
+    *,
+    target: Hashable,
+    sensitive_features: Hashable | Sequence[Hashable],
+    y_pred: Any = None,
+    y_score: Any = None,
+    features: Sequence[Hashable] | None = None,
+    pos_label: Any = 1,
+    reference_group: Any = None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int | np.random.Generator | None = None,
+    min_group_size: int = 30,
+    thresholds: Mapping[str, float] | None = None,
+    bins: Mapping[Hashable, Any] | None = None,
+    task: str = "auto",
+) -> FairnessReport:
+    """Measure how a model's errors and decisions differ between groups of people.
+
+    Every metric is computed per group (intersectional groups when several
+    sensitive features are given, plus each feature alone in
+    :attr:`FairnessReport.marginal`), with bootstrap percentile intervals, the
+    disparities between groups and a pass / fail / inconclusive verdict per
+    fairness criterion.
+
+    Parameters
+    ----------
+    model : estimator or None
+        Fitted model called on its training columns (``feature_names_in_``, else
+        ``features``, else every column but ``target``); scores come from
+        ``predict_proba`` when available. None when ``y_pred`` is given.
+    data : pandas.DataFrame
+        Rows to analyse, with the target and sensitive columns.
+    target : hashable
+        Target column.
+    sensitive_features : hashable or sequence of hashable
+        Sensitive column(s). Missing values form the group ``"(missing)"``.
+    y_pred : column name or array-like, optional
+        Predictions, instead of calling ``model``.
+    y_score : column name or array-like, optional
+        Probability of ``pos_label`` (binary, shape (n,)) or of each sorted class
+        (multiclass, shape (n, n_classes)). Enables roc_auc, brier_score and
+        calibration_error.
+    features : sequence of hashable, optional
+        Model input columns when the model does not record them.
+    pos_label : object, default=1
+        The favourable / positive class of a binary task.
+    reference_group : label or tuple of labels, optional
+        Compare every group with this one instead of max vs min. A tuple gives
+        one label per sensitive feature.
+    n_boot : int, default=1000
+        Bootstrap replicates for the intervals; 0 skips them.
+    ci : float, default=0.95
+        Coverage of the intervals.
+    random_state : int, numpy.random.Generator or None
+        Seed of the bootstrap.
+    min_group_size : int, default=30
+        Groups with fewer rows are flagged (:class:`SmallGroupWarning`) and make
+        the verdicts inconclusive.
+    thresholds : dict, optional
+        Criterion -> threshold, overriding the defaults (see
+        :attr:`FairnessReport.thresholds`). Thresholds are policy choices.
+    bins : dict, optional
+        ``{column: int | edges}`` to group a continuous sensitive feature.
+    task : {"auto", "binary", "multiclass", "regression"}
+        Learning task; inferred from the target by default.
+
+    Returns
+    -------
+    FairnessReport
+        Group metrics, intervals, disparities and verdicts.
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns, length mismatch, bad labels or scores, a single group,
+        empty data or an all-missing target.
+    ArgumentError
+        An option outside its accepted values (the message lists valid ones).
+    NotFittedError, ModelError
+        The model is not fitted or fails on the data.
+
+    Examples
+    --------
+    >>> from rai_toolkit.datasets import load_adult  # doctest: +SKIP
+    >>> ds = load_adult()  # doctest: +SKIP
+    >>> report = analyze_fairness(model, ds.frame, target="income",
+    ...                           sensitive_features=["sex", "race"])  # doctest: +SKIP
+    >>> report.verdicts  # doctest: +SKIP
+    """
+    _check_options(n_boot, ci, min_group_size)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        checked = prepare_data(
+            model,
+            data,
+            target=target,
+            sensitive_features=sensitive_features,
+            y_pred=y_pred,
+            y_score=y_score,
+            features=features,
+            pos_label=pos_label,
+            bins=bins,
+            task=task,
+        )
+    messages = []
+    for w in caught:
+        warnings.warn(w.message, w.category, stacklevel=2)
+        messages.append(str(w.message))
+    merged_thresholds = check_thresholds(thresholds, checked.task)
+    groups = encode_groups(checked.sensitive, binned=list(bins or {}))
+    features_ = groups.features
+    main = groups.intersectional()
+    marginals = [groups.marginal(j) for j in range(len(features_))] if len(features_) > 1 else []
+    overall = groups.overall()
+    groupings = [main, *marginals, overall]
+    references = {main.name: _resolve_reference(reference_group, groups, main, None)}
+    for j, gr in enumerate(marginals):
+        references[gr.name] = _resolve_reference(reference_group, groups, gr, j)
+    rng = np.random.default_rng(random_state)
+
+    if checked.task == "regression":
+        blocks = {
+            None: _regression(
+                groups, groupings, checked.y_true, checked.y_pred, n_boot=n_boot, rng=rng
+            )
+        }
+        has_scores = False
+    elif checked.task == "binary":
+        y = checked.y_true == checked.pos_label
+        y_hat = checked.y_pred == checked.pos_label
+        score = None if checked.y_score is None else np.asarray(checked.y_score, dtype=float)
+        blocks = {None: _classification(groups, groupings, y, y_hat, score, n_boot=n_boot, rng=rng)}
+        has_scores = score is not None
+    else:
+        classes = checked.classes
+        scores = _multiclass_scores(checked.y_score, classes)
+        has_scores = scores is not None
+        blocks = {}
+        for k, cls in enumerate(classes):
+            label = cls.item() if isinstance(cls, np.generic) else cls
+            blocks[label] = _classification(
+                groups,
+                groupings,
+                checked.y_true == cls,
+                checked.y_pred == cls,
+                None if scores is None else scores[:, k],
+                n_boot=n_boot,
+                rng=rng,
+            )
+    criteria = criteria_for(checked.task, has_scores=has_scores)
+    class_labels = (
+        None
+        if checked.classes is None
+        else [c.item() if isinstance(c, np.generic) else c for c in checked.classes]
+    )
+
+    def estimates(gr: Grouping) -> dict[Hashable, GroupEstimates]:
+        result = {}
+        for cls, (metrics, per_grouping) in blocks.items():
+            entry = per_grouping[gr.name]
+            total = per_grouping["overall"]
+            result[cls] = summarise(
+                index=gr.index,
+                metrics=metrics,
+                point=entry["point"],
+                replicates=entry["replicates"],
+                overall=total["point"][0],
+                overall_replicates=None
+                if total["replicates"] is None
+                else total["replicates"][:, 0],
+                reasons=entry["reasons"],
+                criteria=criteria,
+                thresholds=merged_thresholds,
+                reference=references[gr.name],
+                ci=ci,
+                n_boot=n_boot,
+                min_group_size=min_group_size,
+            )
+        return result
+
+    def meta(names: list, reference: Any, extra: list[str]) -> ReportMeta:
+        return ReportMeta(
+            task=checked.task,
+            target=target,
+            sensitive_features=list(names),
+            pos_label=checked.pos_label,
+            classes=class_labels,
+            n_rows=checked.n_rows,
+            n_boot=n_boot,
+            ci=float(ci),
+            random_state=random_state if isinstance(random_state, int | None) else None,
+            min_group_size=min_group_size,
+            reference_group=reference,
+            thresholds=dict(merged_thresholds),
+            threshold_note=THRESHOLD_NOTE,
+            warnings=extra,
+        )
+
+    def small_group_warning(est: dict[Hashable, GroupEstimates], names: list) -> list[str]:
+        small = next(iter(est.values())).small_groups
+        if not small:
+            return []
+        return [
+            f"{len(small)} group(s) of {', '.join(map(str, names))} have fewer than "
+            f"min_group_size={min_group_size} rows: {', '.join(small)}. Their metrics are "
+            f"unreliable and the verdicts that involve them are inconclusive."
+        ]
+
+    main_est = estimates(main)
+    main_messages = small_group_warning(main_est, features_)
+    for message in main_messages:
+        warnings.warn(message, SmallGroupWarning, stacklevel=2)
+    marginal_reports = {}
+    for gr in marginals:
+        est = estimates(gr)
+        marginal_reports[gr.name] = FairnessReport(
+            meta([gr.name], references[gr.name], messages + small_group_warning(est, [gr.name])),
+            est,
+            marginal=None,
+        )
+    return FairnessReport(
+        meta(features_, references[main.name], messages + main_messages),
+        main_est,
+        marginal=marginal_reports,
+    )

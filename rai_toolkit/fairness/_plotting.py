@@ -1,0 +1,159 @@
+"""Plots of a FairnessReport. They only read the report; nothing is recomputed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.fairness._report import FairnessReport
+
+__all__ = ["plot_group_metrics", "plot_disparities"]
+
+_DEFAULT_METRICS = {
+    "binary": ("selection_rate", "true_positive_rate", "false_positive_rate", "precision"),
+    "multiclass": ("selection_rate", "true_positive_rate", "false_positive_rate"),
+    "regression": ("mae", "rmse"),
+}
+_STATUS_COLOURS = {"pass": "#1a7f37", "fail": "#cf222e", "inconclusive": "#bf8700"}
+
+
+def _new_axes(ax: Any, size: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _flat_columns(frame: Any) -> list[str]:
+    return ["/".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in frame.columns]
+
+
+def plot_group_metrics(
+    report: FairnessReport, *, metrics: Sequence[str] | None = None, ax: Any = None
+) -> Any:
+    """Draw grouped bars of metrics per group, with the bootstrap intervals as error bars.
+
+    Parameters
+    ----------
+    report : FairnessReport
+        The report to draw.
+    metrics : sequence of str, optional
+        Metric columns of ``report.by_group`` (``"class/metric"`` for multiclass).
+        Defaults to selection rate, TPR, FPR and precision (MAE and RMSE for
+        regression).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ArgumentError
+        If ``report`` is not a FairnessReport or a metric is unknown.
+    """
+    if not isinstance(report, FairnessReport):
+        raise ArgumentError(
+            f"plot_group_metrics needs a FairnessReport; received {type(report).__name__}. "
+            f"Pass the result of analyze_fairness(...)."
+        )
+    values, lower, upper = report.by_group, report.by_group_lower, report.by_group_upper
+    columns = _flat_columns(values)
+    if metrics is None:
+        wanted = _DEFAULT_METRICS[report.task]
+        metrics = [c for c in columns if c.split("/")[-1] in wanted]
+    unknown = [m for m in metrics if m not in columns]
+    if unknown:
+        raise ArgumentError(
+            f"Unknown metric(s) {', '.join(map(repr, unknown))} for plot_group_metrics; "
+            f"choose among: {', '.join(c for c in columns if not c.endswith('count'))}."
+        )
+    positions = [columns.index(m) for m in metrics]
+    ax = _new_axes(ax, (max(6.0, 1.6 * len(metrics)), 4.0))
+    n_groups = values.shape[0]
+    width = 0.8 / n_groups
+    x = np.arange(len(metrics))
+    labels = [", ".join(map(str, g)) if isinstance(g, tuple) else str(g) for g in values.index]
+    for i in range(n_groups):
+        v = values.iloc[i, positions].to_numpy(dtype=float)
+        lo = lower.iloc[i, positions].to_numpy(dtype=float)
+        hi = upper.iloc[i, positions].to_numpy(dtype=float)
+        err = np.vstack([np.nan_to_num(v - lo), np.nan_to_num(hi - v)])
+        ax.bar(x - 0.4 + width * (i + 0.5), v, width, yerr=err, capsize=2, label=labels[i])
+    ax.set_xticks(x)
+    ax.set_xticklabels(metrics, rotation=20, ha="right")
+    ax.set_ylabel("value")
+    ax.set_title(
+        f"Metrics by {', '.join(map(str, report.sensitive_features))} "
+        f"({100 * report.to_dict()['ci']:g}% intervals)"
+    )
+    ax.legend(fontsize="small", title=", ".join(map(str, report.sensitive_features)))
+    return ax
+
+
+def plot_disparities(report: FairnessReport, *, ax: Any = None) -> Any:
+    """Each criterion's value with its interval, its threshold line and status colour.
+
+    Parameters
+    ----------
+    report : FairnessReport
+        The report to draw.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ArgumentError
+        If ``report`` is not a FairnessReport.
+    """
+    if not isinstance(report, FairnessReport):
+        raise ArgumentError(
+            f"plot_disparities needs a FairnessReport; received {type(report).__name__}. "
+            f"Pass the result of analyze_fairness(...)."
+        )
+    verdicts = report.verdicts
+    names = ["/".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in verdicts.index]
+    ax = _new_axes(ax, (7.0, 0.6 * len(names) + 1.5))
+    y = np.arange(len(names))
+    for k, (_, row) in enumerate(verdicts.iterrows()):
+        colour = _STATUS_COLOURS.get(row["status"], "grey")
+        value = row["value"]
+        if np.isfinite(value):
+            ax.barh(k, value, color=colour, alpha=0.6)
+            if np.isfinite(row["lower"]) and np.isfinite(row["upper"]):
+                ax.errorbar(
+                    value,
+                    k,
+                    xerr=[[value - row["lower"]], [row["upper"] - value]],
+                    fmt="none",
+                    ecolor="black",
+                    capsize=3,
+                )
+        if np.isfinite(row["threshold"]):
+            ax.vlines(row["threshold"], k - 0.4, k + 0.4, colors="black", linestyles="--")
+        ax.text(
+            0.0 if not np.isfinite(value) else value,
+            k + 0.25,
+            f" {row['status']}",
+            va="center",
+            fontsize="small",
+            color=colour,
+        )
+    ax.set_yticks(y)
+    ax.set_yticklabels(names)
+    ax.invert_yaxis()
+    ax.set_xlabel("disparity (dashed: threshold)")
+    ax.set_title("Fairness criteria: value, interval and threshold")
+    return ax

@@ -1,0 +1,515 @@
+"""FairnessReport: the result object of :func:`analyze_fairness`.
+
+The report only holds what was computed; every property returns a fresh
+pandas object, and the views (``summary``, ``_repr_html_``, ``to_dict``, the
+plots) only read it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import tempfile
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.fairness._estimates import GroupEstimates, group_key
+
+__all__ = ["FairnessReport", "ReportMeta", "SCHEMA_VERSION"]
+
+#: Version of the :meth:`FairnessReport.to_dict` schema (docs/fairness_schema.md).
+SCHEMA_VERSION = "1.0"
+
+BOOTSTRAP_METHOD = (
+    "Row bootstrap drawn as Multinomial(n, cell counts / n) over the joint (group, y, y_hat, "
+    "score bin) count table, unconditional on group sizes; percentile intervals."
+)
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """Settings and context of a report (see :meth:`FairnessReport.to_dict`)."""
+
+    task: str
+    target: Hashable
+    sensitive_features: list
+    pos_label: Any
+    classes: list | None
+    n_rows: int
+    n_boot: int
+    ci: float
+    random_state: int | None
+    min_group_size: int
+    reference_group: Any
+    thresholds: dict[str, float | None]
+    threshold_note: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _json_value(value: Any) -> Any:
+    """Plain JSON value: numpy scalars unwrapped, NaN/inf -> None, other objects -> str."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, tuple | list):
+        return [_json_value(v) for v in value]
+    return str(value)
+
+
+class FairnessReport:
+    """Group metrics, intervals, disparities and verdicts of a model's fairness.
+
+    Create it with :func:`analyze_fairness`. Multiclass reports hold one
+    one-vs-rest analysis per class: tables gain a leading ``class`` level
+    (columns of :attr:`by_group`, index of :attr:`disparities` and
+    :attr:`verdicts`), and :meth:`for_class` returns the binary-style report of
+    one class.
+
+    Parameters
+    ----------
+    meta : ReportMeta
+        Settings and context.
+    estimates : dict
+        Class label (None for binary and regression tasks) -> GroupEstimates.
+    marginal : dict or None
+        Sensitive feature -> report of that feature alone (several features only).
+    """
+
+    def __init__(
+        self,
+        meta: ReportMeta,
+        estimates: dict[Hashable, GroupEstimates],
+        *,
+        marginal: dict[Hashable, FairnessReport] | None = None,
+    ) -> None:
+        self._meta = meta
+        self._estimates = dict(estimates)
+        self._marginal = dict(marginal or {})
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def _multiclass(self) -> bool:
+        return self._meta.task == "multiclass"
+
+    def _combine(self, frames: dict[Hashable, pd.DataFrame | pd.Series], axis: int) -> Any:
+        if not self._multiclass:
+            return frames[None]
+        return pd.concat(frames, axis=axis, names=["class"])
+
+    def _frame(self, attr: str) -> pd.DataFrame:
+        frames = {}
+        for cls, est in self._estimates.items():
+            df = pd.DataFrame(
+                getattr(est, attr).copy(), index=est.index.copy(), columns=list(est.metrics)
+            )
+            df.columns.name = "metric"
+            frames[cls] = df
+        return self._combine(frames, axis=1)
+
+    def _series(self, attr: str) -> pd.Series:
+        frames = {}
+        for cls, est in self._estimates.items():
+            frames[cls] = pd.Series(
+                getattr(est, attr).copy(), index=pd.Index(est.metrics, name="metric")
+            )
+        return self._combine(frames, axis=0)
+
+    # ------------------------------------------------------------------ settings
+    @property
+    def task(self) -> str:
+        """``"binary"``, ``"multiclass"`` or ``"regression"``."""
+        return self._meta.task
+
+    @property
+    def sensitive_features(self) -> list:
+        """Sensitive feature names, in the order given."""
+        return list(self._meta.sensitive_features)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows analysed (none are dropped)."""
+        return self._meta.n_rows
+
+    @property
+    def classes(self) -> list | None:
+        """Class labels for classification tasks."""
+        return None if self._meta.classes is None else list(self._meta.classes)
+
+    @property
+    def thresholds(self) -> dict[str, float | None]:
+        """Threshold used for each criterion (policy choices; see :attr:`threshold_note`)."""
+        return dict(self._meta.thresholds)
+
+    @property
+    def threshold_note(self) -> str:
+        """Why the thresholds are policy choices, stated with every verdict."""
+        return self._meta.threshold_note
+
+    @property
+    def warnings(self) -> list[str]:
+        """Messages of the warnings raised while building the report."""
+        return list(self._meta.warnings)
+
+    @property
+    def groups(self) -> pd.Index:
+        """Group labels (a MultiIndex with several sensitive features)."""
+        return next(iter(self._estimates.values())).index.copy()
+
+    # ------------------------------------------------------------------ results
+    @property
+    def by_group(self) -> pd.DataFrame:
+        """Metrics per group: one row per group, one column per metric.
+
+        Multiclass reports have (class, metric) columns. Undefined values are
+        NaN, explained in :attr:`undefined`.
+        """
+        return self._frame("values")
+
+    @property
+    def by_group_lower(self) -> pd.DataFrame:
+        """Lower bounds of the bootstrap percentile intervals; ``count`` bounds are NaN."""
+        return self._frame("lower")
+
+    @property
+    def by_group_upper(self) -> pd.DataFrame:
+        """Upper bounds of the bootstrap percentile intervals; ``count`` bounds are NaN."""
+        return self._frame("upper")
+
+    @property
+    def overall(self) -> pd.Series:
+        """Every metric on all rows."""
+        return self._series("overall")
+
+    @property
+    def overall_lower(self) -> pd.Series:
+        """Lower interval bounds of :attr:`overall`."""
+        return self._series("overall_lower")
+
+    @property
+    def overall_upper(self) -> pd.Series:
+        """Upper interval bounds of :attr:`overall`."""
+        return self._series("overall_upper")
+
+    @property
+    def disparities(self) -> pd.DataFrame:
+        """Disparity of each metric between groups, with bootstrap intervals.
+
+        ``difference`` is max - min and ``ratio`` min / max across groups, or,
+        with ``reference_group``, the largest gap to the reference.
+        """
+        return self._combine({c: e.disparities.copy() for c, e in self._estimates.items()}, 0)
+
+    @property
+    def verdicts(self) -> pd.DataFrame:
+        """Per criterion: metric, value, interval, threshold, direction, status, reason."""
+        return self._combine({c: e.verdicts.copy() for c, e in self._estimates.items()}, 0)
+
+    @property
+    def undefined(self) -> pd.DataFrame:
+        """Group metrics that are undefined (NaN), with the reason.
+
+        Columns ``class`` (multiclass only), ``group``, ``metric``, ``reason``.
+        """
+        rows = []
+        for cls, est in self._estimates.items():
+            for u in est.undefined:
+                rows.append({"class": cls, **u} if self._multiclass else dict(u))
+        columns = (["class"] if self._multiclass else []) + ["group", "metric", "reason"]
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
+    def small_groups(self) -> list[str]:
+        """Groups with fewer rows than ``min_group_size``."""
+        return list(next(iter(self._estimates.values())).small_groups)
+
+    @property
+    def marginal(self) -> dict[Hashable, FairnessReport]:
+        """Sensitive feature -> report of that feature alone.
+
+        With a single sensitive feature this maps it to the report itself.
+        """
+        if not self._marginal:
+            return {self._meta.sensitive_features[0]: self}
+        return dict(self._marginal)
+
+    def by_feature(self, feature: Hashable) -> FairnessReport:
+        """Report of one sensitive feature alone (its marginal groups).
+
+        Parameters
+        ----------
+        feature : hashable
+            One of :attr:`sensitive_features`.
+
+        Returns
+        -------
+        FairnessReport
+            The marginal report.
+
+        Raises
+        ------
+        ArgumentError
+            If ``feature`` is not a sensitive feature of this report.
+        """
+        marginal = self.marginal
+        if feature not in marginal:
+            raise ArgumentError(
+                f"{feature!r} is not a sensitive feature of this report; choose one of: "
+                f"{', '.join(map(repr, marginal))}."
+            )
+        return marginal[feature]
+
+    def for_class(self, cls: Hashable) -> FairnessReport:
+        """One-vs-rest report of one class of a multiclass task.
+
+        Parameters
+        ----------
+        cls : hashable
+            A class label.
+
+        Returns
+        -------
+        FairnessReport
+            A binary report with ``cls`` as the positive class.
+
+        Raises
+        ------
+        ArgumentError
+            If the task is not multiclass or ``cls`` is not a class.
+        """
+        if not self._multiclass:
+            raise ArgumentError(
+                f"for_class() applies to multiclass reports; this report's task is "
+                f"{self.task!r}. Read by_group directly."
+            )
+        if cls not in self._estimates:
+            raise ArgumentError(
+                f"{cls!r} is not a class of this report; classes are: "
+                f"{', '.join(map(repr, self._estimates))}."
+            )
+        meta = ReportMeta(**{**self._meta.__dict__, "task": "binary", "pos_label": cls})
+        marginal = {f: r.for_class(cls) for f, r in self._marginal.items()}
+        return FairnessReport(meta, {None: self._estimates[cls]}, marginal=marginal)
+
+    # ------------------------------------------------------------------ views
+    def summary(self) -> str:
+        """Plain-text summary: settings, verdicts and the metrics behind them.
+
+        Returns
+        -------
+        str
+            Several lines of text.
+        """
+        m = self._meta
+        pct = f"{100 * m.ci:g}%"
+        lines = [
+            f"Fairness report ({m.task}) of target {m.target!r} by "
+            f"{', '.join(map(str, m.sensitive_features))}: {m.n_rows} rows, "
+            f"{len(self.groups)} groups, {pct} intervals from {m.n_boot} bootstrap replicates.",
+        ]
+        if m.reference_group is not None:
+            lines.append(
+                f"Disparities are measured against the reference group {m.reference_group!r}."
+            )
+        for cls, est in self._estimates.items():
+            if cls is not None:
+                lines.append(f"\nClass {cls!r} (one-vs-rest):")
+            for name, row in est.verdicts.iterrows():
+                interval = (
+                    f" [{row['lower']:.3f}, {row['upper']:.3f}]"
+                    if not (np.isnan(row["lower"]) or np.isnan(row["upper"]))
+                    else ""
+                )
+                lines.append(
+                    f"  {row['status'].upper():<12} {name}: {row['metric']} = {row['value']:.3f}"
+                    f"{interval}; {row['reason']}"
+                )
+        for text in m.warnings:
+            lines.append(f"Warning: {text}")
+        lines.append(f"Note: {m.threshold_note}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        counts = {}
+        for est in self._estimates.values():
+            for s in est.verdicts["status"]:
+                counts[s] = counts.get(s, 0) + 1
+        verdicts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no verdicts"
+        return (
+            f"<FairnessReport task={self.task} sensitive_features="
+            f"{self._meta.sensitive_features!r} groups={len(self.groups)} "
+            f"rows={self.n_rows} verdicts: {verdicts}>"
+        )
+
+    def _repr_html_(self) -> str:
+        m = self._meta
+        esc = html.escape
+        parts = [
+            "<div class='rai-fairness-report'>",
+            f"<h3>Fairness report: {esc(str(m.target))} by "
+            f"{esc(', '.join(map(str, m.sensitive_features)))}</h3>",
+            f"<p>{esc(m.task)} task, {m.n_rows} rows, {len(self.groups)} groups, "
+            f"{100 * m.ci:g}% bootstrap intervals ({m.n_boot} replicates).</p>",
+        ]
+        colours = {"pass": "#1a7f37", "fail": "#cf222e", "inconclusive": "#9a6700"}
+        for cls, est in self._estimates.items():
+            if cls is not None:
+                parts.append(f"<h4>Class {esc(repr(cls))} (one-vs-rest)</h4>")
+            parts.append(
+                "<table><thead><tr><th>criterion</th><th>status</th><th>value</th>"
+                "<th>interval</th><th>threshold</th><th>reason</th></tr></thead><tbody>"
+            )
+            for name, row in est.verdicts.iterrows():
+                colour = colours.get(row["status"], "black")
+                parts.append(
+                    f"<tr><td>{esc(str(name))}</td>"
+                    f"<td style='color:{colour};font-weight:bold'>{esc(row['status'])}</td>"
+                    f"<td>{esc(_fmt(row['value']))}</td>"
+                    f"<td>[{esc(_fmt(row['lower']))}, {esc(_fmt(row['upper']))}]</td>"
+                    f"<td>{esc(_fmt(row['threshold']))}</td><td>{esc(str(row['reason']))}</td></tr>"
+                )
+            parts.append("</tbody></table>")
+        # pandas escapes cell contents and labels in to_html (escape=True is the default)
+        parts.append("<details><summary>Metrics by group</summary>")
+        parts.append(self.by_group.to_html(float_format=lambda v: f"{v:.4g}", escape=True))
+        parts.append("</details>")
+        for text in m.warnings:
+            parts.append(f"<p><b>Warning:</b> {esc(text)}</p>")
+        parts.append(f"<p><i>{esc(m.threshold_note)}</i></p></div>")
+        return "\n".join(parts)
+
+    # ------------------------------------------------------------------ serialisation
+    def _estimates_dict(self, cls: Hashable, est: GroupEstimates) -> dict[str, Any]:
+        features = list(est.index.names)
+        groups = []
+        for i in range(len(est.index)):
+            label = est.index[i]
+            labels = label if isinstance(est.index, pd.MultiIndex) else (label,)
+            groups.append(
+                {
+                    "key": group_key(est.index, i),
+                    "labels": {str(f): _json_value(v) for f, v in zip(features, labels)},
+                    "count": int(est.values[i, est.metrics.index("count")]),
+                    "small": group_key(est.index, i) in est.small_groups,
+                    "metrics": {
+                        m: _json_value(float(est.values[i, j])) for j, m in enumerate(est.metrics)
+                    },
+                    "lower": {
+                        m: _json_value(float(est.lower[i, j])) for j, m in enumerate(est.metrics)
+                    },
+                    "upper": {
+                        m: _json_value(float(est.upper[i, j])) for j, m in enumerate(est.metrics)
+                    },
+                }
+            )
+        disparities = [
+            {"metric": metric, **{k: _json_value(float(v)) for k, v in row.items()}}
+            for metric, row in est.disparities.iterrows()
+        ]
+        verdicts = [
+            {"criterion": name, **{k: _json_value(v) for k, v in row.items()}}
+            for name, row in est.verdicts.iterrows()
+        ]
+        return {
+            "class": _json_value(cls),
+            "metrics": list(est.metrics),
+            "groups": groups,
+            "overall": {
+                "metrics": {m: _json_value(float(v)) for m, v in zip(est.metrics, est.overall)},
+                "lower": {m: _json_value(float(v)) for m, v in zip(est.metrics, est.overall_lower)},
+                "upper": {m: _json_value(float(v)) for m, v in zip(est.metrics, est.overall_upper)},
+            },
+            "disparities": disparities,
+            "verdicts": verdicts,
+            "undefined": [dict(u) for u in est.undefined],
+            "small_groups": list(est.small_groups),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything in the report as plain JSON-compatible Python objects.
+
+        The schema is documented in ``docs/fairness_schema.md`` (version
+        :data:`SCHEMA_VERSION`); NaN becomes None.
+
+        Returns
+        -------
+        dict
+            The report.
+        """
+        m = self._meta
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "fairness_report",
+            "task": m.task,
+            "target": _json_value(m.target),
+            "sensitive_features": [_json_value(f) for f in m.sensitive_features],
+            "pos_label": _json_value(m.pos_label),
+            "classes": None if m.classes is None else [_json_value(c) for c in m.classes],
+            "n_rows": m.n_rows,
+            "n_groups": len(self.groups),
+            "n_boot": m.n_boot,
+            "ci": m.ci,
+            "random_state": m.random_state,
+            "min_group_size": m.min_group_size,
+            "reference_group": _json_value(m.reference_group),
+            "bootstrap": BOOTSTRAP_METHOD,
+            "thresholds": {k: _json_value(v) for k, v in m.thresholds.items()},
+            "threshold_note": m.threshold_note,
+            "warnings": list(m.warnings),
+            "results": [self._estimates_dict(c, e) for c, e in self._estimates.items()],
+        }
+        out["marginal"] = {
+            str(f): {
+                "sensitive_features": [_json_value(f)],
+                "reference_group": _json_value(r._meta.reference_group),
+                "warnings": list(r._meta.warnings),
+                "results": [r._estimates_dict(c, e) for c, e in r._estimates.items()],
+            }
+            for f, r in self._marginal.items()
+        }
+        return out
+
+    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 2) -> str:
+        """Serialise :meth:`to_dict` as JSON (NaN -> null), optionally to a file.
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            Where to write; the file is written to a temporary name and renamed,
+            so no half-written file is left behind.
+        indent : int or None, default=2
+            JSON indentation.
+
+        Returns
+        -------
+        str
+            The JSON text.
+        """
+        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+        if path is not None:
+            target = Path(path)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        return text
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float | np.floating):
+        return "n/a" if np.isnan(value) else f"{value:.4g}"
+    return str(value)

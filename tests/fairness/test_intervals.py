@@ -1,0 +1,174 @@
+"""Bootstrap intervals: coverage on data with known truth, reproducibility, shapes."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rai_toolkit.fairness import analyze_fairness
+from rai_toolkit.fairness._cells import bootstrap_batch
+from rai_toolkit.fairness._disparities import difference_and_ratio, percentile_interval
+from rai_toolkit.fairness._metrics import classification_metrics
+
+# population: group share 0.5 / 0.5; P(y_hat = 1 | group) = 0.30 / 0.45; y independent (0.4)
+SHARE = np.array([0.5, 0.5])
+SELECTION = np.array([0.30, 0.45])
+TRUE_DIFFERENCE = 0.15
+TRUE_RATIO = 0.30 / 0.45
+
+
+def cell_probabilities():
+    p = np.zeros((2, 2, 2, 1))
+    for g in range(2):
+        for y, py in ((0, 0.6), (1, 0.4)):
+            p[g, y, 1, 0] = SHARE[g] * py * SELECTION[g]
+            p[g, y, 0, 0] = SHARE[g] * py * (1 - SELECTION[g])
+    return p
+
+
+def test_vectorised_coverage_of_selection_rate_difference_and_ratio():
+    rng = np.random.default_rng(12345)
+    n_sims, n_rows, n_boot = 2000, 400, 400
+    p = cell_probabilities().ravel()
+    counts = rng.multinomial(n_rows, p, size=n_sims).astype(float).reshape(n_sims, 2, 2, 2, 1)
+    reps = bootstrap_batch(counts, n_boot=n_boot, rng=rng)  # (n_boot, n_sims, 2, 2, 2, 1)
+    selection = classification_metrics(reps)["selection_rate"]  # (n_boot, n_sims, 2)
+    difference, ratio = difference_and_ratio(selection)
+    d_lo, d_hi = percentile_interval(difference, ci=0.95)
+    r_lo, r_hi = percentile_interval(ratio, ci=0.95)
+    d_cover = np.mean((d_lo <= TRUE_DIFFERENCE) & (TRUE_DIFFERENCE <= d_hi))
+    r_cover = np.mean((r_lo <= TRUE_RATIO) & (TRUE_RATIO <= r_hi))
+    assert 0.93 <= d_cover <= 0.97, d_cover
+    assert 0.93 <= r_cover <= 0.97, r_cover
+
+
+def test_end_to_end_coverage_over_300_simulations():
+    rng = np.random.default_rng(7)
+    n_sims, n_rows = 300, 400
+    covered = 0
+    for sim in range(n_sims):
+        group = rng.choice(["a", "b"], n_rows, p=SHARE)
+        selected = rng.random(n_rows) < np.where(group == "a", SELECTION[0], SELECTION[1])
+        frame = pd.DataFrame(
+            {"g": group, "y": (rng.random(n_rows) < 0.4).astype(int), "p": selected.astype(int)}
+        )
+        report = analyze_fairness(
+            None,
+            frame,
+            target="y",
+            sensitive_features="g",
+            y_pred="p",
+            n_boot=400,
+            random_state=sim,
+            min_group_size=1,
+        )
+        row = report.disparities.loc["selection_rate"]
+        covered += row["difference_lower"] <= TRUE_DIFFERENCE <= row["difference_upper"]
+    assert 0.93 <= covered / n_sims <= 0.97, covered / n_sims
+
+
+def test_intervals_are_reproducible_with_random_state(synth):
+    kwargs = dict(
+        target="y",
+        sensitive_features="race",
+        y_pred="pred",
+        y_score="score",
+        n_boot=200,
+        random_state=42,
+    )
+    first = analyze_fairness(None, synth, **kwargs)
+    second = analyze_fairness(None, synth, **kwargs)
+    pd.testing.assert_frame_equal(first.by_group_lower, second.by_group_lower)
+    pd.testing.assert_frame_equal(first.disparities, second.disparities)
+    other = analyze_fairness(None, synth, **{**kwargs, "random_state": 43})
+    assert not np.allclose(
+        first.by_group_lower["selection_rate"], other.by_group_lower["selection_rate"]
+    )
+
+
+def test_interval_brackets_estimate_and_count_bounds_are_nan(synth_report):
+    values = synth_report.by_group.drop(columns="count")
+    lower = synth_report.by_group_lower.drop(columns="count")
+    upper = synth_report.by_group_upper.drop(columns="count")
+    assert lower.shape == values.shape and upper.shape == values.shape
+    assert (lower <= values + 1e-9).all().all()
+    assert (values <= upper + 1e-9).all().all()
+    assert synth_report.by_group_lower["count"].isna().all()
+    assert synth_report.by_group_upper["count"].isna().all()
+
+
+def test_multinomial_intervals_agree_with_a_row_bootstrap(synth):
+    """The cell-multinomial bootstrap has the distribution of a row bootstrap."""
+    report = analyze_fairness(
+        None,
+        synth,
+        target="y",
+        sensitive_features="race",
+        y_pred="pred",
+        n_boot=2000,
+        random_state=0,
+    )
+    rng = np.random.default_rng(1)
+    group, pred = synth["race"].to_numpy(), synth["pred"].to_numpy()
+    n = len(synth)
+    reps = []
+    for _ in range(2000):
+        idx = rng.integers(0, n, n)
+        g, p = group[idx], pred[idx]
+        rates = [p[g == k].mean() for k in ("A", "B", "C")]
+        reps.append(max(rates) - min(rates))
+    lo, hi = np.quantile(reps, [0.025, 0.975])
+    row = report.disparities.loc["selection_rate"]
+    assert row["difference_lower"] == pytest.approx(lo, abs=0.006)
+    assert row["difference_upper"] == pytest.approx(hi, abs=0.006)
+
+
+def test_n_boot_zero_gives_point_verdicts_without_intervals(synth):
+    report = analyze_fairness(
+        None, synth, target="y", sensitive_features="sex", y_pred="pred", n_boot=0
+    )
+    assert report.by_group_lower.isna().all().all()
+    assert report.disparities["difference_lower"].isna().all()
+    assert set(report.verdicts["status"]) <= {"pass", "fail"}
+    assert "n_boot=0" in report.verdicts.loc["demographic_parity", "reason"]
+
+
+def test_small_groups_warn_and_make_verdicts_inconclusive(synth):
+    from rai_toolkit.exceptions import SmallGroupWarning
+
+    frame = synth.copy()
+    frame.loc[:9, "race"] = "tiny"
+    with pytest.warns(SmallGroupWarning, match=r"race=tiny"):
+        report = analyze_fairness(
+            None,
+            frame,
+            target="y",
+            sensitive_features="race",
+            y_pred="pred",
+            n_boot=100,
+            random_state=0,
+        )
+    assert report.small_groups == ["race=tiny"]
+    assert any("min_group_size=30" in w for w in report.warnings)
+    assert (report.verdicts["status"] == "inconclusive").all()
+    assert report.verdicts["reason"].str.contains("below min_group_size").all()
+
+
+def test_missing_group_values_form_a_group_and_are_recorded(synth):
+    from rai_toolkit.exceptions import MissingGroupWarning, SmallGroupWarning
+
+    frame = synth.copy()
+    frame["race"] = frame["race"].astype(object)
+    frame.loc[:99, "race"] = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallGroupWarning)
+        with pytest.warns(MissingGroupWarning, match="100 missing"):
+            report = analyze_fairness(
+                None, frame, target="y", sensitive_features="race", y_pred="pred", n_boot=0
+            )
+    assert report.by_group.loc["(missing)", "count"] == 100
+    assert report.by_group["count"].sum() == len(frame)
+    assert any("missing" in w for w in report.warnings)
