@@ -1,0 +1,442 @@
+"""MitigationResult: before/after fairness on held-out data and the trade-off.
+
+Schema of :meth:`MitigationResult.to_dict` (version :data:`SCHEMA_VERSION`)::
+
+    {
+      "schema_version": "1.0",
+      "kind": "mitigation_result",
+      "method": "postprocess" | "reduction",
+      "mitigator": "ThresholdOptimizer" | "ExponentiatedGradient",
+      "constraint": str,              # e.g. "demographic_parity"
+      "constraint_rates": [str],      # per-group rates it equalises, e.g. ["selection_rate"]
+      "disparity_measure": str,       # e.g. "selection_rate_difference" (max - min over groups)
+      "objective": str,               # e.g. "accuracy_score"
+      "target": str, "pos_label": any, "sensitive_features": [str], "features": [str],
+      "n_train": int, "n_test": int,
+      "random_state": int,            # seed of the randomised mitigated predictions
+      "grid_size": int | null,        # GridSearch candidates (reduction only)
+      "randomized": bool,             # mitigated predictions are randomised
+      "needs_sensitive_features": bool,   # model.predict needs sensitive_features=
+      "notes": [str],
+      "comparison": [                 # test data, from the before/after FairnessReports
+        {"measure": str, "before": float, "before_lower": float, "before_upper": float,
+         "after": float, "after_lower": float, "after_upper": float, "change": float}
+      ],
+      "tradeoff": [                   # test data, one row per candidate model
+        {"candidate": str, "kind": str, "objective": float, "disparity": float,
+         "pareto": bool, "selected": bool}
+      ],
+      "before": FairnessReport.to_dict(),   # unmitigated model on test
+      "after": FairnessReport.to_dict()     # mitigated model on test
+    }
+
+NaN is written as null. ``kind`` of a trade-off row is ``"unmitigated"``,
+``"threshold_optimizer"``, ``"exponentiated_gradient"`` or ``"grid_search"``;
+``selected`` marks the row of :attr:`MitigationResult.model`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import tempfile
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rai_toolkit.mitigation._constraints import Constraint
+
+__all__ = ["MitigationResult", "SCHEMA_VERSION", "pareto_front", "COMPARISON_COLUMNS"]
+
+#: Version of the :meth:`MitigationResult.to_dict` schema.
+SCHEMA_VERSION = "1.0"
+
+#: Columns of :attr:`MitigationResult.comparison`.
+COMPARISON_COLUMNS = (
+    "before",
+    "before_lower",
+    "before_upper",
+    "after",
+    "after_lower",
+    "after_upper",
+    "change",
+)
+
+#: Columns of :attr:`MitigationResult.tradeoff`.
+TRADEOFF_COLUMNS = ("candidate", "kind", "objective", "disparity", "pareto", "selected")
+
+#: FairnessReport metric holding each constraint rate / objective (error rate differences
+#: equal accuracy differences).
+REPORT_METRIC = {
+    "selection_rate": "selection_rate",
+    "true_positive_rate": "true_positive_rate",
+    "false_positive_rate": "false_positive_rate",
+    "true_negative_rate": "true_negative_rate",
+    "false_negative_rate": "false_negative_rate",
+    "error_rate": "accuracy",
+    "accuracy_score": "accuracy",
+    "balanced_accuracy_score": "balanced_accuracy",
+}
+
+_MITIGATOR = {"postprocess": "ThresholdOptimizer", "reduction": "ExponentiatedGradient"}
+
+
+def pareto_front(objective: np.ndarray, disparity: np.ndarray) -> np.ndarray:
+    """Flag the candidates no other candidate beats on both axes.
+
+    A candidate is dominated when another has an objective at least as high and a
+    disparity at least as low, and is strictly better on one of them.
+
+    Parameters
+    ----------
+    objective : numpy.ndarray
+        Higher is better.
+    disparity : numpy.ndarray
+        Lower is better.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, True on the Pareto front; False where a value is NaN.
+    """
+    obj = np.asarray(objective, dtype=float)
+    dis = np.asarray(disparity, dtype=float)
+    ok = np.isfinite(obj) & np.isfinite(dis)
+    front = ok.copy()
+    for i in np.flatnonzero(ok):
+        others = ok & (obj >= obj[i]) & (dis <= dis[i]) & ((obj > obj[i]) | (dis < dis[i]))
+        front[i] = not others.any()
+    return front
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    method: str
+    constraint: Constraint
+    objective: str
+    target: Hashable
+    pos_label: Any
+    sensitive_features: list
+    features: list
+    n_train: int
+    n_test: int
+    random_state: int
+    grid_size: int | None
+    notes: list[str] = field(default_factory=list)
+
+
+class MitigationResult:
+    """Outcome of :func:`~rai_toolkit.mitigation.mitigate`: the mitigated model and its effect.
+
+    Every number is computed once, on the held-out ``test`` data, by ``mitigate``;
+    the properties return copies.
+
+    Attributes
+    ----------
+    before, after : FairnessReport
+        Fairness of the unmitigated and the mitigated model on ``test``.
+    model : estimator
+        The mitigated model (:class:`PostprocessedClassifier` or
+        :class:`ReductionClassifier`).
+    tradeoff : pandas.DataFrame
+        One row per candidate model: objective vs disparity, Pareto front.
+    comparison : pandas.DataFrame
+        Key measures before and after, with bootstrap intervals.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: _Settings,
+        model: Any,
+        before: Any,
+        after: Any,
+        tradeoff: pd.DataFrame,
+    ) -> None:
+        self._settings = settings
+        self._model = model
+        self._before = before
+        self._after = after
+        self._tradeoff = tradeoff.reset_index(drop=True)
+        self._comparison = self._compare()
+
+    # -- computed once ---------------------------------------------------------------------
+    def _compare(self) -> pd.DataFrame:
+        s = self._settings
+        rows: dict[str, dict[str, float]] = {}
+        obj_metric = REPORT_METRIC.get(s.objective, s.objective)
+        rows[s.objective] = self._pair(
+            lambda r: (
+                r.overall.get(obj_metric, np.nan),
+                r.overall_lower.get(obj_metric, np.nan),
+                r.overall_upper.get(obj_metric, np.nan),
+            )
+        )
+        for rate in s.constraint.rates:
+            metric = REPORT_METRIC[rate]
+
+            def pick(report: Any, metric: str = metric) -> tuple[float, float, float]:
+                d = report.disparities
+                if metric not in d.index:
+                    return (np.nan, np.nan, np.nan)
+                row = d.loc[metric]
+                return (row["difference"], row["difference_lower"], row["difference_upper"])
+
+            rows[f"{rate}_difference"] = self._pair(pick)
+        if len(s.constraint.rates) > 1:
+            sel = self._tradeoff["selected"]
+            unm = self._tradeoff["kind"] == "unmitigated"
+            before = float(self._tradeoff.loc[unm, "disparity"].iloc[0])
+            after = float(self._tradeoff.loc[sel, "disparity"].iloc[0])
+            rows[s.constraint.disparity_name] = {
+                "before": before, "before_lower": np.nan, "before_upper": np.nan,
+                "after": after, "after_lower": np.nan, "after_upper": np.nan,
+                "change": after - before,
+            }
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(COMPARISON_COLUMNS))
+        frame.index.name = "measure"
+        return frame.astype(float)
+
+    def _pair(self, pick: Any) -> dict[str, float]:
+        b, bl, bu = (float(v) for v in pick(self._before))
+        a, al, au = (float(v) for v in pick(self._after))
+        return {
+            "before": b, "before_lower": bl, "before_upper": bu,
+            "after": a, "after_lower": al, "after_upper": au, "change": a - b,
+        }
+
+    # -- read-only views -------------------------------------------------------------------
+    @property
+    def before(self) -> Any:
+        """FairnessReport of the unmitigated model on ``test``."""
+        return self._before
+
+    @property
+    def after(self) -> Any:
+        """FairnessReport of the mitigated model on ``test``."""
+        return self._after
+
+    @property
+    def model(self) -> Any:
+        """The mitigated model (scikit-learn compatible ``predict`` / ``predict_proba``).
+
+        For ``method="postprocess"`` call ``model.predict(X, sensitive_features=...)``:
+        the thresholds are per group, so the groups are required.
+        """
+        return self._model
+
+    @property
+    def tradeoff(self) -> pd.DataFrame:
+        """Candidates on ``test``: columns candidate, kind, objective, disparity, pareto, selected.
+
+        ``objective`` is :attr:`objective` (higher is better), ``disparity`` is
+        :attr:`disparity_measure` (lower is better). Reductions list the GridSearch
+        candidates and the ExponentiatedGradient model; postprocessing lists the model
+        before and after. The unmitigated model is always a row.
+        """
+        return self._tradeoff.copy()
+
+    @property
+    def comparison(self) -> pd.DataFrame:
+        """Before vs after on ``test``: the objective and the constraint's disparities.
+
+        Indexed by measure, columns before, before_lower, before_upper, after,
+        after_lower, after_upper, change (after - before). Values and bootstrap
+        intervals come from :attr:`before` and :attr:`after`.
+        """
+        return self._comparison.copy()
+
+    @property
+    def method(self) -> str:
+        """``"postprocess"`` or ``"reduction"``."""
+        return self._settings.method
+
+    @property
+    def mitigator(self) -> str:
+        """The fairlearn mitigator that produced :attr:`model`."""
+        return _MITIGATOR[self._settings.method]
+
+    @property
+    def constraint(self) -> str:
+        """The fairness constraint, e.g. ``"demographic_parity"``."""
+        return self._settings.constraint.name
+
+    @property
+    def objective(self) -> str:
+        """The objective, e.g. ``"accuracy_score"``."""
+        return self._settings.objective
+
+    @property
+    def disparity_measure(self) -> str:
+        """Name of the disparity the constraint controls, e.g. ``"selection_rate_difference"``."""
+        return self._settings.constraint.disparity_name
+
+    @property
+    def random_state(self) -> int:
+        """Seed of the randomised mitigated predictions (drawn when none was given)."""
+        return self._settings.random_state
+
+    @property
+    def notes(self) -> list[str]:
+        """Caveats a reader of the result should know."""
+        return list(self._settings.notes)
+
+    # -- views -----------------------------------------------------------------------------
+    def _headline(self) -> tuple[float, float, float, float]:
+        t = self._tradeoff
+        unm = t.loc[t["kind"] == "unmitigated"].iloc[0]
+        sel = t.loc[t["selected"]].iloc[0]
+        return unm["objective"], sel["objective"], unm["disparity"], sel["disparity"]
+
+    def summary(self) -> str:
+        """Describe in a few lines of text what was done and what it changed on ``test``.
+
+        Returns
+        -------
+        str
+            The summary.
+        """
+        s = self._settings
+        ob, oa, db, da = self._headline()
+        cut = (1 - da / db) if db and np.isfinite(db) and db > 0 else float("nan")
+        lines = [
+            f"Mitigation: {self.mitigator} ({s.method}) for {s.constraint.name}, "
+            f"objective {s.objective}; sensitive: {', '.join(map(str, s.sensitive_features))}.",
+            f"Held-out test rows: {s.n_test} (trained/fitted on {s.n_train}).",
+            f"{self.disparity_measure}: {_fmt(db)} -> {_fmt(da)}"
+            + (f" ({cut:.0%} lower)." if np.isfinite(cut) and cut >= 0 else "."),
+            f"{s.objective}: {_fmt(ob)} -> {_fmt(oa)} ({oa - ob:+.3f}).",
+        ]
+        for measure, row in self._comparison.iterrows():
+            if np.isfinite(row["before_lower"]):
+                lines.append(
+                    f"  {measure}: before {_fmt(row['before'])} [{_fmt(row['before_lower'])}, "
+                    f"{_fmt(row['before_upper'])}], after {_fmt(row['after'])} "
+                    f"[{_fmt(row['after_lower'])}, {_fmt(row['after_upper'])}]"
+                )
+        lines += [f"Note: {n}" for n in s.notes]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        ob, oa, db, da = self._headline()
+        return (
+            f"MitigationResult(method={self.method!r}, constraint={self.constraint!r}, "
+            f"{self.disparity_measure}: {_fmt(db)} -> {_fmt(da)}, "
+            f"{self.objective}: {_fmt(ob)} -> {_fmt(oa)}, candidates={len(self._tradeoff)})"
+        )
+
+    def _repr_html_(self) -> str:
+        s = self._settings
+        ob, oa, db, da = self._headline()
+        esc = html.escape
+        comp = self._comparison.to_html(float_format=_fmt, na_rep="–", classes="rai-comparison")
+        trade = self._tradeoff.to_html(
+            index=False, float_format=_fmt, na_rep="–", classes="rai-tradeoff"
+        )
+        notes = "".join(f"<li>{esc(n)}</li>" for n in s.notes)
+        return (
+            "<div class='rai-mitigation'>"
+            f"<h4>Mitigation: {esc(self.mitigator)} for {esc(s.constraint.name)}</h4>"
+            f"<p>On {s.n_test} held-out rows, <b>{esc(self.disparity_measure)}</b> went from "
+            f"<b>{_fmt(db)}</b> to <b>{_fmt(da)}</b>; <b>{esc(s.objective)}</b> from "
+            f"<b>{_fmt(ob)}</b> to <b>{_fmt(oa)}</b>.</p>"
+            f"<h5>Before vs after (bootstrap intervals)</h5>{comp}"
+            f"<h5>Trade-off</h5>{trade}"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything in the result as JSON-compatible Python objects (schema in module doc).
+
+        Returns
+        -------
+        dict
+            The result; NaN becomes None.
+        """
+        s = self._settings
+        comparison = [
+            {"measure": str(m), **{c: _json_value(row[c]) for c in COMPARISON_COLUMNS}}
+            for m, row in self._comparison.iterrows()
+        ]
+        tradeoff = [
+            {c: _json_value(row[c]) for c in TRADEOFF_COLUMNS}
+            for _, row in self._tradeoff.iterrows()
+        ]
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "mitigation_result",
+            "method": s.method,
+            "mitigator": self.mitigator,
+            "constraint": s.constraint.name,
+            "constraint_rates": list(s.constraint.rates),
+            "disparity_measure": s.constraint.disparity_name,
+            "objective": s.objective,
+            "target": _json_value(s.target),
+            "pos_label": _json_value(s.pos_label),
+            "sensitive_features": [_json_value(f) for f in s.sensitive_features],
+            "features": [_json_value(f) for f in s.features],
+            "n_train": s.n_train,
+            "n_test": s.n_test,
+            "random_state": s.random_state,
+            "grid_size": s.grid_size,
+            "randomized": True,
+            "needs_sensitive_features": s.method == "postprocess",
+            "notes": list(s.notes),
+            "comparison": comparison,
+            "tradeoff": tradeoff,
+            "before": self._before.to_dict(),
+            "after": self._after.to_dict(),
+        }
+
+    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 2) -> str:
+        """Serialise :meth:`to_dict` as JSON, optionally to a file (written atomically).
+
+        Parameters
+        ----------
+        path : path-like, optional
+            Where to write; the file is written to a temporary name and renamed.
+        indent : int or None, default=2
+            JSON indentation.
+
+        Returns
+        -------
+        str
+            The JSON text.
+        """
+        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+        if path is not None:
+            target = Path(path)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        return text
+
+
+def _fmt(value: Any) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return "–" if not math.isfinite(v) else f"{v:.3f}"
