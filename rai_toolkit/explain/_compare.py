@@ -1,0 +1,184 @@
+"""``compare_explanations``: how far two explanations agree on what matters."""
+
+from __future__ import annotations
+
+import json
+import numbers
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+
+from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.explain._report import ExplanationReport
+
+__all__ = ["SCHEMA", "ExplanationComparison", "compare_explanations"]
+
+#: Identifier and version of the :meth:`ExplanationComparison.to_dict` schema.
+SCHEMA = "rai_toolkit.explanation_comparison/1"
+
+
+@dataclass(frozen=True)
+class ExplanationComparison:
+    """Agreement of two global feature importances.
+
+    Attributes
+    ----------
+    spearman : float
+        Spearman rank correlation of the importances over the common features
+        (NaN when an importance is constant).
+    top_k : int
+        Number of top features compared.
+    top_k_overlap : int
+        Features in both top-k lists.
+    jaccard : float
+        ``top_k_overlap / |top-k of a  union  top-k of b|``.
+    ranks : pandas.DataFrame
+        Per feature (union of both): ``importance_a``, ``importance_b``,
+        ``rank_a``, ``rank_b`` (1 = most important; NaN when absent), sorted
+        by ``rank_a``.
+    common_features : list
+        Features present in both explanations.
+    """
+
+    spearman: float
+    top_k: int
+    top_k_overlap: int
+    jaccard: float
+    ranks: pd.DataFrame = field(repr=False)
+    common_features: list = field(repr=False)
+
+    def to_dict(self) -> dict:
+        """Return a JSON-serialisable summary.
+
+        Schema (``"schema": "rai_toolkit.explanation_comparison/1"``):
+        ``spearman`` (float or null), ``top_k``, ``top_k_overlap``,
+        ``jaccard``, ``common_features`` and ``ranks`` (list of
+        ``{feature, importance_a, importance_b, rank_a, rank_b}``, nulls when
+        absent).
+
+        Returns
+        -------
+        dict
+            The summary.
+        """
+
+        def clean(v: Any) -> Any:
+            return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+
+        ranks = [
+            {"feature": str(f), **{k: clean(float(v)) for k, v in row.items()}}
+            for f, row in self.ranks.iterrows()
+        ]
+        return {
+            "schema": SCHEMA,
+            "spearman": clean(float(self.spearman)),
+            "top_k": self.top_k,
+            "top_k_overlap": self.top_k_overlap,
+            "jaccard": float(self.jaccard),
+            "common_features": [str(f) for f in self.common_features],
+            "ranks": ranks,
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Return :meth:`to_dict` as JSON text.
+
+        Parameters
+        ----------
+        indent : int or None, default=2
+            JSON indentation.
+
+        Returns
+        -------
+        str
+            JSON text.
+        """
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<div><strong>Explanation comparison</strong>: Spearman "
+            f"{self.spearman:.3f} over {len(self.common_features)} common features; "
+            f"top-{self.top_k} overlap {self.top_k_overlap} (Jaccard {self.jaccard:.2f})."
+            f"{self.ranks.to_html(float_format=lambda v: f'{v:.4g}')}</div>"
+        )
+
+
+def _importance(value: Any, argument: str) -> pd.Series:
+    if isinstance(value, ExplanationReport):
+        return value.global_importance
+    if isinstance(value, pd.Series):
+        if not pd.api.types.is_numeric_dtype(value):
+            raise ArgumentError(f"`{argument}` must hold numeric importances; dtype {value.dtype}.")
+        return value.sort_values(ascending=False, kind="stable")
+    raise ArgumentError(
+        f"`{argument}` must be an ExplanationReport or a pandas Series of importances indexed "
+        f"by feature; received {type(value).__name__}."
+    )
+
+
+def compare_explanations(a: Any, b: Any, *, top_k: int = 5) -> ExplanationComparison:
+    """Compare the global feature importances of two explanations.
+
+    Parameters
+    ----------
+    a, b : ExplanationReport or pandas.Series
+        Explanations (e.g. SHAP of a black box and an EBM) or importance
+        Series indexed by feature.
+    top_k : int, default=5
+        Size of the top lists compared.
+
+    Returns
+    -------
+    ExplanationComparison
+        Spearman correlation, top-k overlap and Jaccard index, ranks side by side.
+
+    Raises
+    ------
+    ArgumentError
+        If an input is of the wrong type, ``top_k`` is not a positive integer or
+        fewer than two features are common to both.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.Series({"age": 0.5, "sex": 0.3, "hours": 0.1})
+    >>> b = pd.Series({"age": 0.4, "sex": 0.1, "hours": 0.2})
+    >>> cmp = compare_explanations(a, b, top_k=2)
+    >>> cmp.top_k_overlap, round(cmp.spearman, 2)
+    (1, 0.5)
+    """
+    if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral) or top_k < 1:
+        raise ArgumentError(f"top_k must be a positive integer; received {top_k!r}.")
+    imp_a, imp_b = _importance(a, "a"), _importance(b, "b")
+    common = [f for f in imp_a.index if f in set(imp_b.index)]
+    if len(common) < 2:
+        raise ArgumentError(
+            f"The explanations share {len(common)} feature(s) ({', '.join(map(str, common))}); "
+            f"a rank comparison needs at least two common features."
+        )
+    rank_a = imp_a.rank(ascending=False, method="min")
+    rank_b = imp_b.rank(ascending=False, method="min")
+    rho = spearmanr(imp_a[common].to_numpy(), imp_b[common].to_numpy()).statistic
+    top_a, top_b = set(imp_a.index[:top_k]), set(imp_b.index[:top_k])
+    overlap = len(top_a & top_b)
+    union = list(imp_a.index) + [f for f in imp_b.index if f not in set(imp_a.index)]
+    ranks = pd.DataFrame(
+        {
+            "importance_a": imp_a.reindex(union),
+            "importance_b": imp_b.reindex(union),
+            "rank_a": rank_a.reindex(union),
+            "rank_b": rank_b.reindex(union),
+        },
+        index=pd.Index(union, name="feature"),
+    )
+    return ExplanationComparison(
+        spearman=float(rho),
+        top_k=int(top_k),
+        top_k_overlap=overlap,
+        jaccard=overlap / len(top_a | top_b),
+        ranks=ranks,
+        common_features=common,
+    )

@@ -1,0 +1,311 @@
+"""Matplotlib views of explanation results; they only read the result objects."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.explain._disparity import DisparityExplanation
+from rai_toolkit.explain._report import ExplanationReport
+
+__all__ = [
+    "plot_importance",
+    "plot_beeswarm",
+    "plot_waterfall",
+    "plot_dependence",
+    "plot_disparity",
+]
+
+_POS, _NEG = "#d62728", "#1f77b4"
+
+
+def _axes(ax: Any, size: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _check_report(report: Any, kind: type = ExplanationReport) -> None:
+    if not isinstance(report, kind):
+        raise ArgumentError(
+            f"Expected a {kind.__name__}; received {type(report).__name__}."
+        )
+
+
+def _check_top(top: Any) -> int:
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ArgumentError(f"top must be a positive integer; received {top!r}.")
+    return top
+
+
+def _output_label(output: str) -> str:
+    return {"log_odds": "log-odds", "probability": "probability", "raw": "model output"}.get(
+        output, output
+    )
+
+
+def plot_importance(report: ExplanationReport, *, top: int = 20, ax: Any = None) -> Any:
+    """Bar chart of global feature importance (mean |SHAP|), largest on top.
+
+    Parameters
+    ----------
+    report : ExplanationReport
+        The explanation.
+    top : int, default=20
+        Number of features shown.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made otherwise.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
+    _check_report(report)
+    top = _check_top(top)
+    imp = report.global_importance.head(top)[::-1]
+    ax = _axes(ax, (6, 0.35 * len(imp) + 1.2))
+    ax.barh([str(i) for i in imp.index], imp.to_numpy(), color=_NEG)
+    label = "EBM term importance" if report.method == "ebm" else "mean |SHAP value|"
+    ax.set_xlabel(f"{label} ({_output_label(report.output)})")
+    ax.set_title("Global feature importance")
+    return ax
+
+
+def _colour_values(column: pd.Series) -> np.ndarray:
+    """Map raw values to [0, 1] for colouring (numeric: rank; categorical: NaN = grey)."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        ranks = column.rank(pct=True)
+        return ranks.to_numpy(dtype=float, na_value=np.nan)
+    return np.full(len(column), np.nan)
+
+
+def plot_beeswarm(
+    report: ExplanationReport, *, top: int = 15, max_points: int = 2000, ax: Any = None,
+    random_state: int = 0,
+) -> Any:
+    """SHAP summary (beeswarm) plot: one row of points per feature.
+
+    Points are coloured by the feature's value (low blue, high red; grey for
+    categorical or missing values) and jittered vertically.
+
+    Parameters
+    ----------
+    report : ExplanationReport
+        The explanation.
+    top : int, default=15
+        Number of features shown, most important on top.
+    max_points : int, default=2000
+        Rows drawn (a seeded sample when there are more; the plot says so).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+    random_state : int, default=0
+        Seed of the row sample and the jitter.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
+    _check_report(report)
+    top = _check_top(top)
+    features = list(report.global_importance.index[:top])
+    rng = np.random.default_rng(random_state)
+    n = report.n_rows
+    rows = np.arange(n) if n <= max_points else np.sort(rng.choice(n, max_points, replace=False))
+    ax = _axes(ax, (7, 0.4 * len(features) + 1.5))
+    scatter = None
+    for pos, feature in enumerate(reversed(features)):
+        shap_col = report.values[feature].to_numpy()[rows]
+        colour = _colour_values(report.data[feature].iloc[rows])
+        y = pos + rng.uniform(-0.3, 0.3, len(rows))
+        known = ~np.isnan(colour)
+        ax.scatter(shap_col[~known], y[~known], s=6, color="#999999", alpha=0.6, linewidths=0)
+        scatter = ax.scatter(
+            shap_col[known], y[known], s=6, c=colour[known], cmap="coolwarm", vmin=0, vmax=1,
+            alpha=0.8, linewidths=0,
+        )
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(features)))
+    ax.set_yticklabels([str(f) for f in reversed(features)])
+    ax.set_xlabel(f"SHAP value ({_output_label(report.output)})")
+    title = "SHAP values per feature"
+    if len(rows) < n:
+        title += f" ({len(rows):,} of {n:,} rows)"
+    ax.set_title(title)
+    if scatter is not None:
+        bar = ax.figure.colorbar(scatter, ax=ax, ticks=[0, 1], pad=0.01)
+        bar.ax.set_yticklabels(["low", "high"])
+        bar.set_label("feature value")
+    return ax
+
+
+def plot_waterfall(report: ExplanationReport, i: int, *, top: int = 10, ax: Any = None) -> Any:
+    """Waterfall of one row: from the base value to the model output, feature by feature.
+
+    Parameters
+    ----------
+    report : ExplanationReport
+        The explanation.
+    i : int
+        Row position.
+    top : int, default=10
+        Features shown individually; the rest are summed into one bar.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
+    _check_report(report)
+    top = _check_top(top)
+    local = report.local(i)
+    shown = local.iloc[:top]
+    labels = [f"{f} = {v}" for f, v in zip(shown.index, shown["value"])]
+    steps = list(shown["shap"].to_numpy())
+    if len(local) > top:
+        labels.append(f"{len(local) - top} other features")
+        steps.append(float(local["shap"].iloc[top:].sum()))
+    labels, steps = labels[::-1], steps[::-1]
+    base = local.attrs["base_value"]
+    # drawn bottom-up: the bottom bar starts at the base, the top one ends at the output
+    starts = base + np.concatenate([[0.0], np.cumsum(steps)[:-1]])
+    ax = _axes(ax, (7, 0.4 * len(steps) + 1.5))
+    colours = [_POS if s >= 0 else _NEG for s in steps]
+    ax.barh(range(len(steps)), steps, left=starts, color=colours)
+    for y, (start, step) in enumerate(zip(starts, steps)):
+        ax.text(start + step, y, f" {step:+.3g}", va="center", fontsize=8,
+                ha="left" if step >= 0 else "right")
+    ax.set_yticks(range(len(steps)))
+    ax.set_yticklabels(labels)
+    ax.axvline(base, color="grey", linestyle="--", linewidth=0.8)
+    final = local.attrs["model_output"]
+    ax.axvline(final, color="black", linewidth=0.8)
+    ax.set_xlabel(
+        f"{_output_label(report.output)}: base {base:.3g} -> output {final:.3g}"
+    )
+    ax.set_title(f"Explanation of row {local.attrs['label']!r}")
+    return ax
+
+
+def plot_dependence(report: ExplanationReport, feature: Hashable, *, ax: Any = None) -> Any:
+    """SHAP dependence plot: a feature's value against its SHAP value.
+
+    Numeric features are drawn as a scatter; categorical ones as jittered
+    columns, one per category (most frequent first).
+
+    Parameters
+    ----------
+    report : ExplanationReport
+        The explanation.
+    feature : hashable
+        A raw feature of the report.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ArgumentError
+        If ``feature`` is not a feature of the report.
+    """
+    _check_report(report)
+    if feature not in report.feature_names:
+        raise ArgumentError(
+            f"feature={feature!r} is not a feature of the report; features are: "
+            f"{', '.join(map(str, report.feature_names))}."
+        )
+    values = report.data[feature]
+    shap_col = report.values[feature].to_numpy()
+    ax = _axes(ax, (6, 4))
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        ax.scatter(values.to_numpy(dtype=float, na_value=np.nan), shap_col, s=6, alpha=0.5,
+                   color=_NEG, linewidths=0)
+    else:
+        labels = values.astype(object).where(values.notna(), "(missing)").astype(str)
+        order = labels.value_counts().index.tolist()
+        pos = labels.map({c: k for k, c in enumerate(order)}).to_numpy(dtype=float)
+        jitter = np.random.default_rng(0).uniform(-0.25, 0.25, len(pos))
+        ax.scatter(pos + jitter, shap_col, s=6, alpha=0.5, color=_NEG, linewidths=0)
+        ax.set_xticks(range(len(order)))
+        ax.set_xticklabels(order, rotation=45, ha="right")
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel(str(feature))
+    ax.set_ylabel(f"SHAP value ({_output_label(report.output)})")
+    ax.set_title(f"Dependence on {feature}")
+    return ax
+
+
+def plot_disparity(
+    expl: DisparityExplanation, *, top: int = 10, group: Any = None, ax: Any = None
+) -> Any:
+    """Horizontal bars: each feature's contribution to the gap between groups.
+
+    Parameters
+    ----------
+    expl : DisparityExplanation
+        The decomposition.
+    top : int, default=10
+        Features shown individually (by |contribution|); the rest are summed.
+    group : object, optional
+        In one-vs-rest mode, the group to show (required there).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ArgumentError
+        If ``group`` is missing or unknown in one-vs-rest mode.
+    """
+    _check_report(expl, DisparityExplanation)
+    top = _check_top(top)
+    if expl.mode == "pair":
+        contrib, total = expl.contributions, expl.total
+        a, b = expl.groups
+        title = f"{expl.sensitive_feature}: {a} - {b}"
+    else:
+        if group not in expl.groups:
+            raise ArgumentError(
+                f"This disparity compares each group with the rest; pass group= one of "
+                f"{', '.join(map(repr, expl.groups))}."
+            )
+        contrib, total = expl.contributions[group], expl.total[group]
+        title = f"{expl.sensitive_feature}: {group} - rest"
+    order = contrib.abs().sort_values(ascending=False).index
+    shown = contrib[order[:top]]
+    labels = [str(f) for f in shown.index]
+    bars = list(shown.to_numpy())
+    if len(order) > top:
+        labels.append(f"{len(order) - top} other features")
+        bars.append(float(contrib[order[top:]].sum()))
+    ax = _axes(ax, (7, 0.4 * len(bars) + 1.5))
+    ypos = np.arange(len(bars))[::-1]
+    ax.barh(ypos, bars, color=[_POS if v >= 0 else _NEG for v in bars])
+    for y, v in zip(ypos, bars):
+        ax.text(v, y, f" {v:+.3g} ", va="center", fontsize=8, ha="left" if v >= 0 else "right")
+    ax.set_yticks(ypos)
+    ax.set_yticklabels(labels)
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel(
+        f"contribution to the gap in mean {_output_label(expl.output)} (total {total:+.3g})"
+    )
+    ax.set_title(title)
+    return ax

@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+
+from rai_toolkit.exceptions import ArgumentError, DataValidationError
+from rai_toolkit.explain import compare_explanations, fit_glassbox
+
+
+@pytest.fixture(scope="module")
+def ebm_report(adult):
+    return fit_glassbox(adult, target="income", sensitive_features=["sex", "race"],
+                        random_state=0, max_rounds=300, outer_bags=2)
+
+
+def test_sensitive_features_are_excluded(ebm_report, adult):
+    assert ebm_report.method == "ebm"
+    assert ebm_report.output == "log_odds"
+    assert "sex" not in ebm_report.feature_names and "race" not in ebm_report.feature_names
+    assert ebm_report.feature_names == [c for c in adult.columns
+                                        if c not in ("income", "sex", "race")]
+
+
+def test_contributions_add_up_to_ebm_log_odds(ebm_report, adult):
+    X = adult[ebm_report.feature_names]
+    np.testing.assert_allclose(ebm_report.model_output, ebm_report.model.decision_function(X))
+    assert ebm_report.additivity_error < 1e-9
+
+
+def test_importance_is_ebm_term_importance(ebm_report):
+    ebm = ebm_report.model
+    expected = dict(zip(ebm.term_names_, ebm.term_importances()))
+    for feature, value in ebm_report.global_importance.items():
+        assert value == pytest.approx(expected[feature])
+
+
+def test_by_group_on_excluded_sensitive_feature(ebm_report, adult):
+    table = ebm_report.by_group("sex")
+    assert set(table.index) == set(adult["sex"].unique())
+
+
+def test_interactions_are_split_but_stay_additive(adult):
+    report = fit_glassbox(adult.iloc[:800], target="income", features=["age", "education_num",
+                          "hours_per_week"], interactions=2, random_state=0, max_rounds=100,
+                          outer_bags=1)
+    assert any(len(t) == 2 for t in report.model.term_features_)
+    assert report.additivity_error < 1e-9
+
+
+def test_regression_target(adult):
+    report = fit_glassbox(adult.iloc[:800], target="hours_per_week",
+                          features=["age", "education_num", "sex"], random_state=0,
+                          max_rounds=100, outer_bags=1)
+    assert report.output == "raw"
+    X = adult.iloc[:800][["age", "education_num", "sex"]]
+    np.testing.assert_allclose(report.model_output, report.model.predict(X))
+    assert report.additivity_error < 1e-9
+
+
+def test_multiclass_target_is_refused(adult):
+    with pytest.raises(ArgumentError, match="'relationship' has 6 classes"):
+        fit_glassbox(adult, target="relationship", features=["age"])
+
+
+def test_missing_target(adult):
+    with pytest.raises(DataValidationError, match="'label'.*target"):
+        fit_glassbox(adult, target="label")
+
+
+def test_glassbox_agrees_with_boosted_model(ebm_report, lgbm_report):
+    cmp = compare_explanations(lgbm_report, ebm_report, top_k=5)
+    assert set(cmp.common_features) == set(ebm_report.feature_names)
+    assert cmp.spearman > 0.5

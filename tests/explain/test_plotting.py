@@ -1,0 +1,60 @@
+import matplotlib.pyplot as plt
+import pytest
+
+from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.explain import (
+    explain_disparity,
+    plot_beeswarm,
+    plot_dependence,
+    plot_disparity,
+    plot_importance,
+    plot_waterfall,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_importance_bars_follow_importance(lgbm_report):
+    ax = plot_importance(lgbm_report, top=5)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == list(lgbm_report.global_importance.index[:5])[::-1]
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == pytest.approx(list(lgbm_report.global_importance.iloc[:5])[::-1])
+
+
+def test_beeswarm_draws_one_row_per_feature(lgbm_report):
+    fig, ax = plt.subplots()
+    assert plot_beeswarm(lgbm_report, top=4, max_points=300, ax=ax) is ax
+    assert len(ax.get_yticklabels()) == 4
+    assert "300 of 1,500 rows" in ax.get_title()
+
+
+def test_waterfall_runs_from_base_to_model_output(lgbm_report):
+    ax = plot_waterfall(lgbm_report, 0, top=5)
+    bars = ax.patches
+    assert len(bars) == 6  # five features and "9 other features"
+    assert ax.get_yticklabels()[0].get_text() == "9 other features"
+    assert bars[0].get_x() == pytest.approx(lgbm_report.base_values.iloc[0])
+    assert bars[-1].get_x() + bars[-1].get_width() == pytest.approx(
+        lgbm_report.model_output.iloc[0])
+
+
+def test_dependence_for_categorical_feature(lgbm_report):
+    ax = plot_dependence(lgbm_report, "sex")
+    assert {t.get_text() for t in ax.get_xticklabels()} == {"Male", "Female"}
+
+
+def test_dependence_unknown_feature(lgbm_report):
+    with pytest.raises(ArgumentError, match="feature='salary' is not a feature"):
+        plot_dependence(lgbm_report, "salary")
+
+
+def test_disparity_bars_sum_to_total(biased_model, biased):
+    expl = explain_disparity(biased_model, biased.frame, sensitive_feature="group", target="y")
+    ax = plot_disparity(expl, top=3)
+    assert sum(p.get_width() for p in ax.patches) == pytest.approx(expl.total)
+    assert ax.get_yticklabels()[0].get_text() == "x0"
