@@ -107,14 +107,19 @@ def _datasets_help(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------ registry
+from rai_toolkit.report._cli import add_report_parsers, analyze_command, demo_command  # noqa: E402
+
 _PARSER_BUILDERS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_datasets_parser,
+    add_report_parsers,
 ]
 
 _HANDLERS: dict[str, Handler] = {
     "datasets": _datasets_help,
     "datasets list": _datasets_list,
     "datasets show": _datasets_show,
+    "analyze": analyze_command,
+    "demo": demo_command,
 }
 
 

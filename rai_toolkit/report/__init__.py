@@ -1,0 +1,52 @@
+"""Share with stakeholders: one call runs every check, one file shows it.
+
+* :func:`assess` - fairness, explanations, error analysis, privacy, membership
+  inference and robustness of a model, bundled in an :class:`Assessment`.
+* :meth:`Assessment.to_html` - one self-contained HTML report (inline CSS and
+  SVG, no script, no network request), with small groups suppressed.
+* :func:`impact_assessment` - the Responsible AI Impact Assessment drafted from
+  the measured evidence, human-judgment fields marked TODO.
+* :func:`analyze_errors` - the cohorts where a model errs most.
+* :func:`plan_suppression` - which group cells a shared report must hide.
+
+Names are imported on first use, so that the command line (which registers
+``rai_toolkit.report._cli``) starts without loading pandas.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = [
+    "Assessment",
+    "ErrorAnalysis",
+    "SuppressionPlan",
+    "analyze_errors",
+    "assess",
+    "impact_assessment",
+    "plan_suppression",
+]
+
+_EXPORTS = {
+    "Assessment": "rai_toolkit.report._assessment",
+    "assess": "rai_toolkit.report._assessment",
+    "ErrorAnalysis": "rai_toolkit.report._error_analysis",
+    "analyze_errors": "rai_toolkit.report._error_analysis",
+    "impact_assessment": "rai_toolkit.report._impact",
+    "SuppressionPlan": "rai_toolkit.report._suppression",
+    "plan_suppression": "rai_toolkit.report._suppression",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rai_toolkit.report' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

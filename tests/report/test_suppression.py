@@ -1,0 +1,139 @@
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.linalg import null_space
+
+from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.report import plan_suppression
+from rai_toolkit.report._suppression import INTERSECTIONAL, OVERALL
+
+from .conftest import PAYLOAD_SCRIPT, shown_counts
+
+
+def _published(counts: pd.Series, intersectional: bool):
+    """Independent construction of every number a report shows, as rows over the joint cells."""
+    joint = [k if isinstance(k, tuple) else (k,) for k in counts.index]
+    names = list(counts.index.names)
+    cells, rows = [(OVERALL, OVERALL)], [np.ones(len(joint))]
+    for j, f in enumerate(names):
+        for level in sorted({k[j] for k in joint}):
+            cells.append((f, level))
+            rows.append(np.array([float(k[j] == level) for k in joint]))
+    if intersectional and len(names) > 1:
+        for i, k in enumerate(joint):
+            cells.append((INTERSECTIONAL, k))
+            rows.append(np.eye(len(joint))[i])
+    return cells, np.vstack(rows)
+
+
+def _determined(counts, plan, intersectional):
+    """Hidden cells whose value follows linearly from the shown ones (null-space test)."""
+    cells, matrix = _published(counts, intersectional)
+    shown = np.array([not plan.is_suppressed(*c) for c in cells])
+    free = null_space(matrix[shown]) if shown.any() else np.eye(matrix.shape[1])
+    out = []
+    for i, cell in enumerate(cells):
+        if not shown[i] and np.allclose(matrix[i] @ free, 0, atol=1e-9):
+            out.append(cell)
+    return out
+
+
+def test_single_small_group_gets_a_complementary_partner():
+    counts = pd.Series([500, 300, 4], index=pd.Index(["a", "b", "c"], name="race"))
+    plan = plan_suppression(counts, min_cell_size=10)
+    assert plan.reasons == {("race", "c"): "below minimum", ("race", "b"): "complementary"}
+
+
+def test_nothing_hidden_when_every_group_is_large():
+    counts = pd.Series([500, 300, 40], index=pd.Index(["a", "b", "c"], name="race"))
+    assert not plan_suppression(counts, min_cell_size=10).any
+
+
+def test_two_tiny_groups_summing_below_k_get_a_third():
+    # 1 + 1 hidden: subtraction gives 2, and two groups of at least one row are then 1 and 1
+    counts = pd.Series([500, 300, 1, 1], index=pd.Index(list("abcd"), name="race"))
+    plan = plan_suppression(counts, min_cell_size=10)
+    assert set(plan.suppressed_groups("race")) == {"b", "c", "d"}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_hidden_count_follows_from_shown_counts(seed):
+    rng = np.random.default_rng(seed)
+    sexes, races = ["F", "M"], ["a", "b", "c", "d"]
+    keys = list(itertools.product(sexes, races))
+    values = rng.choice([1, 2, 3, 5, 8, 15, 40, 120, 600], size=len(keys))
+    counts = pd.Series(values, index=pd.MultiIndex.from_tuples(keys, names=["sex", "race"]))
+    for intersectional in (True, False):
+        plan = plan_suppression(counts, min_cell_size=10, intersectional=intersectional)
+        assert _determined(counts, plan, intersectional) == []
+        # every shown number is at least k, or the plan hid it
+        cells, matrix = _published(counts, intersectional)
+        for cell, row in zip(cells, matrix):
+            if row @ counts.to_numpy() < 10 and (intersectional or cell[0] != INTERSECTIONAL):
+                assert plan.is_suppressed(*cell)
+
+
+def test_hidden_groups_of_one_feature_sum_to_at_least_k():
+    counts = pd.Series([900, 6, 3, 50], index=pd.Index(list("abcd"), name="g"))
+    plan = plan_suppression(counts, min_cell_size=10)
+    hidden = plan.suppressed_groups("g")
+    assert len(hidden) >= 2 and counts[hidden].sum() >= 10
+
+
+def test_min_cell_size_must_be_a_positive_integer():
+    counts = pd.Series([5, 5], index=pd.Index(["a", "b"], name="g"))
+    with pytest.raises(ArgumentError, match="min_cell_size must be an integer >= 1; received 0"):
+        plan_suppression(counts, min_cell_size=0)
+
+
+def test_report_hides_tiny_group_and_no_subtraction_recovers_it(assessment):
+    doc = assessment.to_dict()
+    region = shown_counts(doc, "region")
+    assert region[(PAYLOAD_SCRIPT,)] is None
+    hidden = [k for k, v in region.items() if v is None]
+    assert len(hidden) >= 2
+    total = doc["model_card"]["n_rows"]
+    remainder = total - sum(v for v in region.values() if v is not None)
+    true = assessment.fairness.by_feature("region").by_group["count"]
+    assert remainder == sum(true[k[0]] for k in hidden)
+    assert all(remainder != true[k[0]] for k in hidden)
+    # intersectional cells containing the tiny group are hidden too
+    inter = shown_counts(doc, "intersectional")
+    assert all(v is None for k, v in inter.items() if PAYLOAD_SCRIPT in k)
+
+
+def test_hidden_groups_show_no_rates_intervals_or_undefined_notes(assessment):
+    doc = assessment.to_dict()
+    for grouping in doc["fairness"]["groupings"]:
+        hidden_keys = {g["key"] for g in grouping["groups"] if g["suppressed"]}
+        for g in grouping["groups"]:
+            if g["suppressed"]:
+                assert g["metrics"] is None and g["lower"] is None and g["count"] is None
+        assert not any(u["group"] in hidden_keys for u in grouping["undefined"])
+
+
+def test_disparity_is_hidden_when_a_hidden_group_holds_the_extreme(assessment):
+    doc = assessment.to_dict()
+    region = next(g for g in doc["fairness"]["groupings"] if g["name"] == "region")
+    by_group = assessment.fairness.by_feature("region").by_group
+    hidden = [g["labels"][0] for g in region["groups"] if g["suppressed"]]
+    for d in region["disparities"]:
+        values = by_group[d["metric"]].dropna()
+        extreme = {values.idxmax(), values.idxmin()} if len(values) else set()
+        if extreme & set(hidden):
+            assert d["suppressed"] and d["difference"] is None
+        else:
+            assert not d["suppressed"]
+
+
+def test_error_analysis_names_no_hidden_group(assessment):
+    doc = assessment.to_dict()
+    hidden = {
+        (g["grouping"], g["group"] if isinstance(g["group"], str) else None)
+        for g in doc["suppression"]["groups"]
+    }
+    for cohort in doc["error_analysis"]["cohorts"]:
+        for cond in cohort["conditions"]:
+            assert (cond["feature"], cond["level"]) not in hidden
