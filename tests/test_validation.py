@@ -60,7 +60,8 @@ def test_predictions_and_scores_come_from_the_model(frame, pipeline):
 
 def test_pos_label_zero_picks_the_other_probability(frame, pipeline):
     checked = prepare_data(pipeline, frame, target="y", sensitive_features="sex", pos_label=0)
-    np.testing.assert_allclose(checked.y_score, pipeline.predict_proba(frame[["x", "colour"]])[:, 0])
+    proba = pipeline.predict_proba(frame[["x", "colour"]])
+    np.testing.assert_allclose(checked.y_score, proba[:, 0])
 
 
 def test_y_pred_as_column_name_or_array(frame):
@@ -104,12 +105,15 @@ def test_regression_task_is_inferred():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"target": "nope"}, DataValidationError, r"'nope' given as `target` not found.*columns are: x"),
-        ({"sensitive_features": ["race"]}, DataValidationError, r"'race' given as `sensitive_features`"),
+        ({"target": "nope"}, DataValidationError,
+         r"'nope' given as `target` not found.*columns are: x"),
+        ({"sensitive_features": ["race"]}, DataValidationError,
+         r"'race' given as `sensitive_features`"),
         ({"sensitive_features": "age"}, DataValidationError, r"'age' looks continuous.*bins="),
         ({"y_pred": [0, 1]}, DataValidationError, r"`y_pred` has 2 values but `data` has 300 rows"),
         ({"y_pred": "x"}, DataValidationError, r"y_pred must hold the binary labels"),
-        ({"y_pred": "y", "y_score": "x"}, DataValidationError, r"y_score must be probabilities in \[0, 1\]"),
+        ({"y_pred": "y", "y_score": "x"}, DataValidationError,
+         r"y_score must be probabilities in \[0, 1\]"),
         ({"y_pred": "y", "pos_label": 7}, ArgumentError, r"pos_label=7 is not among the labels"),
         ({"task": "ranking", "y_pred": "y"}, ArgumentError, r"task='ranking' is not valid"),
         ({"bins": {"x": 3}, "y_pred": "y"}, ArgumentError, r"`bins` names 'x'"),
