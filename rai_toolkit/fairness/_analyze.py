@@ -28,7 +28,9 @@ from rai_toolkit.fairness._metrics import (
     REGRESSION_METRICS,
     SCORE_METRICS,
     classification_metrics,
+    describe_support,
     exact_auc,
+    metric_support,
     regression_metrics,
     sort_by_score,
     undefined_reasons,
@@ -148,6 +150,7 @@ def _classification(
         out[gr.name] = {
             "point": np.stack([values[m] for m in metrics], axis=-1),
             "reasons": undefined_reasons(counts, list(metrics)),
+            "support": metric_support(counts, metrics),
             "replicates": np.empty((n_boot, gr.n_groups, len(metrics))) if n_boot else None,
             "shift": shift,
         }
@@ -310,8 +313,13 @@ def analyze_fairness(
     random_state : int, numpy.random.Generator or None
         Seed of the bootstrap.
     min_group_size : int, default=30
-        Groups with fewer rows are flagged (:class:`SmallGroupWarning`) and make
-        the verdicts inconclusive.
+        Smallest support for a group to count in a verdict: rows for rate-of-rows
+        metrics, positives for the true positive rate, negatives for the false
+        positive rate, predicted positives for precision (see
+        :attr:`FairnessReport.support`). Groups below it are flagged
+        (:class:`SmallGroupWarning`) and left out of the verdicts that read the
+        metric; such a verdict is inconclusive when fewer than two supported
+        groups remain or when including the left-out groups changes its status.
     thresholds : dict, optional
         Criterion -> threshold, overriding the defaults (see
         :attr:`FairnessReport.thresholds`). Thresholds are policy choices.
@@ -431,6 +439,7 @@ def analyze_fairness(
                 ci=ci,
                 n_boot=n_boot,
                 min_group_size=min_group_size,
+                support=entry.get("support"),
             )
         return result
 
@@ -453,14 +462,38 @@ def analyze_fairness(
         )
 
     def small_group_warning(est: dict[Hashable, GroupEstimates], names: list) -> list[str]:
-        small = next(iter(est.values())).small_groups
-        if not small:
-            return []
-        return [
-            f"{len(small)} group(s) of {', '.join(map(str, names))} have fewer than "
-            f"min_group_size={min_group_size} rows: {', '.join(small)}. Their metrics are "
-            f"unreliable and the verdicts that involve them are inconclusive."
-        ]
+        first = next(iter(est.values()))
+        small = first.small_groups
+        messages = []
+        if small:
+            messages.append(
+                f"{len(small)} group(s) of {', '.join(map(str, names))} have fewer than "
+                f"min_group_size={min_group_size} rows: {', '.join(small)}. Their metrics are "
+                f"unreliable: they are left out of the verdicts (see the excluded_groups column), "
+                f"which are inconclusive when including them would change the status."
+            )
+        # groups with enough rows but too few cases behind a metric a verdict reads
+        lows: dict[str, list[str]] = {}
+        for cls, e in est.items():
+            for u in e.under_supported:
+                if u["group"] in small:
+                    continue
+                text = describe_support(u["metric"], u["support"])
+                if cls is not None:
+                    text = f"class {cls!r}: {text}"
+                entries = lows.setdefault(u["group"], [])
+                if text not in entries:
+                    entries.append(text)
+        if lows:
+            shown = "; ".join(f"{g} ({', '.join(t)})" for g, t in lows.items())
+            messages.append(
+                f"{len(lows)} group(s) of {', '.join(map(str, names))} have enough rows but fewer "
+                f"than min_group_size={min_group_size} cases behind a metric a verdict reads: "
+                f"{shown}. They are left out of those verdicts (see the excluded_groups column "
+                f"and report.support), which are inconclusive when including them would change "
+                f"the status."
+            )
+        return messages
 
     main_est = estimates(main)
     main_messages = small_group_warning(main_est, features_)

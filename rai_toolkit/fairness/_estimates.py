@@ -16,9 +16,17 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit.fairness._disparities import difference_and_ratio, percentile_interval
+from rai_toolkit.fairness._metrics import SUPPORT_UNITS, describe_support
 from rai_toolkit.fairness._verdicts import Criterion, status
 
-__all__ = ["GroupEstimates", "summarise", "group_key", "DISPARITY_COLUMNS", "VERDICT_COLUMNS"]
+__all__ = [
+    "GroupEstimates",
+    "summarise",
+    "group_key",
+    "group_label",
+    "DISPARITY_COLUMNS",
+    "VERDICT_COLUMNS",
+]
 
 DISPARITY_COLUMNS = (
     "difference",
@@ -37,6 +45,8 @@ VERDICT_COLUMNS = (
     "direction",
     "status",
     "reason",
+    "excluded_groups",
+    "all_groups_status",
 )
 
 
@@ -46,6 +56,13 @@ def group_key(index: pd.Index, position: int) -> str:
     names = list(index.names)
     labels = label if isinstance(index, pd.MultiIndex) else (label,)
     return ", ".join(f"{n}={v}" for n, v in zip(names, labels))
+
+
+def group_label(index: pd.Index, position: int) -> str:
+    """Short name of a group for messages: ``"Female/Black"``."""
+    label = index[position]
+    labels = label if isinstance(index, pd.MultiIndex) else (label,)
+    return "/".join(map(str, labels))
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,12 @@ class GroupEstimates:
         ``{"group", "metric", "reason"}`` for every undefined group metric.
     small_groups : list of str
         Groups with fewer rows than ``min_group_size``.
+    support : numpy.ndarray
+        Shape (n_groups, n_metrics): the denominator behind each group's value
+        (see :func:`~rai_toolkit.fairness._metrics.metric_support`).
+    under_supported : list of dict
+        ``{"group", "metric", "support"}`` for every metric read by a verdict
+        whose support in a group is below ``min_group_size``.
     """
 
     index: pd.Index
@@ -84,6 +107,8 @@ class GroupEstimates:
     verdicts: pd.DataFrame
     undefined: list[dict[str, Any]]
     small_groups: list[str]
+    support: np.ndarray
+    under_supported: list[dict[str, Any]]
 
 
 def summarise(
@@ -101,6 +126,7 @@ def summarise(
     ci: float,
     n_boot: int,
     min_group_size: int,
+    support: np.ndarray | None = None,
 ) -> GroupEstimates:
     """Intervals, disparities and verdicts of one grouping.
 
@@ -131,7 +157,11 @@ def summarise(
     n_boot : int
         Number of replicates.
     min_group_size : int
-        Groups below this size make verdicts inconclusive.
+        Smallest support (rows, or the metric's denominator) for a group to
+        count in a verdict.
+    support : numpy.ndarray, optional
+        Shape (n_groups, n_metrics): denominator of each group's metric; the
+        group's row count for every metric when omitted.
 
     Returns
     -------
@@ -158,12 +188,10 @@ def summarise(
     # disparities: point and per replicate
     compared = [m for m in metrics if m != "count"]
     rows = {}
-    disparity_reps: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for m in compared:
         d, r = difference_and_ratio(point[:, col[m]], reference=ref_pos)
         if replicates is not None:
             d_rep, r_rep = difference_and_ratio(replicates[:, :, col[m]], reference=ref_pos)
-            disparity_reps[m] = (d_rep, r_rep)
             d_lo, d_hi = percentile_interval(d_rep, ci=ci)
             r_lo, r_hi = percentile_interval(r_rep, ci=ci)
         else:
@@ -180,41 +208,32 @@ def summarise(
 
     counts = point[:, count_j]
     small = [group_key(index, i) for i in np.flatnonzero(counts < min_group_size)]
+    if support is None:
+        support = np.repeat(np.rint(counts).astype(np.int64)[:, None], len(metrics), axis=1)
+
+    verdict_metrics = list(dict.fromkeys(m for crit in criteria for m in crit.metrics))
+    under_supported = [
+        {"group": group_key(index, i), "metric": m, "support": int(support[i, col[m]])}
+        for i in range(n_groups)
+        for m in verdict_metrics
+        if support[i, col[m]] < min_group_size
+    ]
 
     verdict_rows = {}
     for crit in criteria:
-        value, lo, hi = _criterion_value(crit, point, replicates, col, disparity_reps, ci, ref_pos)
-        blockers = []
-        undefined_groups = sorted({u["group"] for u in undefined if u["metric"] in crit.metrics})
-        if undefined_groups:
-            blockers.append(
-                f"{' & '.join(crit.metrics)} undefined for {', '.join(undefined_groups)}"
-            )
-        if small:
-            blockers.append(
-                f"{len(small)} group(s) below min_group_size={min_group_size}: {', '.join(small)}"
-            )
-        threshold = thresholds.get(crit.name)
-        verdict, reason = status(
-            value,
-            lo,
-            hi,
-            threshold=threshold,
-            direction=crit.direction,
+        verdict_rows[crit.name] = _verdict(
+            crit,
+            index=index,
+            point=point,
+            replicates=replicates,
+            support=support,
+            col=col,
+            threshold=thresholds.get(crit.name),
             ci=ci,
             n_boot=n_boot,
-            blockers=blockers,
+            ref_pos=ref_pos,
+            min_group_size=min_group_size,
         )
-        verdict_rows[crit.name] = [
-            crit.metric_label,
-            value,
-            lo,
-            hi,
-            np.nan if threshold is None else threshold,
-            crit.direction,
-            verdict,
-            reason,
-        ]
     verdicts = pd.DataFrame.from_dict(verdict_rows, orient="index", columns=list(VERDICT_COLUMNS))
     verdicts.index.name = "criterion"
     return GroupEstimates(
@@ -230,7 +249,104 @@ def summarise(
         verdicts=verdicts,
         undefined=undefined,
         small_groups=small,
+        support=support,
+        under_supported=under_supported,
     )
+
+
+def _verdict(
+    crit: Criterion,
+    *,
+    index: pd.Index,
+    point: np.ndarray,
+    replicates: np.ndarray | None,
+    support: np.ndarray,
+    col: dict[str, int],
+    threshold: float | None,
+    ci: float,
+    n_boot: int,
+    ref_pos: int | None,
+    min_group_size: int,
+) -> list[Any]:
+    """One row of the verdict table (columns :data:`VERDICT_COLUMNS`).
+
+    Groups whose support for one of the criterion's metrics is below
+    ``min_group_size`` are left out of that metric's comparison. The verdict is
+    inconclusive when that leaves too few groups to compare, or when the status
+    over all groups differs from the status over the supported ones.
+    """
+
+    def judge(value: float, lo: float, hi: float) -> tuple[str, str]:
+        return status(
+            value,
+            lo,
+            hi,
+            threshold=threshold,
+            direction=crit.direction,
+            ci=ci,
+            n_boot=n_boot,
+            blockers=[],
+        )
+
+    keep = {m: support[:, col[m]] >= min_group_size for m in crit.metrics}
+    all_value, all_lo, all_hi = _criterion_value(crit, point, replicates, col, ci, ref_pos, None)
+    all_status, all_reason = judge(all_value, all_lo, all_hi)
+    excluded = [i for i in range(point.shape[0]) if not all(k[i] for k in keep.values())]
+    row = [crit.metric_label, all_value, all_lo, all_hi]
+    tail = [
+        np.nan if threshold is None else threshold,
+        crit.direction,
+        all_status,
+        all_reason,
+        (),
+        all_status,
+    ]
+    if not excluded:
+        return row + tail
+
+    described = []
+    for i in excluded:
+        low = [describe_support(m, int(support[i, col[m]])) for m in crit.metrics if not keep[m][i]]
+        described.append(f"{group_label(index, i)} ({', '.join(dict.fromkeys(low))})")
+    note = (
+        f"excluded from this verdict: {', '.join(described)} \u2014 below "
+        f"min_group_size={min_group_size}"
+    )
+    value, lo, hi = _criterion_value(crit, point, replicates, col, ci, ref_pos, keep)
+    needed = 1 if crit.statistic == "max_group" else 2
+    short = [m for m in crit.metrics if keep[m].sum() < needed]
+    if threshold is None:
+        verdict, reason = judge(value, lo, hi)
+        reason = f"{reason}; {note}"
+    elif short:
+        units = " / ".join(dict.fromkeys(SUPPORT_UNITS.get(m, ("", "rows"))[1] for m in short))
+        fewer = "no group has" if needed == 1 else "fewer than two groups have"
+        verdict = "inconclusive"
+        reason = f"{fewer} at least {min_group_size} {units}; {note}"
+    elif (
+        ref_pos is not None
+        and crit.statistic != "max_group"
+        and not all(k[ref_pos] for k in keep.values())
+    ):
+        verdict = "inconclusive"
+        reason = (
+            f"the reference group {group_label(index, ref_pos)} is under-supported, so no "
+            f"comparison with it is reliable; {note}"
+        )
+    else:
+        verdict, reason = judge(value, lo, hi)
+        if verdict != all_status:
+            shown = f"value {all_value:.4g}"
+            if not (np.isnan(all_lo) or np.isnan(all_hi)):
+                shown += f", interval [{all_lo:.4g}, {all_hi:.4g}]"
+            so = "" if verdict == "inconclusive" else ", so the verdict is inconclusive"
+            reason = f"{reason}; with all groups it would be {all_status} ({shown}){so}; {note}"
+            verdict = "inconclusive"
+        else:
+            reason = f"{reason}; {note}; including them gives the same status"
+    keys = tuple(group_key(index, i) for i in excluded)
+    tail[2:] = [verdict, reason, keys, all_status]
+    return [crit.metric_label, value, lo, hi, *tail]
 
 
 def _criterion_value(
@@ -238,27 +354,55 @@ def _criterion_value(
     point: np.ndarray,
     replicates: np.ndarray | None,
     col: dict[str, int],
-    disparity_reps: dict[str, tuple[np.ndarray, np.ndarray]],
     ci: float,
     ref_pos: int | None,
+    keep: dict[str, np.ndarray] | None,
 ) -> tuple[float, float, float]:
+    """Value and interval of a criterion's statistic over the kept groups of each metric.
+
+    ``keep`` maps each metric to a boolean mask of the groups to compare (all when None).
+    A reference group that is not kept makes the value undefined.
+    """
+
+    def take(m: str) -> tuple[np.ndarray, int | None] | None:
+        if keep is None:
+            return np.arange(point.shape[0]), ref_pos
+        rows = np.flatnonzero(keep[m])
+        if rows.size < 2:
+            return None
+        if ref_pos is None:
+            return rows, None
+        if not keep[m][ref_pos]:
+            return None
+        return rows, int(np.searchsorted(rows, ref_pos))
+
     if crit.statistic == "max_group":
-        j = col[crit.metrics[0]]
+        m = crit.metrics[0]
+        rows = np.arange(point.shape[0]) if keep is None else np.flatnonzero(keep[m])
+        j = col[m]
+        values = point[rows, j]
+        value = float(np.max(values)) if values.size and not np.isnan(values).all() else np.nan
+        if replicates is None or not values.size:
+            return value, np.nan, np.nan
         with np.errstate(invalid="ignore"):
-            values = point[:, j]
-            value = float(np.max(values)) if not np.isnan(values).all() else np.nan
-            if replicates is None:
-                return value, np.nan, np.nan
-            reps = replicates[:, :, j]
+            reps = replicates[:, rows, j]
             rep_value = np.where(np.isnan(reps).any(axis=1), np.nan, np.max(reps, axis=1))
         lo, hi = percentile_interval(rep_value, ci=ci)
         return value, float(lo), float(hi)
     which = 0 if crit.statistic == "difference" else 1
-    parts = [difference_and_ratio(point[:, col[m]], reference=ref_pos)[which] for m in crit.metrics]
+    parts, rep_parts = [], []
+    for m in crit.metrics:
+        chosen = take(m)
+        if chosen is None:
+            return np.nan, np.nan, np.nan
+        rows, ref = chosen
+        j = col[m]
+        parts.append(difference_and_ratio(point[rows, j], reference=ref)[which])
+        if replicates is not None:
+            rep_parts.append(difference_and_ratio(replicates[:, rows, j], reference=ref)[which])
     value = float(np.max(parts)) if not np.isnan(parts).any() else np.nan
     if replicates is None:
         return value, np.nan, np.nan
-    rep_parts = np.stack([disparity_reps[m][which] for m in crit.metrics])
-    rep_value = np.max(rep_parts, axis=0)  # NaN propagates
+    rep_value = np.max(np.stack(rep_parts), axis=0)  # NaN propagates
     lo, hi = percentile_interval(rep_value, ci=ci)
     return value, float(lo), float(hi)

@@ -20,6 +20,9 @@ __all__ = [
     "sort_by_score",
     "undefined_reasons",
     "regression_metrics",
+    "SUPPORT_UNITS",
+    "metric_support",
+    "describe_support",
 ]
 
 #: Metrics computed from predicted labels, in column order.
@@ -42,6 +45,30 @@ LABEL_METRICS = (
 SCORE_METRICS = ("roc_auc", "brier_score", "calibration_error")
 #: Regression metrics, in column order.
 REGRESSION_METRICS = ("count", "mean_target", "mean_prediction", "mae", "rmse")
+
+#: What each metric's denominator counts (singular, plural), for messages.
+SUPPORT_UNITS: dict[str, tuple[str, str]] = {
+    "count": ("row", "rows"),
+    "base_rate": ("row", "rows"),
+    "selection_rate": ("row", "rows"),
+    "accuracy": ("row", "rows"),
+    "balanced_accuracy": ("row of the rarer class", "rows of the rarer class"),
+    "precision": ("predicted positive", "predicted positives"),
+    "true_positive_rate": ("positive", "positives"),
+    "false_positive_rate": ("negative", "negatives"),
+    "true_negative_rate": ("negative", "negatives"),
+    "false_negative_rate": ("positive", "positives"),
+    "false_discovery_rate": ("predicted positive", "predicted positives"),
+    "false_omission_rate": ("predicted negative", "predicted negatives"),
+    "f1": ("actual or predicted positive", "actual or predicted positives"),
+    "roc_auc": ("row of the rarer class", "rows of the rarer class"),
+    "brier_score": ("row", "rows"),
+    "calibration_error": ("row", "rows"),
+    "mean_target": ("row", "rows"),
+    "mean_prediction": ("row", "rows"),
+    "mae": ("row", "rows"),
+    "rmse": ("row", "rows"),
+}
 
 _NO_POS = "no actual positives in the group (tp + fn = 0)"
 _NO_NEG = "no actual negatives in the group (fp + tn = 0)"
@@ -279,6 +306,67 @@ def undefined_reasons(counts: np.ndarray, metrics: list[str]) -> dict[str, list[
                 reasons[i] = reasons[i] or reason
         out[metric] = reasons
     return out
+
+
+def metric_support(counts: np.ndarray, metrics: list[str] | tuple[str, ...]) -> np.ndarray:
+    """Denominator behind each group's value of each metric.
+
+    Positives (tp + fn) for the true positive and false negative rates,
+    negatives (fp + tn) for the false positive and true negative rates,
+    predicted positives (tp + fp) for precision and the false discovery rate,
+    predicted negatives (fn + tn) for the false omission rate, the rarer of
+    positives and negatives for balanced accuracy and ROC AUC, tp + fp + fn for
+    f1, and rows for every other metric.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Point count table, shape (n_groups, 2, 2, n_bins).
+    metrics : sequence of str
+        Metric names, in column order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n_groups, n_metrics), integer counts.
+    """
+    conf = counts.sum(axis=-1)
+    tn, fp, fn, tp = conf[:, 0, 0], conf[:, 0, 1], conf[:, 1, 0], conf[:, 1, 1]
+    n = tn + fp + fn + tp
+    pos, neg = tp + fn, fp + tn
+    rules = {
+        "precision": tp + fp,
+        "false_discovery_rate": tp + fp,
+        "true_positive_rate": pos,
+        "false_negative_rate": pos,
+        "false_positive_rate": neg,
+        "true_negative_rate": neg,
+        "false_omission_rate": fn + tn,
+        "balanced_accuracy": np.minimum(pos, neg),
+        "roc_auc": np.minimum(pos, neg),
+        "f1": tp + fp + fn,
+    }
+    out = np.stack([rules.get(m, n) for m in metrics], axis=-1)
+    return np.rint(out).astype(np.int64)
+
+
+def describe_support(metric: str, n: int) -> str:
+    """``"5 positives"``: a support count with the unit of ``metric``'s denominator.
+
+    Parameters
+    ----------
+    metric : str
+        Metric name.
+    n : int
+        Support count.
+
+    Returns
+    -------
+    str
+        The count and its unit.
+    """
+    one, many = SUPPORT_UNITS.get(metric, ("row", "rows"))
+    return f"{n} {one if n == 1 else many}"
 
 
 def regression_metrics(sums: np.ndarray) -> dict[str, np.ndarray]:

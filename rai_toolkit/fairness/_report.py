@@ -26,7 +26,7 @@ from rai_toolkit.fairness._estimates import GroupEstimates, group_key
 __all__ = ["FairnessReport", "ReportMeta", "SCHEMA_VERSION"]
 
 #: Version of the :meth:`FairnessReport.to_dict` schema (docs/fairness_schema.md).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 BOOTSTRAP_METHOD = (
     "Row bootstrap drawn as Multinomial(n, cell counts / n) over the joint (group, y, y_hat, "
@@ -187,6 +187,21 @@ class FairnessReport:
         return self._frame("upper")
 
     @property
+    def support(self) -> pd.DataFrame:
+        """Denominator behind each group's value of each metric (same shape as :attr:`by_group`).
+
+        Positives (tp + fn) for the true positive and false negative rates,
+        negatives (fp + tn) for the false positive and true negative rates,
+        predicted positives (tp + fp) for precision and the false discovery
+        rate, predicted negatives (fn + tn) for the false omission rate, the
+        rarer of positives and negatives for balanced accuracy and ROC AUC,
+        tp + fp + fn for f1, and rows for every other metric (and for every
+        regression metric). A group whose support for a metric is below
+        ``min_group_size`` is left out of the verdicts that read that metric.
+        """
+        return self._frame("support")
+
+    @property
     def overall(self) -> pd.Series:
         """Every metric on all rows."""
         return self._series("overall")
@@ -212,7 +227,16 @@ class FairnessReport:
 
     @property
     def verdicts(self) -> pd.DataFrame:
-        """Per criterion: metric, value, interval, threshold, direction, status, reason."""
+        """Per criterion: metric, value, interval, threshold, direction, status, reason.
+
+        ``value``, ``lower`` and ``upper`` are computed over the groups whose
+        support for the criterion's metric(s) is at least ``min_group_size``;
+        ``excluded_groups`` is a tuple of the keys of the groups left out, and
+        ``all_groups_status`` the status the numbers over all groups would give.
+        The status is ``"inconclusive"`` when groups were left out and either
+        fewer than two supported groups remain or the two statuses differ.
+        :attr:`disparities` always uses all groups.
+        """
         return self._combine({c: e.verdicts.copy() for c, e in self._estimates.items()}, 0)
 
     @property
@@ -367,16 +391,24 @@ class FairnessReport:
                 parts.append(f"<h4>Class {esc(repr(cls))} (one-vs-rest)</h4>")
             parts.append(
                 "<table><thead><tr><th>criterion</th><th>status</th><th>value</th>"
-                "<th>interval</th><th>threshold</th><th>reason</th></tr></thead><tbody>"
+                "<th>interval</th><th>threshold</th><th>excluded groups</th><th>reason</th>"
+                "</tr></thead><tbody>"
             )
             for name, row in est.verdicts.iterrows():
                 colour = colours.get(row["status"], "black")
+                excluded = row["excluded_groups"]
+                shown = (
+                    f"<span title='{esc('; '.join(excluded), quote=True)}'>{len(excluded)}</span>"
+                    if excluded
+                    else "0"
+                )
                 parts.append(
                     f"<tr><td>{esc(str(name))}</td>"
                     f"<td style='color:{colour};font-weight:bold'>{esc(row['status'])}</td>"
                     f"<td>{esc(_fmt(row['value']))}</td>"
                     f"<td>[{esc(_fmt(row['lower']))}, {esc(_fmt(row['upper']))}]</td>"
-                    f"<td>{esc(_fmt(row['threshold']))}</td><td>{esc(str(row['reason']))}</td></tr>"
+                    f"<td>{esc(_fmt(row['threshold']))}</td><td>{shown}</td>"
+                    f"<td>{esc(str(row['reason']))}</td></tr>"
                 )
             parts.append("</tbody></table>")
         # pandas escapes cell contents and labels in to_html (escape=True is the default)
@@ -410,6 +442,7 @@ class FairnessReport:
                     "upper": {
                         m: _json_value(float(est.upper[i, j])) for j, m in enumerate(est.metrics)
                     },
+                    "support": {m: int(est.support[i, j]) for j, m in enumerate(est.metrics)},
                 }
             )
         disparities = [
@@ -433,6 +466,7 @@ class FairnessReport:
             "verdicts": verdicts,
             "undefined": [dict(u) for u in est.undefined],
             "small_groups": list(est.small_groups),
+            "under_supported": [dict(u) for u in est.under_supported],
         }
 
     def to_dict(self) -> dict[str, Any]:

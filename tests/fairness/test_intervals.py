@@ -136,11 +136,12 @@ def test_n_boot_zero_gives_point_verdicts_without_intervals(synth):
     assert "n_boot=0" in report.verdicts.loc["demographic_parity", "reason"]
 
 
-def test_small_groups_warn_and_make_verdicts_inconclusive(synth):
+def test_small_groups_warn_and_are_left_out_of_verdicts(synth):
     from rai_toolkit.exceptions import SmallGroupWarning
 
     frame = synth.copy()
     frame.loc[:9, "race"] = "tiny"
+    frame.loc[:9, "pred"] = 1  # selection rate 1.0: including the group flips the verdict
     with pytest.warns(SmallGroupWarning, match=r"race=tiny"):
         report = analyze_fairness(
             None,
@@ -148,13 +149,30 @@ def test_small_groups_warn_and_make_verdicts_inconclusive(synth):
             target="y",
             sensitive_features="race",
             y_pred="pred",
-            n_boot=100,
-            random_state=0,
+            y_score="score",
+            n_boot=0,
         )
     assert report.small_groups == ["race=tiny"]
     assert any("min_group_size=30" in w for w in report.warnings)
-    assert (report.verdicts["status"] == "inconclusive").all()
-    assert report.verdicts["reason"].str.contains("below min_group_size").all()
+    verdicts = report.verdicts
+    assert (verdicts["excluded_groups"] == ("race=tiny",)).all()
+    assert verdicts["reason"].str.contains("excluded from this verdict: tiny (", regex=False).all()
+    assert "tiny (10 rows)" in verdicts.loc["demographic_parity", "reason"]
+    assert verdicts["reason"].str.contains("below min_group_size=30").all()
+    large = frame[frame["race"] != "tiny"]
+    rates = large.groupby("race")["pred"].mean()
+    dp = verdicts.loc["demographic_parity"]
+    assert dp["value"] == pytest.approx(rates.max() - rates.min())
+    assert dp["value"] < 0.1  # passes over the supported groups ...
+    assert dp["all_groups_status"] == "fail"  # ... fails with the tiny group
+    assert dp["status"] == "inconclusive"
+    # the disparities table keeps every group
+    assert report.disparities.loc["selection_rate", "difference"] == pytest.approx(
+        1.0 - rates.min()
+    )
+    calibration = verdicts.loc["calibration"]
+    by_group = report.by_group["calibration_error"]
+    assert calibration["value"] == pytest.approx(by_group.drop("tiny").max())
 
 
 def test_missing_group_values_form_a_group_and_are_recorded(synth):

@@ -17,6 +17,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
+from rai_toolkit.exceptions import SmallGroupWarning
 from rai_toolkit.fairness import analyze_fairness
 
 
@@ -199,9 +200,16 @@ def test_group_with_single_class_has_nan_and_reasons():
             "score": rng.random(n),
         }
     )
-    report = analyze_fairness(
-        None, frame, target="y", sensitive_features="g", y_pred="pred", y_score="score", n_boot=0
-    )
+    with pytest.warns(SmallGroupWarning, match=r"g=all_negative \(0 positives\)"):
+        report = analyze_fairness(
+            None,
+            frame,
+            target="y",
+            sensitive_features="g",
+            y_pred="pred",
+            y_score="score",
+            n_boot=0,
+        )
     group = report.by_group.loc["all_negative"]
     rows = frame["g"] == "all_negative"
     tn, fp, fn, tp = confusion_matrix(frame.y[rows], frame.pred[rows], labels=[0, 1]).ravel()
@@ -222,7 +230,9 @@ def test_group_with_single_class_has_nan_and_reasons():
     assert not report.undefined["group"].eq("g=mixed").any()
     verdict = report.verdicts.loc["equal_opportunity"]
     assert verdict["status"] == "inconclusive"
-    assert "undefined for g=all_negative" in verdict["reason"]
+    assert verdict["excluded_groups"] == ("g=all_negative",)
+    assert "all_negative (0 positives)" in verdict["reason"]
+    assert "fewer than two groups" in verdict["reason"]
 
 
 def test_histogram_auc_stays_within_documented_bound(synth):

@@ -71,6 +71,8 @@ def test_verdict_values_follow_their_definitions(synth_report):
         "direction",
         "status",
         "reason",
+        "excluded_groups",
+        "all_groups_status",
     ]
     assert v.loc["demographic_parity", "value"] == d.loc["selection_rate", "difference"]
     assert v.loc["equal_opportunity", "value"] == d.loc["true_positive_rate", "difference"]
@@ -203,7 +205,7 @@ def test_binned_continuous_sensitive_feature(synth):
 
 def test_to_dict_schema_and_json_round_trip(synth_report):
     d = synth_report.to_dict()
-    assert d["schema_version"] == "1.0"
+    assert d["schema_version"] == "1.1"
     for key in (
         "task",
         "target",

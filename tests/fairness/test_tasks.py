@@ -149,3 +149,15 @@ def test_regression_bounded_group_loss_without_bound_is_inconclusive(regression_
     verdict = report.verdicts.loc["bounded_group_loss"]
     assert verdict["status"] == "inconclusive"
     assert "thresholds=" in verdict["reason"]
+
+
+def test_multiclass_support_is_per_class(multiclass_data, multiclass_report):
+    frame, model = multiclass_data
+    pred = model.predict(frame[["a", "b", "c"]])
+    support = multiclass_report.support
+    assert list(support.columns) == list(multiclass_report.by_group.columns)
+    for cls in ("cat", "dog", "eel"):
+        positives = (frame["y"] == cls).groupby(frame["group"]).sum()
+        predicted = pd.Series(pred == cls).groupby(frame["group"]).sum()
+        assert support[(cls, "true_positive_rate")].tolist() == positives.tolist()
+        assert support[(cls, "precision")].tolist() == predicted.tolist()
