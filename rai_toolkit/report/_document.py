@@ -50,6 +50,28 @@ def _metrics_of(text: str, metrics: list[str]) -> list[str]:
     return found
 
 
+def _safe_reason(verdict: dict[str, Any], hidden_keys: set) -> str | None:
+    """Return the verdict's reason, without details of groups the report hides.
+
+    A fairness verdict names the groups it left out with their support counts,
+    and the value it would have with all groups; both could reveal a group
+    that is too small to show, so those clauses are replaced by a count.
+    """
+    reason = verdict.get("reason")
+    excluded = [k for k in verdict.get("excluded_groups") or [] if k in hidden_keys]
+    if not reason or not excluded:
+        return reason
+    kept = [
+        part for part in reason.split("; ")
+        if not part.startswith(("with all groups", "excluded from this verdict"))
+    ]
+    kept.append(
+        f"{len(excluded)} group(s) too small to show in this report were left out of this "
+        f"verdict and are not named"
+    )
+    return "; ".join(kept)
+
+
 def _grouping_section(
     result: dict[str, Any],
     *,
@@ -142,7 +164,7 @@ def _grouping_section(
                 "threshold": _num(v.get("threshold")),
                 "direction": v.get("direction"),
                 "status": v.get("status"),
-                "reason": HIDDEN_DISPARITY if hide else v.get("reason"),
+                "reason": HIDDEN_DISPARITY if hide else _safe_reason(v, hidden_keys),
                 "suppressed": hide,
             }
         )
