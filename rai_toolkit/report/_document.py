@@ -63,7 +63,7 @@ def _safe_reason(verdict: dict[str, Any], hidden_keys: set) -> str | None:
         return reason
     kept = [
         part for part in reason.split("; ")
-        if not part.startswith(("with all groups", "excluded from this verdict"))
+        if not part.startswith(("with all groups", "including them", "excluded from this verdict"))
     ]
     kept.append(
         f"{len(excluded)} group(s) too small to show in this report were left out of this "
@@ -117,13 +117,13 @@ def _grouping_section(
                 }
             )
 
-    def reveals(metric: str) -> bool:
-        if not hidden_keys:
+    def reveals(metric: str, left_out: frozenset = frozenset()) -> bool:
+        if not hidden_keys - left_out:
             return False
         values = [
             (g["key"], _num(g["metrics"][metric]))
             for g in result["groups"]
-            if _num(g["metrics"].get(metric)) is not None
+            if _num(g["metrics"].get(metric)) is not None and g["key"] not in left_out
         ]
         if not values:
             return False
@@ -152,7 +152,10 @@ def _grouping_section(
     verdicts = []
     for v in result["verdicts"]:
         used = _metrics_of(v.get("metric", ""), metrics)
-        hide = any(reveals(m) for m in used)
+        # a verdict is computed without the groups it left out, so only the groups it
+        # used can be revealed by its value
+        left_out = frozenset(v.get("excluded_groups") or ())
+        hide = any(reveals(m, left_out) for m in used)
         verdicts.append(
             {
                 "grouping": name,
