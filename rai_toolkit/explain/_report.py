@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._io import json_safe as _json_value
 from rai_toolkit._validation import (
     check_columns,
     check_data_frame,
@@ -37,12 +38,6 @@ _BAD_OUTPUT = (
 )
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
 
 
 class ExplanationReport:

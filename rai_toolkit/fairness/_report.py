@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import os
-import tempfile
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._io import write_text_atomic
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key
 
@@ -54,17 +53,6 @@ class ReportMeta:
     warnings: list[str] = field(default_factory=list)
 
 
-def _json_value(value: Any) -> Any:
-    """Plain JSON value: numpy scalars unwrapped, NaN/inf -> None, other objects -> str."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, tuple | list):
-        return [_json_value(v) for v in value]
-    return str(value)
 
 
 class FairnessReport:
@@ -531,15 +519,7 @@ class FairnessReport:
         """
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
         if path is not None:
-            target = Path(path)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_text_atomic(path, text)
         return text
 
 

@@ -41,15 +41,15 @@ import html
 import json
 import math
 import os
-import tempfile
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._io import write_text_atomic
 from rai_toolkit.mitigation._constraints import Constraint
 
 __all__ = ["MitigationResult", "SCHEMA_VERSION", "pareto_front", "COMPARISON_COLUMNS"]
@@ -115,14 +115,6 @@ def pareto_front(objective: np.ndarray, disparity: np.ndarray) -> np.ndarray:
     return front
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 @dataclass(frozen=True)
@@ -422,15 +414,7 @@ class MitigationResult:
         """
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
         if path is not None:
-            target = Path(path)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_text_atomic(path, text)
         return text
 
 

@@ -14,15 +14,14 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._io import write_text_atomic
 from rai_toolkit._validation import check_data_frame, prepare_data
 from rai_toolkit.exceptions import (
     ArgumentError,
@@ -49,28 +48,6 @@ SCHEMA = "rai_toolkit.assessment/1"
 
 _FAIRNESS_KWARGS = ("reference_group", "ci", "min_group_size", "thresholds", "task", "features",
                     "pos_label")  # fmt: skip
-
-
-def _write_atomic(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    target = Path(path)
-    if target.parent and not target.parent.exists():
-        raise ArgumentError(
-            f"Cannot write {str(target)!r}: folder {str(target.parent)!r} does not exist. "
-            f"Create it first or choose another path."
-        )
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a report is meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def _model_description(model: Any) -> dict[str, Any]:
@@ -320,7 +297,7 @@ class Assessment:
         """
         text = json.dumps(self._document, indent=indent, default=_json_default, allow_nan=False)
         if path is not None:
-            _write_atomic(path, text)
+            write_text_atomic(path, text)
         return text
 
     def to_html(self, path: str | os.PathLike | None = None) -> str:
@@ -340,7 +317,7 @@ class Assessment:
 
         text = render_html(self.to_dict())
         if path is not None:
-            _write_atomic(path, text)
+            write_text_atomic(path, text)
         return text
 
     def impact_assessment(self, **fields: Any) -> str:

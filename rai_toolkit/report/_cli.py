@@ -335,11 +335,11 @@ def analyze_command(args: argparse.Namespace) -> int:
     )
     html = assessment.to_html()
     text = assessment.to_json() if json_out is not None else None
-    from rai_toolkit.report._assessment import _write_atomic
+    from rai_toolkit._io import write_text_atomic
 
-    written = [_write_atomic(out, html)]
+    written = [write_text_atomic(out, html)]
     if json_out is not None:
-        written.append(_write_atomic(json_out, text))
+        written.append(write_text_atomic(json_out, text))
     _print_summary(assessment, written)
     if fail_on is not None:
         failed = assessment.failed(fail_on)

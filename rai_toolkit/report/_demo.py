@@ -114,8 +114,8 @@ def run_demo(
     json_path = out.with_suffix(".json")
     html = assessment.to_html()
     text = assessment.to_json()
-    from rai_toolkit.report._assessment import _write_atomic
+    from rai_toolkit._io import write_text_atomic
 
-    _write_atomic(out, html)
-    _write_atomic(json_path, text)
+    write_text_atomic(out, html)
+    write_text_atomic(json_path, text)
     return assessment, out, json_path

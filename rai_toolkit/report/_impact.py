@@ -406,7 +406,7 @@ def impact_assessment(
         fields["system_name"] = system_name
     text = assessment.impact_assessment(**fields)
     if path is not None:
-        from rai_toolkit.report._assessment import _write_atomic
+        from rai_toolkit._io import write_text_atomic
 
-        _write_atomic(path, text)
+        write_text_atomic(path, text)
     return text
