@@ -7,10 +7,8 @@ dependencies (responsibleai, raiwidgets, playwright) load only when used.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from rai_toolkit import exceptions
+from rai_toolkit._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -73,14 +71,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", "exceptions", *_EXPORTS]
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'rai_toolkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

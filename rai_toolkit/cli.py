@@ -107,11 +107,13 @@ def _datasets_help(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------ registry
+from rai_toolkit.dashboard._cli import add_dashboard_parser, run_dashboard  # noqa: E402
 from rai_toolkit.report._cli import add_report_parsers, analyze_command, demo_command  # noqa: E402
 
 _PARSER_BUILDERS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_datasets_parser,
     add_report_parsers,
+    add_dashboard_parser,
 ]
 
 _HANDLERS: dict[str, Handler] = {
@@ -120,6 +122,7 @@ _HANDLERS: dict[str, Handler] = {
     "datasets show": _datasets_show,
     "analyze": analyze_command,
     "demo": demo_command,
+    "dashboard": run_dashboard,
 }
 
 

@@ -15,8 +15,7 @@ Names are imported on first use, so that the command line (which registers
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from rai_toolkit._lazy import lazy_exports
 
 __all__ = [
     "Assessment",
@@ -39,14 +38,4 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rai_toolkit.report' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -1,0 +1,77 @@
+"""``rai-toolkit dashboard PATH``: serve a saved insights folder until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+__all__ = ["add_dashboard_parser", "run_dashboard"]
+
+
+def add_dashboard_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``dashboard`` subcommand to ``subparsers``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        What ``parser.add_subparsers()`` returned.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser (its default ``handler`` is ``"dashboard"``).
+    """
+    parser = subparsers.add_parser(
+        "dashboard",
+        help="serve a saved Responsible AI dashboard folder",
+        description=(
+            "Serve a folder written by rai_toolkit.save_insights as the Responsible AI "
+            "dashboard, until Ctrl-C. It binds to 127.0.0.1 unless --host and --allow-remote "
+            "are given; the dashboard has no authentication."
+        ),
+    )
+    parser.add_argument("path", metavar="PATH", help="folder written by save_insights")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (no authentication: anyone reaching it sees the data)",
+    )
+    parser.set_defaults(handler="dashboard", parser=parser)
+    return parser
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    """Launch the dashboard for ``args.path`` and block until interrupted.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``path``, ``host``, ``port`` and ``allow_remote``.
+
+    Returns
+    -------
+    int
+        Exit status 0.
+    """
+    from rai_toolkit.dashboard._server import launch_dashboard
+    from rai_toolkit.exceptions import SecurityWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SecurityWarning)
+        url = launch_dashboard(
+            args.path, host=args.host, port=args.port, allow_remote=args.allow_remote
+        )
+    for w in caught:
+        if issubclass(w.category, SecurityWarning):
+            print(f"WARNING: {w.message}", file=sys.stderr)
+    print(f"Responsible AI dashboard: {url}  (Ctrl-C to stop)", flush=True)
+    try:
+        url.wait()
+    except KeyboardInterrupt:
+        print("Stopping the dashboard.", file=sys.stderr)
+    finally:
+        url.stop()
+    return 0

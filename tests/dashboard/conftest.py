@@ -1,0 +1,91 @@
+"""Shared, session-scoped fixtures: one small Adult model and ONE computed Insights."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from lightgbm import LGBMClassifier
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from rai_toolkit.datasets import load_adult
+
+TARGET = "income"
+SENSITIVE = ["sex", "race"]
+
+
+@pytest.fixture(scope="session")
+def adult_small():
+    """300 train / 60 test Adult rows (missing categories made explicit) and a fitted model."""
+    ds = load_adult()
+    frame = ds.frame.copy()
+    cats = list(ds.categorical_features)
+    frame[cats] = frame[cats].fillna("(missing)")
+    train = frame.sample(300, random_state=0)
+    rest = frame.drop(train.index)
+    seen = np.ones(len(rest), dtype=bool)
+    for col in cats:  # causal analysis needs every test category in train
+        seen &= rest[col].isin(set(train[col])).to_numpy()
+    test = rest[seen].sample(60, random_state=1)
+    encode = ColumnTransformer(
+        [("cat", OneHotEncoder(handle_unknown="ignore"), cats)], remainder="passthrough"
+    )
+    model = Pipeline(
+        [("encode", encode), ("clf", LGBMClassifier(n_estimators=30, min_child_samples=5,
+                                                     verbose=-1))]
+    ).fit(train.drop(columns=TARGET), train[TARGET])
+    return model, train, test, cats
+
+
+@pytest.fixture(scope="session")
+def insights(adult_small):
+    """All four components, computed once for the whole session."""
+    from rai_toolkit.dashboard import build_insights
+
+    model, train, test, cats = adult_small
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return build_insights(
+            model,
+            train,
+            test,
+            target=TARGET,
+            sensitive_features=SENSITIVE,
+            treatment_features=["hours_per_week"],
+            categorical_features=cats,
+            random_state=0,
+            progress=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def saved_path(insights, tmp_path_factory):
+    from rai_toolkit.dashboard import save_insights
+
+    return save_insights(insights, tmp_path_factory.mktemp("dash") / "adult_insights")
+
+
+@pytest.fixture(scope="session")
+def expected_cohorts(adult_small):
+    """Cohort names derived directly from the test data."""
+    _, _, test, _ = adult_small
+    single = [f"{col} = {v}" for col in SENSITIVE for v in sorted(test[col].unique())]
+    pairs = test[SENSITIVE].drop_duplicates()
+    inter = [f"sex = {s}, race = {r}" for s, r in pairs.itertuples(index=False)]
+    return single, inter
+
+
+def own_non_loopback_ip() -> str | None:
+    """This machine's outbound IPv4 address (UDP connect sends no packet)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            ip = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if ip.startswith("127.") else ip

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from rai_toolkit.dashboard import build_insights, launch_dashboard
+from rai_toolkit.exceptions import (
+    ArgumentError,
+    DataValidationError,
+    ModelError,
+    SamplingWarning,
+)
+
+TARGET = "income"
+
+
+def _build(adult_small, **kw):
+    model, train, test, cats = adult_small
+    args = dict(target=TARGET, sensitive_features=["sex"], categorical_features=cats,
+                components=("error_analysis",), progress=False, random_state=0)
+    args.update(kw)
+    data = args.pop("data", (train, test))
+    model = args.pop("model", model)
+    return build_insights(model, *data, **args)
+
+
+def test_large_test_set_is_sampled_with_warning(adult_small):
+    with pytest.warns(SamplingWarning, match=r"`test` has 60 rows, more than max_test_rows=40"):
+        ins = _build(adult_small, max_test_rows=40)
+    assert ins.to_dict()["n_test"] == 40
+    assert ins.to_dict()["test_rows_given"] == 60
+    assert len(ins.rai_insights.test) == 40
+
+
+def test_missing_target(adult_small):
+    _, train, test, _ = adult_small
+    with pytest.raises(DataValidationError,
+                       match=r"'income' given as `target` not found in `test`"):
+        _build(adult_small, data=(train, test.drop(columns=TARGET)))
+
+
+def test_treatment_feature_not_in_data(adult_small):
+    with pytest.raises(DataValidationError,
+                       match=r"'hours' given as `treatment_features` not found in `train`"):
+        _build(adult_small, components=("causal",), treatment_features=["hours"])
+
+
+def test_causal_without_treatment_features(adult_small):
+    with pytest.raises(ArgumentError, match=r"'causal' component needs treatment_features"):
+        _build(adult_small, components=("causal",))
+
+
+def test_model_failing_on_test_rows(adult_small):
+    class Broken:
+        classes_ = np.array([0, 1])
+
+        def predict(self, X):
+            raise ValueError("could not convert string to float: 'Private'")
+
+        def predict_proba(self, X):
+            raise ValueError("nope")
+
+    with pytest.raises(ModelError, match=r"The model failed on the rows of `test`: "
+                                         r"Broken.predict failed on 60 rows"):
+        _build(adult_small, model=Broken())
+
+
+def test_unknown_component_lists_valid_ones(adult_small):
+    with pytest.raises(ArgumentError, match=r"Unknown component\(s\) 'shap' in `components`; "
+                       r"valid components are: explainer, error_analysis, counterfactual, causal"):
+        _build(adult_small, components=("explainer", "shap"))
+
+
+def test_missing_values_with_counterfactuals(adult_small):
+    _, train, test, _ = adult_small
+    holed = test.copy()
+    holed.iloc[0, holed.columns.get_loc("occupation")] = np.nan
+    with pytest.raises(DataValidationError,
+                       match=r"`test` has missing values in 'occupation' \(1\); counterfactual"):
+        _build(adult_small, data=(train, holed), components=("counterfactual",))
+
+
+def test_unseen_test_category_with_counterfactuals(adult_small):
+    _, train, test, _ = adult_small
+    odd = test.copy()
+    odd.iloc[0, odd.columns.get_loc("workclass")] = "Astronaut"
+    with pytest.raises(DataValidationError,
+                       match=r"never occur in `train` \('workclass': Astronaut"):
+        _build(adult_small, data=(train, odd), components=("counterfactual",))
+
+
+def test_non_loopback_host_needs_allow_remote(insights):
+    with pytest.raises(ArgumentError, match=r"host='0.0.0.0' is not a loopback address.*"
+                                            r"allow_remote=True"):
+        launch_dashboard(insights, host="0.0.0.0")
+
+
+def test_launch_rejects_non_insights(tmp_path):
+    with pytest.raises(ArgumentError, match=r"is not a folder written by save_insights"):
+        launch_dashboard(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ArgumentError, match=r"must be an Insights object"):
+            launch_dashboard(42)

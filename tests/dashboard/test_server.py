@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+
+import pytest
+
+from rai_toolkit.dashboard import launch_dashboard
+from rai_toolkit.exceptions import DashboardError, SecurityWarning
+
+from .conftest import own_non_loopback_ip
+
+
+@pytest.fixture(scope="module")
+def url(insights):
+    u = launch_dashboard(insights)
+    yield u
+    u.stop()
+
+
+def _post(url, route, payload, headers=None):
+    req = urllib.request.Request(url.rstrip("/") + route, data=json.dumps(payload).encode(),
+                                 method="POST", headers=headers or {})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, json.loads(r.read())
+
+
+def _row(adult_small):
+    _, _, test, _ = adult_small
+    x = test.drop(columns="income").iloc[0]
+    return [v.item() if hasattr(v, "item") else v for v in x]
+
+
+def test_binds_to_loopback_by_default(url):
+    assert url.startswith("http://127.0.0.1:") and url.host == "127.0.0.1"
+    with socket.create_connection(("127.0.0.1", url.port), timeout=5):
+        pass
+
+
+def test_not_reachable_on_non_loopback_address(url):
+    ip = own_non_loopback_ip()
+    assert ip is not None, "this machine has no non-loopback IPv4 address to test against"
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((ip, url.port), timeout=5).close()
+
+
+def test_predict_answers_on_loopback_like_the_model(url, adult_small):
+    model, _, test, _ = adult_small
+    status, body = _post(url, "/predict", [_row(adult_small)])
+    assert status == 200
+    expected = model.predict_proba(test.drop(columns="income").iloc[[0]])[0]
+    assert body["data"][0] == pytest.approx(expected.tolist())
+
+
+def test_cross_site_origin_is_refused(url, adult_small):
+    with pytest.raises(urllib.error.HTTPError, match="403"):
+        _post(url, "/predict", [_row(adult_small)], headers={"Origin": "https://evil.example"})
+
+
+def test_foreign_host_header_is_refused(url, adult_small):
+    # DNS rebinding: evil.example resolving to 127.0.0.1 sends Host: evil.example
+    with pytest.raises(urllib.error.HTTPError, match="403"):
+        _post(url, "/predict", [_row(adult_small)], headers={"Host": f"evil.example:{url.port}"})
+
+
+def test_no_cors_header_is_sent(url):
+    with urllib.request.urlopen(url, timeout=30) as r:
+        assert r.headers.get("Access-Control-Allow-Origin") is None
+        assert b"rai_widget_" in r.read()
+
+
+def test_busy_port_raises_with_report_hint(insights, url):
+    with pytest.raises(DashboardError, match=r"Cannot open 127.0.0.1:\d+.*to_html"):
+        launch_dashboard(insights, port=url.port)
+
+
+def test_remote_host_warns_when_allowed(insights):
+    ip = own_non_loopback_ip()
+    assert ip is not None, "this machine has no non-loopback IPv4 address to test against"
+    with pytest.warns(SecurityWarning, match=r"without authentication"):
+        remote = launch_dashboard(insights, host=ip, allow_remote=True)
+    try:
+        assert remote.host == ip
+        # bound to exactly that address: loopback does not answer on this port
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", remote.port), timeout=5).close()
+    finally:
+        remote.stop()
+
+
+def test_stop_frees_the_port(insights):
+    u = launch_dashboard(insights)
+    u.stop()
+    assert not u.running
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", u.port), timeout=5).close()
