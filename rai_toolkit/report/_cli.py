@@ -303,11 +303,23 @@ def analyze_command(args: argparse.Namespace) -> int:
             f"can execute arbitrary code; only do this for files you trust.",
             file=sys.stderr,
         )
-    model = _run_quietly(
-        lambda: load_model(
-            model_path, trusted=args.trust or None, allow_pickle=bool(args.trust_pickle)
+    from rai_toolkit.exceptions import UnsafeModelError
+
+    try:
+        model = _run_quietly(
+            lambda: load_model(
+                model_path, trusted=args.trust or None, allow_pickle=bool(args.trust_pickle)
+            )
         )
-    )
+    except UnsafeModelError as err:
+        refused = getattr(err, "untrusted_types", None)
+        if not refused:
+            raise
+        raise UnsafeModelError(
+            f"Refusing to load {str(model_path)!r}: it holds {len(refused)} type(s) that are "
+            f"not trusted by default: {', '.join(refused)}. Review them; if you trust them, "
+            f"add --trust {' '.join(refused)}"
+        ) from err
     source = f"loaded from {model_path.name} with " + (
         "pickle (--trust-pickle: the file was trusted, loading a pickle can execute code)"
         if suffix in (".pkl", ".pickle", ".joblib")

@@ -163,3 +163,32 @@ def test_success_exits_0_and_reports_progress(files, capsys):
     code, stdout, err = _run(capsys, _args(files, out))
     assert code == 0 and out.stat().st_size > 0
     assert "fairness (100 bootstrap replicates)" in err
+
+
+def test_untrusted_skops_types_are_refused_with_the_cli_flag_to_trust_them(files, capsys):
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from rai_toolkit.security import load_model
+
+    test = files["data"]
+    import pandas as pd
+
+    frame = pd.read_csv(test)
+    model = make_pipeline(
+        make_column_transformer((OneHotEncoder(), ["group"]), remainder="passthrough"),
+        LogisticRegression(max_iter=200),
+    ).fit(frame[["group", "x0"]], frame["y"])
+    path = files["dir"] / "pipeline.skops"
+    save_model(model, path)
+    with pytest.raises(Exception) as info:
+        load_model(path)
+    refused = info.value.untrusted_types
+    out = files["dir"] / "trust.html"
+    code, _, err = _run(capsys, _args(files, out, **{"--model": path}))
+    _assert_usage_error(code, err, out, "add --trust " + " ".join(refused))
+    code, _, err = _run(capsys, [*_args(files, out, **{"--model": path}), "--trust", *refused])
+    assert code == 0, err
+    assert out.exists()
