@@ -30,6 +30,7 @@ __all__ = [
     "MISSING_GROUP",
     "CheckedData",
     "call_model",
+    "check_probabilities",
     "check_data_frame",
     "check_columns",
     "check_fitted",
@@ -489,6 +490,37 @@ def positive_scores(proba: np.ndarray, classes: Sequence[Any], pos_label: Any) -
     return proba[:, classes.index(pos_label)]
 
 
+def check_probabilities(score: np.ndarray, *, argument: str = "y_score") -> np.ndarray:
+    """Raise a :class:`DataValidationError` unless every score is a probability.
+
+    Parameters
+    ----------
+    score : numpy.ndarray
+        Scores of any shape.
+    argument : str, default="y_score"
+        Argument name used in the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``score`` itself.
+
+    Raises
+    ------
+    DataValidationError
+        If a value is NaN, infinite or outside [0, 1].
+    """
+    bad = ~np.isfinite(score) | (score < 0) | (score > 1)
+    if bad.any():
+        finite = score[np.isfinite(score)]
+        span = f" (min {finite.min():g}, max {finite.max():g})" if finite.size else ""
+        raise DataValidationError(
+            f"{argument} must be probabilities in [0, 1]; {int(bad.sum())} value(s) are "
+            f"outside{span}. Pass predict_proba output, or rescale decision_function scores."
+        )
+    return score
+
+
 def _infer_task(y: np.ndarray) -> str:
     values = pd.unique(y)
     if pd.api.types.is_float_dtype(y) and not np.all(np.mod(values, 1) == 0):
@@ -644,13 +676,7 @@ def prepare_data(
                         f"y_score must be one probability of pos_label per row; received shape "
                         f"{score.shape}. Pass model.predict_proba(X)[:, 1]."
                     )
-                bad = ~np.isfinite(score) | (score < 0) | (score > 1)
-                if bad.any():
-                    raise DataValidationError(
-                        f"y_score must be probabilities in [0, 1]; {int(bad.sum())} value(s) are "
-                        f"outside (min {np.nanmin(score):g}, max {np.nanmax(score):g}). Pass "
-                        f"predict_proba output, or rescale decision_function scores."
-                    )
+                check_probabilities(score)
     else:
         try:
             y_true = y_true.astype(float)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
-from rai_toolkit._validation import prepare_data
+from rai_toolkit._validation import check_probabilities, prepare_data
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, SmallGroupWarning
 from rai_toolkit.fairness._cells import bootstrap_tables, build_cells
 from rai_toolkit.fairness._estimates import GroupEstimates, summarise
@@ -245,13 +245,7 @@ def _multiclass_scores(score: np.ndarray | None, classes: np.ndarray) -> np.ndar
             f"{[c.item() if hasattr(c, 'item') else c for c in classes]}; received shape "
             f"{score.shape}. Pass model.predict_proba(X) with columns in that order."
         )
-    bad = ~np.isfinite(score) | (score < 0) | (score > 1)
-    if bad.any():
-        raise DataValidationError(
-            f"y_score must be probabilities in [0, 1]; {int(bad.sum())} value(s) are outside. "
-            f"Pass predict_proba output."
-        )
-    return score
+    return check_probabilities(score)
 
 
 def analyze_fairness(
