@@ -74,7 +74,7 @@ def test_usage_error_exits_2(capsys):
 def test_console_script_version():
     script = VENV_BIN / "rai-toolkit"
     if not script.exists():
-        pytest.skip(f"console script not installed at {script}")
+        pytest.fail(f"console script not installed at {script}; run `make setup`")
     result = subprocess.run(
         [str(script), "--version"], capture_output=True, text=True, timeout=60, check=False
     )
@@ -85,7 +85,7 @@ def test_console_script_version():
 def test_console_script_unknown_dataset_has_no_traceback():
     script = VENV_BIN / "rai-toolkit"
     if not script.exists():
-        pytest.skip(f"console script not installed at {script}")
+        pytest.fail(f"console script not installed at {script}; run `make setup`")
     result = subprocess.run(
         [str(script), "datasets", "show", "foo"],
         capture_output=True,

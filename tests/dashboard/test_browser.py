@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
 from rai_toolkit.dashboard import launch_dashboard
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 #: Section headings as raiwidgets 0.36 renders them.
 SECTIONS = ["Error analysis", "Model overview", "Data analysis", "Feature importances",
             "Counterfactuals", "Causal analysis"]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as err:  # must fail, not skip
-        pytest.fail(f"playwright is not installed: {err}")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} not found; install Debian's chromium (make chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, url):

@@ -5,29 +5,6 @@ import pytest
 from .conftest import PAYLOAD_GROUP, PAYLOAD_SCRIPT
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as err:  # a browser test that cannot run must fail
-        pytest.fail(f"playwright is not installed: {err}")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("Chromium not found at /usr/bin/chromium; run `make chromium`.")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
-
-
 def _open(browser, path):
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     events = {"console": [], "requests": [], "dialogs": [], "errors": []}
