@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._io import write_text_atomic
-from rai_toolkit._validation import check_data_frame, prepare_data
+from rai_toolkit._validation import check_columns, check_data_frame, prepare_data
 from rai_toolkit.exceptions import (
     ArgumentError,
     DataValidationError,
@@ -539,6 +539,15 @@ def assess(
                 f"{checked.n_rows} rows; a fairness assessment compares at least two groups. "
                 f"Pass data containing several groups, or drop {name!r} from sensitive_features."
             )
+
+    if train is not None:
+        # the training rows feed membership inference; a malformed frame is an input
+        # error, not a section to leave out
+        check_data_frame(train, argument="train")
+        needed = [target, *checked.features] if model is not None else [target]
+        check_columns(
+            train, needed, argument="train (target and model columns)", data_argument="train"
+        )
 
     step(f"fairness ({n_boot} bootstrap replicates)")
     from rai_toolkit.fairness import analyze_fairness
