@@ -1,0 +1,62 @@
+"""Every plot function rejects what it cannot draw with one clear error."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+import rai_toolkit as rai  # noqa: E402
+from rai_toolkit.datasets import make_biased_classification  # noqa: E402
+from rai_toolkit.exceptions import ArgumentError  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def results():
+    frame = make_biased_classification(600, label_bias=0.3, random_state=0).frame
+    features = [c for c in frame.columns if c.startswith("x")]
+    model = LogisticRegression().fit(frame[features], frame["y"])
+    fairness = rai.analyze_fairness(model, frame, target="y", sensitive_features="group",
+                                    n_boot=100, random_state=0)
+    explanation = rai.explain_model(model, frame[features])
+    return fairness, explanation
+
+
+def test_fairness_plots_need_a_fairness_report(results):
+    _, explanation = results
+    with pytest.raises(ArgumentError, match="plot_disparities needs a FairnessReport; received"):
+        rai.plot_disparities(explanation)
+    with pytest.raises(ArgumentError, match="needs a FairnessReport"):
+        rai.plot_group_metrics("report")
+
+
+def test_group_metrics_plot_rejects_unknown_metric(results):
+    fairness, _ = results
+    with pytest.raises(ArgumentError, match="Unknown metric\\(s\\) 'nope' for plot_group_metrics"):
+        rai.plot_group_metrics(fairness, metrics=["nope"])
+
+
+def test_explanation_plots_need_an_explanation_report(results):
+    fairness, _ = results
+    for plot in (rai.plot_importance, rai.plot_beeswarm):
+        with pytest.raises(ArgumentError, match="ExplanationReport; received FairnessReport"):
+            plot(fairness)
+
+
+def test_explanation_plots_reject_bad_arguments(results):
+    _, explanation = results
+    with pytest.raises(ArgumentError, match="top must be a positive integer; received 0"):
+        rai.plot_importance(explanation, top=0)
+    with pytest.raises(ArgumentError, match="i=600 is out of range; the report explains 600 rows"):
+        rai.plot_waterfall(explanation, 600)
+    with pytest.raises(ArgumentError, match="feature='nope' is not a feature of the report"):
+        rai.plot_dependence(explanation, "nope")
+
+
+def test_tradeoff_plot_needs_a_mitigation_result(results):
+    fairness, _ = results
+    with pytest.raises(ArgumentError):
+        rai.plot_tradeoff(fairness)
