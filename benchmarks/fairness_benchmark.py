@@ -6,7 +6,7 @@ Data: binary labels, a score correlated with them, predictions = score > 0.5,
 two sensitive features (5 x 2 = 10 intersectional groups) as string columns.
 Measures, in one process:
 
-* our call: every group metric (13 label + 3 score metrics) with ``--boot``
+* our call: every group metric (13 label + 4 score metrics) with ``--boot``
   bootstrap intervals, disparities and verdicts, for the intersectional groups
   and each feature alone, starting from the DataFrame (validation included);
 * fairlearn ``MetricFrame`` with 7 metrics (selection_rate, accuracy, precision,
@@ -125,7 +125,7 @@ def main() -> None:
     ours = min(time_ours(df, args.boot)[0] for _ in range(args.repeat))
     fl = min(time_fairlearn(df) for _ in range(args.repeat))
     print(f"rows={args.rows:,} groups=10 n_boot={args.boot}")
-    print(f"analyze_fairness (16 metrics, {args.boot}-replicate intervals): {ours:.3f} s")
+    print(f"analyze_fairness (17 metrics, {args.boot}-replicate intervals): {ours:.3f} s")
     print(f"fairlearn MetricFrame (7 metrics, no intervals):        {fl:.3f} s")
     print(f"speed-up: {fl / ours:.1f}x")
     for name, seconds in phases(df, args.boot).items():

@@ -27,6 +27,7 @@ from rai_toolkit.fairness._metrics import (
     LABEL_METRICS,
     REGRESSION_METRICS,
     SCORE_METRICS,
+    calibration_noise,
     classification_metrics,
     describe_support,
     exact_auc,
@@ -42,6 +43,9 @@ __all__ = ["analyze_fairness"]
 
 #: Smallest accepted positive n_boot; percentile intervals from fewer replicates are noise.
 MIN_BOOT = 100
+# seed of the consistency draws behind calibration_error_debiased: fixed, so that this point
+# estimate is a function of the data alone (not of random_state or of the other groupings)
+_NOISE_SEED = 20070101
 # regression bootstrap: resampled row indices held at once
 _REGRESSION_CHUNK = 2_000_000
 
@@ -137,6 +141,14 @@ def _classification(
                 table.calibration_map,
             )
         values = classification_metrics(counts, *args)
+        noise = None
+        if table.has_scores:
+            # debiased ECE: minus the ECE sampling noise alone gives at the group's scores;
+            # replicates subtract the same term (computed once, at the observed scores)
+            noise = calibration_noise(
+                counts, args[0], table.calibration_map, rng=np.random.default_rng(_NOISE_SEED)
+            )
+            values["calibration_error_debiased"] = values["calibration_error"] - noise
         shift = None
         if score is not None:
             if identity or gr.n_groups == 1:
@@ -153,6 +165,7 @@ def _classification(
             "support": metric_support(counts, metrics),
             "replicates": np.empty((n_boot, gr.n_groups, len(metrics))) if n_boot else None,
             "shift": shift,
+            "noise": noise,
         }
     if n_boot:
         means = table.cell_means()
@@ -172,6 +185,10 @@ def _classification(
                 values = classification_metrics(agg, *args)
                 if out[gr.name]["shift"] is not None:
                     values["roc_auc"] = values["roc_auc"] + out[gr.name]["shift"]
+                if out[gr.name]["noise"] is not None:
+                    values["calibration_error_debiased"] = (
+                        values["calibration_error"] - out[gr.name]["noise"]
+                    )
                 out[gr.name]["replicates"][start:stop] = np.stack(
                     [values[m] for m in metrics], axis=-1
                 )
@@ -272,8 +289,8 @@ def analyze_fairness(
     Every metric is computed per group (intersectional groups when several
     sensitive features are given, plus each feature alone in
     :attr:`FairnessReport.marginal`), with bootstrap percentile intervals, the
-    disparities between groups and a pass / fail / inconclusive verdict per
-    fairness criterion.
+    disparities between groups with simultaneous studentized pairwise bootstrap
+    intervals, and a pass / fail / inconclusive verdict per fairness criterion.
 
     Parameters
     ----------
@@ -291,8 +308,8 @@ def analyze_fairness(
         Predictions, instead of calling ``model``.
     y_score : column name or array-like, optional
         Probability of ``pos_label`` (binary, shape (n,)) or of each sorted class
-        (multiclass, shape (n, n_classes)). Enables roc_auc, brier_score and
-        calibration_error.
+        (multiclass, shape (n, n_classes)). Enables roc_auc, brier_score,
+        calibration_error and calibration_error_debiased.
     features : sequence of hashable, optional
         Model input columns when the model does not record them.
     pos_label : object, default=1

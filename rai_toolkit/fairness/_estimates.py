@@ -15,7 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit.fairness._disparities import difference_and_ratio, percentile_interval
+from rai_toolkit.fairness._disparities import (
+    difference_and_ratio,
+    disparity_interval,
+    max_group_interval,
+    percentile_interval,
+)
 from rai_toolkit.fairness._metrics import SUPPORT_UNITS, describe_support
 from rai_toolkit.fairness._verdicts import Criterion, status
 
@@ -191,9 +196,9 @@ def summarise(
     for m in compared:
         d, r = difference_and_ratio(point[:, col[m]], reference=ref_pos)
         if replicates is not None:
-            d_rep, r_rep = difference_and_ratio(replicates[:, :, col[m]], reference=ref_pos)
-            d_lo, d_hi = percentile_interval(d_rep, ci=ci)
-            r_lo, r_hi = percentile_interval(r_rep, ci=ci)
+            block = [(point[:, col[m]], replicates[:, :, col[m]], ref_pos)]
+            d_lo, d_hi = _contain(d, *disparity_interval(block, statistic="difference", ci=ci)[:2])
+            r_lo, r_hi = _contain(r, *disparity_interval(block, statistic="ratio", ci=ci)[:2])
         else:
             d_lo = d_hi = r_lo = r_hi = np.nan
         rows[m] = [float(d), float(r), float(d_lo), float(d_hi), float(r_lo), float(r_hi)]
@@ -276,7 +281,16 @@ def _verdict(
     over all groups differs from the status over the supported ones.
     """
 
-    def judge(value: float, lo: float, hi: float) -> tuple[str, str]:
+    def judge(value: float, lo: float, hi: float, unbounded: bool) -> tuple[str, str]:
+        blockers = []
+        if unbounded and threshold is not None:
+            blockers.append(
+                f"the simultaneous {100 * ci:g}% interval is unbounded: in more than "
+                f"{100 * (1 - ci):g}% of the bootstrap replicates a compared group's metric is "
+                f"undefined"
+                + (" or 0 (ratios compare logarithms)" if crit.statistic == "ratio" else "")
+                + "; more data in the smallest groups is needed"
+            )
         return status(
             value,
             lo,
@@ -285,12 +299,14 @@ def _verdict(
             direction=crit.direction,
             ci=ci,
             n_boot=n_boot,
-            blockers=[],
+            blockers=blockers,
         )
 
     keep = {m: support[:, col[m]] >= min_group_size for m in crit.metrics}
-    all_value, all_lo, all_hi = _criterion_value(crit, point, replicates, col, ci, ref_pos, None)
-    all_status, all_reason = judge(all_value, all_lo, all_hi)
+    all_value, all_lo, all_hi, all_unb = _criterion_value(
+        crit, point, replicates, col, ci, ref_pos, None
+    )
+    all_status, all_reason = judge(all_value, all_lo, all_hi, all_unb)
     excluded = [i for i in range(point.shape[0]) if not all(k[i] for k in keep.values())]
     row = [crit.metric_label, all_value, all_lo, all_hi]
     tail = [
@@ -312,11 +328,11 @@ def _verdict(
         f"excluded from this verdict: {', '.join(described)} \u2014 below "
         f"min_group_size={min_group_size}"
     )
-    value, lo, hi = _criterion_value(crit, point, replicates, col, ci, ref_pos, keep)
+    value, lo, hi, unbounded = _criterion_value(crit, point, replicates, col, ci, ref_pos, keep)
     needed = 1 if crit.statistic == "max_group" else 2
     short = [m for m in crit.metrics if keep[m].sum() < needed]
     if threshold is None:
-        verdict, reason = judge(value, lo, hi)
+        verdict, reason = judge(value, lo, hi, unbounded)
         reason = f"{reason}; {note}"
     elif short:
         units = " / ".join(dict.fromkeys(SUPPORT_UNITS.get(m, ("", "rows"))[1] for m in short))
@@ -334,7 +350,7 @@ def _verdict(
             f"comparison with it is reliable; {note}"
         )
     else:
-        verdict, reason = judge(value, lo, hi)
+        verdict, reason = judge(value, lo, hi, unbounded)
         if verdict != all_status:
             shown = f"value {all_value:.4g}"
             if not (np.isnan(all_lo) or np.isnan(all_hi)):
@@ -349,6 +365,13 @@ def _verdict(
     return [crit.metric_label, value, lo, hi, *tail]
 
 
+def _contain(value: float, lo: float, hi: float) -> tuple[float, float]:
+    """Widen ``[lo, hi]`` to contain ``value`` (floating-point rounding of exp/log only)."""
+    if np.isnan(value) or np.isnan(lo) or np.isnan(hi):
+        return lo, hi
+    return min(lo, value), max(hi, value)
+
+
 def _criterion_value(
     crit: Criterion,
     point: np.ndarray,
@@ -357,11 +380,14 @@ def _criterion_value(
     ci: float,
     ref_pos: int | None,
     keep: dict[str, np.ndarray] | None,
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, bool]:
     """Value and interval of a criterion's statistic over the kept groups of each metric.
 
     ``keep`` maps each metric to a boolean mask of the groups to compare (all when None).
-    A reference group that is not kept makes the value undefined.
+    A reference group that is not kept makes the value undefined. The interval
+    is the simultaneous studentized pairwise bootstrap interval (per-group for
+    ``max_group``), joint over all metrics of the criterion; the last element
+    says whether it is unbounded (NaN bounds because of undefined replicates).
     """
 
     def take(m: str) -> tuple[np.ndarray, int | None] | None:
@@ -382,27 +408,23 @@ def _criterion_value(
         j = col[m]
         values = point[rows, j]
         value = float(np.max(values)) if values.size and not np.isnan(values).all() else np.nan
-        if replicates is None or not values.size:
-            return value, np.nan, np.nan
-        with np.errstate(invalid="ignore"):
-            reps = replicates[:, rows, j]
-            rep_value = np.where(np.isnan(reps).any(axis=1), np.nan, np.max(reps, axis=1))
-        lo, hi = percentile_interval(rep_value, ci=ci)
-        return value, float(lo), float(hi)
+        if replicates is None or not values.size or np.isnan(value):
+            return value, np.nan, np.nan, False
+        lo, hi, unbounded = max_group_interval(values, replicates[:, rows, j], ci=ci)
+        return value, *_contain(value, lo, hi), unbounded
     which = 0 if crit.statistic == "difference" else 1
-    parts, rep_parts = [], []
+    parts, blocks = [], []
     for m in crit.metrics:
         chosen = take(m)
         if chosen is None:
-            return np.nan, np.nan, np.nan
+            return np.nan, np.nan, np.nan, False
         rows, ref = chosen
         j = col[m]
         parts.append(difference_and_ratio(point[rows, j], reference=ref)[which])
         if replicates is not None:
-            rep_parts.append(difference_and_ratio(replicates[:, rows, j], reference=ref)[which])
+            blocks.append((point[rows, j], replicates[:, rows, j], ref))
     value = float(np.max(parts)) if not np.isnan(parts).any() else np.nan
-    if replicates is None:
-        return value, np.nan, np.nan
-    rep_value = np.max(np.stack(rep_parts), axis=0)  # NaN propagates
-    lo, hi = percentile_interval(rep_value, ci=ci)
-    return value, float(lo), float(hi)
+    if replicates is None or np.isnan(value):
+        return value, np.nan, np.nan, False
+    lo, hi, unbounded = disparity_interval(blocks, statistic=crit.statistic, ci=ci)
+    return value, *_contain(value, lo, hi), unbounded

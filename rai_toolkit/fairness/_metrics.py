@@ -20,6 +20,8 @@ __all__ = [
     "sort_by_score",
     "undefined_reasons",
     "regression_metrics",
+    "calibration_noise",
+    "N_CONSISTENCY_DRAWS",
     "SUPPORT_UNITS",
     "metric_support",
     "describe_support",
@@ -42,7 +44,9 @@ LABEL_METRICS = (
     "f1",
 )
 #: Metrics that need scores (probability of the positive class).
-SCORE_METRICS = ("roc_auc", "brier_score", "calibration_error")
+SCORE_METRICS = ("roc_auc", "brier_score", "calibration_error", "calibration_error_debiased")
+#: Perfectly calibrated label draws behind the noise term of ``calibration_error_debiased``.
+N_CONSISTENCY_DRAWS = 200
 #: Regression metrics, in column order.
 REGRESSION_METRICS = ("count", "mean_target", "mean_prediction", "mae", "rmse")
 
@@ -64,6 +68,7 @@ SUPPORT_UNITS: dict[str, tuple[str, str]] = {
     "roc_auc": ("row of the rarer class", "rows of the rarer class"),
     "brier_score": ("row", "rows"),
     "calibration_error": ("row", "rows"),
+    "calibration_error_debiased": ("row", "rows"),
     "mean_target": ("row", "rows"),
     "mean_prediction": ("row", "rows"),
     "mae": ("row", "rows"),
@@ -145,6 +150,48 @@ def classification_metrics(
     y_bin = hist[..., 1, :] @ calibration_map
     out["calibration_error"] = _div(np.abs(s_bin - y_bin).sum(axis=-1), n)
     return out
+
+
+def calibration_noise(
+    counts: np.ndarray,
+    sum_s: np.ndarray,
+    calibration_map: np.ndarray,
+    *,
+    rng: np.random.Generator,
+    n_draws: int = N_CONSISTENCY_DRAWS,
+) -> np.ndarray:
+    """Estimate the ECE a perfectly calibrated model would show at each group's scores.
+
+    Consistency resampling (Broecker & Smith 2007): labels are redrawn as
+    ``y ~ Bernoulli(score)`` and the ECE recomputed; the mean over ``n_draws``
+    draws estimates the ECE that sampling noise alone produces (about
+    ``sqrt(bins / n)`` for a group of ``n`` rows). Per fine score bin only the
+    row count and the mean score are needed, so a draw is one binomial per
+    (group, fine bin); within a fine bin the scores are nearly equal.
+
+    Parameters
+    ----------
+    counts, sum_s : numpy.ndarray
+        Point count table and score sums, shape (n_groups, 2, 2, n_bins).
+    calibration_map : numpy.ndarray
+        Shape (n_bins, n_calibration_bins).
+    rng : numpy.random.Generator
+        Source of randomness.
+    n_draws : int, default=N_CONSISTENCY_DRAWS
+        Number of label draws.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n_groups,); NaN for an empty group.
+    """
+    n_bin = counts.sum(axis=(-3, -2))  # (G, B)
+    s_bin = sum_s.sum(axis=(-3, -2))
+    p = np.clip(_div(s_bin, n_bin), 0.0, 1.0)
+    p = np.where(np.isnan(p), 0.0, p)
+    draws = rng.binomial(np.rint(n_bin).astype(np.int64), p, size=(n_draws, *n_bin.shape))
+    gap = np.abs(s_bin @ calibration_map - draws @ calibration_map).sum(axis=-1)  # (R, G)
+    return _div(gap.mean(axis=0), n_bin.sum(axis=-1))
 
 
 def _histogram_auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:

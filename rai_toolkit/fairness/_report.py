@@ -25,12 +25,34 @@ from rai_toolkit.fairness._estimates import GroupEstimates, group_key
 __all__ = ["FairnessReport", "ReportMeta", "SCHEMA_VERSION"]
 
 #: Version of the :meth:`FairnessReport.to_dict` schema (docs/fairness_schema.md).
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 BOOTSTRAP_METHOD = (
     "Row bootstrap drawn as Multinomial(n, cell counts / n) over the joint (group, y, y_hat, "
-    "score bin) count table, unconditional on group sizes; percentile intervals."
+    "score bin) count table, unconditional on group sizes; percentile intervals for group "
+    "metrics, simultaneous studentized pairwise intervals for disparities and verdicts."
 )
+
+#: How each kind of interval is computed (``to_dict()["interval_method"]``, schema 1.2).
+INTERVAL_METHOD = {
+    "group_metrics": "percentile bootstrap interval of each group's metric",
+    "disparities": (
+        "simultaneous studentized pairwise bootstrap: every pairwise gap m_i - m_j (ratios: "
+        "log m_i - log m_j; with a reference group, every group vs the reference) gets "
+        "d -+ c*se, se the bootstrap standard deviation and c the ci-quantile over replicates "
+        "of max over pairs |d* - d| / se; the difference (max |d|) and ratio (exp(-max |d|)) "
+        "intervals follow from the extremes of those bounds and contain the point estimate"
+    ),
+    "max_group": (
+        "simultaneous studentized per-group bootstrap: [max_g L_g, max_g U_g] from per-group "
+        "intervals m_g -+ c*se_g holding jointly (c as for disparities)"
+    ),
+    "calibration": (
+        "calibration verdict reads calibration_error_debiased: the plug-in ECE minus the ECE a "
+        "perfectly calibrated model would show at the group's own scores (mean of 200 "
+        "consistency draws y ~ Bernoulli(score), Broecker & Smith 2007)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +73,6 @@ class ReportMeta:
     thresholds: dict[str, float | None]
     threshold_note: str
     warnings: list[str] = field(default_factory=list)
-
-
 
 
 class FairnessReport:
@@ -209,7 +229,10 @@ class FairnessReport:
         """Disparity of each metric between groups, with bootstrap intervals.
 
         ``difference`` is max - min and ``ratio`` min / max across groups, or,
-        with ``reference_group``, the largest gap to the reference.
+        with ``reference_group``, the largest gap to the reference (plug-in
+        estimates). Bounds are simultaneous studentized pairwise bootstrap
+        intervals (see ``docs/fairness_schema.md``); they always contain the
+        estimate, and are NaN when undefined or unbounded.
         """
         return self._combine({c: e.disparities.copy() for c, e in self._estimates.items()}, 0)
 
@@ -485,6 +508,7 @@ class FairnessReport:
             "min_group_size": m.min_group_size,
             "reference_group": _json_value(m.reference_group),
             "bootstrap": BOOTSTRAP_METHOD,
+            "interval_method": dict(INTERVAL_METHOD),
             "thresholds": {k: _json_value(v) for k, v in m.thresholds.items()},
             "threshold_note": m.threshold_note,
             "warnings": list(m.warnings),

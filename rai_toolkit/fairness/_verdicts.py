@@ -15,7 +15,7 @@ __all__ = ["Criterion", "CRITERIA", "THRESHOLD_NOTE", "criteria_for", "check_thr
 #: Stated in every report: thresholds are policy choices, not facts about the model.
 THRESHOLD_NOTE = (
     "Thresholds are policy choices, not statistical facts: the defaults (0.1 for differences, "
-    "0.8 for the selection-rate ratio, 0.05 for the worst group's calibration error) are "
+    "0.8 for the selection-rate ratio, 0.05 for the worst group's debiased calibration error) are "
     "conventions to be agreed with the people accountable for the decision. The four-fifths "
     "rule comes from US employment guidance; Fairlearn's user guide warns that it is often "
     "misapplied outside that context. Set thresholds={...} to the values your policy requires."
@@ -79,7 +79,15 @@ CRITERIA: dict[str, Criterion] = {
         Criterion("equal_opportunity", ("true_positive_rate",), "difference", 0.1, "at_most", _CLS),
         Criterion("predictive_parity", ("precision",), "difference", 0.1, "at_most", _CLS),
         Criterion("disparate_impact", ("selection_rate",), "ratio", 0.8, "at_least", _CLS),
-        Criterion("calibration", ("calibration_error",), "max_group", 0.05, "at_most", _CLS, True),
+        Criterion(
+            "calibration",
+            ("calibration_error_debiased",),
+            "max_group",
+            0.05,
+            "at_most",
+            _CLS,
+            True,
+        ),
         Criterion("bounded_group_loss", ("mae",), "max_group", None, "at_most", ("regression",)),
     )
 }

@@ -36,6 +36,7 @@ METRICS = [
     "roc_auc",
     "brier_score",
     "calibration_error",
+    "calibration_error_debiased",
 ]
 
 
@@ -81,7 +82,9 @@ def test_verdict_values_follow_their_definitions(synth_report):
     assert v.loc["equalized_odds", "value"] == max(
         d.loc["true_positive_rate", "difference"], d.loc["false_positive_rate", "difference"]
     )
-    assert v.loc["calibration", "value"] == synth_report.by_group["calibration_error"].max()
+    assert (
+        v.loc["calibration", "value"] == synth_report.by_group["calibration_error_debiased"].max()
+    )
     assert v.loc["disparate_impact", "threshold"] == 0.8
     assert v.loc["demographic_parity", "threshold"] == 0.1
     assert set(v["status"]) <= {"pass", "fail", "inconclusive"}
@@ -205,7 +208,8 @@ def test_binned_continuous_sensitive_feature(synth):
 
 def test_to_dict_schema_and_json_round_trip(synth_report):
     d = synth_report.to_dict()
-    assert d["schema_version"] == "1.1"
+    assert d["schema_version"] == "1.2"
+    assert d["interval_method"]["disparities"].startswith("simultaneous studentized pairwise")
     for key in (
         "task",
         "target",

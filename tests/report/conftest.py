@@ -26,7 +26,7 @@ def _region(n: int, rng: np.random.Generator) -> np.ndarray:
 @pytest.fixture(scope="session")
 def biased():
     """Synthetic data with known bias, a tiny group and XSS payloads in names and values."""
-    ds = make_biased_classification(3000, label_bias=0.5, feature_bias=0.5, random_state=0)
+    ds = make_biased_classification(3000, label_bias=0.8, feature_bias=0.5, random_state=0)
     frame = ds.frame.copy()
     rng = np.random.default_rng(1)
     frame["region"] = _region(len(frame), rng)
