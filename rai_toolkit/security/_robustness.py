@@ -16,7 +16,12 @@ from rai_toolkit.security._serialize import frame_records, json_safe
 
 __all__ = ["RobustnessReport", "check_robustness"]
 
-_FEATURE_COLUMNS = ["feature", "kind", "scale", "flip_rate", "n_evaluations"]
+_FEATURE_COLUMNS = ["feature", "kind", "scale", "scale_basis", "flip_rate", "n_evaluations"]
+
+_NOISE_TEXT = (
+    "numeric noise of +/-{epsilon:g} x IQR, clipped to each column's observed range and "
+    "rounded for integer columns"
+)
 
 
 class RobustnessReport:
@@ -74,8 +79,17 @@ class RobustnessReport:
         """Per-feature flip rate, most fragile first.
 
         Columns: ``feature``, ``kind`` (``"numeric"``/``"categorical"``), ``scale``
-        (noise half-width, NaN for categorical), ``flip_rate`` (NaN when the
-        feature cannot be perturbed: constant) and ``n_evaluations`` (rows x repeats).
+        (noise half-width, NaN for categorical), ``scale_basis`` (how ``scale`` was
+        derived, ``None`` for categorical; see below), ``flip_rate`` (NaN when the
+        feature cannot be perturbed) and ``n_evaluations`` (rows x repeats).
+
+        ``scale_basis`` is ``"iqr"`` (``epsilon`` x the column's IQR),
+        ``"iqr_non_modal"`` (the IQR is 0 because one value, e.g. 0, fills half
+        of the column or more: ``epsilon`` x the IQR of the other values),
+        ``"std"`` (those are all equal too: ``epsilon`` x the standard deviation),
+        ``"constant"`` (not perturbed) or ``"below_integer_step"`` (an integer
+        column whose half-width is at most 0.5, so rounding would undo any
+        noise: not perturbed).
         """
         return self._by_feature.copy()
 
@@ -111,7 +125,7 @@ class RobustnessReport:
     def _interpret(self) -> str:
         o = self._overall
         text = (
-            f"Under small perturbations (numeric noise of +/-{self._epsilon:g} x IQR, single "
+            f"Under small perturbations ({_NOISE_TEXT.format(epsilon=self._epsilon)}; single "
             f"swaps of a categorical value) {_pct(o['overall'])} of predictions flip "
             f"(numeric noise alone: {_pct(o['numeric'])}; one categorical swap: "
             f"{_pct(o['categorical'])})."
@@ -151,7 +165,9 @@ class RobustnessReport:
                   "overall": {"numeric": float | None, "categorical": float | None,
                               "overall": float | None},
                   "by_feature": [{"feature": str, "kind": "numeric" | "categorical",
-                                  "scale": float | None, "flip_rate": float | None,
+                                  "scale": float | None,
+                                  "scale_basis": str | None (see by_feature),
+                                  "flip_rate": float | None,
                                   "n_evaluations": int}, ...],
                   "by_group": [{"sensitive_feature": str, "group": str, "count": int,
                                 "numeric": float | None, "categorical": float | None,
@@ -221,16 +237,46 @@ def _is_numeric(column: pd.Series) -> bool:
     )
 
 
-def _noise_scale(column: pd.Series, epsilon: float) -> float:
-    values = column.astype(float).to_numpy()
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return 0.0
+class _Noise:
+    """Noise of one numeric column: half-width, how it was derived, and the bounds."""
+
+    def __init__(self, column: pd.Series, epsilon: float) -> None:
+        values = column.astype(float).to_numpy()
+        values = values[np.isfinite(values)]
+        self.integer = pd.api.types.is_integer_dtype(column)
+        self.dtype = column.dtype
+        self.low = float(values.min()) if values.size else np.nan
+        self.high = float(values.max()) if values.size else np.nan
+        self.scale, self.basis = _noise_scale(values, epsilon)
+        if self.scale > 0 and self.integer and self.scale <= 0.5:
+            self.scale, self.basis = 0.0, "below_integer_step"
+
+    def apply(self, column: pd.Series, rng: np.random.Generator) -> pd.Series:
+        """Add uniform noise, clip to the observed range, round integer columns."""
+        noisy = column.astype(float).to_numpy() + rng.uniform(-self.scale, self.scale, len(column))
+        noisy = np.clip(noisy, self.low, self.high)
+        if self.integer:
+            noisy = np.round(noisy)
+        out = pd.Series(noisy, index=column.index, name=column.name)
+        return out.astype(self.dtype) if self.integer else out
+
+
+def _noise_scale(values: np.ndarray, epsilon: float) -> tuple[float, str]:
+    """Return the noise half-width of finite ``values`` and its basis (see ``by_feature``)."""
+    if values.size == 0 or values.min() == values.max():
+        return 0.0, "constant"
     q1, q3 = np.quantile(values, [0.25, 0.75])
-    spread = q3 - q1
-    if spread == 0:
-        spread = float(np.std(values))
-    return float(epsilon * spread)
+    if q3 > q1:
+        return float(epsilon * (q3 - q1)), "iqr"
+    # One value fills at least half the column (e.g. capital_gain is 0 for most
+    # people): the IQR is 0. The standard deviation is dominated by a few huge
+    # values there, so use the spread of the values other than the mode.
+    levels, counts = np.unique(values, return_counts=True)
+    rest = values[values != levels[np.argmax(counts)]]
+    q1, q3 = np.quantile(rest, [0.25, 0.75])
+    if q3 > q1:
+        return float(epsilon * (q3 - q1)), "iqr_non_modal"
+    return float(epsilon * np.std(values)), "std"
 
 
 def _swap(column: pd.Series, rng: np.random.Generator) -> pd.Series | None:
@@ -273,10 +319,18 @@ def check_robustness(
     are never changed):
 
     * **numeric** - uniform noise in ``[-s, s]`` with ``s = epsilon x IQR`` of the
-      column (the standard deviation when the IQR is 0; constant columns are
-      skipped), added to each numeric model input on its own and to all of them
-      together. Numeric columns with at most two distinct values are treated as
-      categorical. Integer columns become floats.
+      column, added to each numeric model input on its own and to all of them
+      together. The result is clipped to the column's observed ``[min, max]``
+      (so e.g. a capital gain never becomes negative) and, for integer columns,
+      rounded back to integers of the same dtype. When the IQR is 0 because one
+      value fills half the column or more (e.g. Adult's ``capital_gain`` is 0
+      for 92% of people), ``s`` is ``epsilon`` x the IQR of the other values
+      (the standard deviation if those are all equal): the standard deviation of
+      such a column is set by a few very large values and would make the noise
+      far from small. Constant columns, and integer columns with ``s <= 0.5``
+      (which rounding would undo), are not perturbed. ``by_feature["scale_basis"]``
+      records which rule gave each ``s``. Numeric columns with at most two
+      distinct values are treated as categorical.
     * **categorical** - each value of one categorical column is replaced by a
       different value observed in that column, drawn by frequency; missing
       values are replaced by an observed value. Swapping a sensitive feature
@@ -299,7 +353,8 @@ def check_robustness(
     sensitive_features : hashable or sequence of hashable
         Columns defining the groups of :attr:`RobustnessReport.by_group`.
     epsilon : float, default=0.1
-        Noise half-width as a multiple of each numeric column's IQR; > 0.
+        Noise half-width as a multiple of each numeric column's IQR (see above
+        for columns whose IQR is 0); > 0.
     n_repeats : int, default=3
         Random draws per perturbation.
     random_state : int, optional
@@ -372,22 +427,22 @@ def check_robustness(
             pred = pred.ravel()
         return (pred != base).reshape(n_repeats, n).mean(axis=0)
 
-    scales = {c: _noise_scale(X[c], epsilon) for c in numeric}
+    noise = {c: _Noise(X[c], epsilon) for c in numeric}
 
     def jitter(frame: pd.DataFrame, cols: list[Hashable]) -> pd.DataFrame:
         for c in cols:
-            s = scales[c]
-            frame[c] = frame[c].astype(float) + rng.uniform(-s, s, len(frame))
+            frame[c] = noise[c].apply(frame[c], rng)
         return frame
 
     rows = []
     for c in numeric:
-        if scales[c] == 0:
-            rows.append((c, "numeric", 0.0, np.nan, 0))
+        nz = noise[c]
+        if nz.scale == 0:
+            rows.append((c, "numeric", 0.0, nz.basis, np.nan, 0))
             continue
         rate = flips(jitter(tiled.copy(), [c])).mean()
-        rows.append((c, "numeric", scales[c], rate, n * n_repeats))
-    usable_numeric = [c for c in numeric if scales[c] > 0]
+        rows.append((c, "numeric", nz.scale, nz.basis, rate, n * n_repeats))
+    usable_numeric = [c for c in numeric if noise[c].scale > 0]
     per_row_numeric = (
         flips(jitter(tiled.copy(), usable_numeric)) if usable_numeric else np.full(n, np.nan)
     )
@@ -398,7 +453,7 @@ def check_robustness(
     for c in categorical:
         new = _swap(tiled[c], rng)
         if new is None:
-            rows.append((c, "categorical", np.nan, np.nan, 0))
+            rows.append((c, "categorical", np.nan, None, np.nan, 0))
             continue
         swapped[c] = new
         frame = tiled.copy()
@@ -406,7 +461,7 @@ def check_robustness(
         per_row = flips(frame)
         per_row_cat_sum += per_row
         n_cat += 1
-        rows.append((c, "categorical", np.nan, per_row.mean(), n * n_repeats))
+        rows.append((c, "categorical", np.nan, None, per_row.mean(), n * n_repeats))
     per_row_categorical = per_row_cat_sum / n_cat if n_cat else np.full(n, np.nan)
 
     if usable_numeric or swapped:

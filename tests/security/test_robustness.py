@@ -223,3 +223,81 @@ def test_empty_frame():
 def test_unknown_sensitive_feature(synthetic):
     with pytest.raises(DataValidationError, match="'sex' given as `sensitive_features`"):
         check_robustness(ThresholdModel(), synthetic, target="y", sensitive_features="sex")
+
+
+# ------------------------------------------------- zero-inflated integer columns
+class GainModel:
+    """Predicts 1 for any non-zero `gain` (Adult models split capital_gain at 0); keeps inputs."""
+
+    def __init__(self):
+        self.frames = []
+
+    def predict(self, X):
+        self.frames.append(X.copy())
+        return (X["gain"].to_numpy(dtype=float) != 0).astype(int)
+
+
+@pytest.fixture(scope="module")
+def gains():
+    """A capital_gain-like column: 0 for 90% of rows, else integers 3000..20000 and some 99999."""
+    rng = np.random.default_rng(7)
+    n = 10_000
+    gain = np.zeros(n, dtype=np.int64)
+    has = rng.random(n) < 0.10
+    gain[has] = rng.integers(3000, 20_000, has.sum())
+    gain[np.flatnonzero(has)[:30]] = 99_999
+    return pd.DataFrame({"gain": gain, "g": np.where(np.arange(n) % 2, "a", "b"), "y": has * 1})
+
+
+@pytest.fixture(scope="module")
+def gain_run(gains):
+    model = GainModel()
+    report = check_robustness(
+        model, gains, target="y", sensitive_features="g", n_repeats=4, random_state=0,
+        features=["gain"], epsilon=0.1,
+    )
+    return model, report
+
+
+def test_zero_iqr_column_uses_iqr_of_non_modal_values(gains, gain_run):
+    _, report = gain_run
+    nonzero = gains.loc[gains["gain"] != 0, "gain"]
+    q1, q3 = np.quantile(nonzero, [0.25, 0.75])
+    row = report.by_feature.set_index("feature").loc["gain"]
+    assert row["scale"] == pytest.approx(0.1 * (q3 - q1))
+    assert row["scale_basis"] == "iqr_non_modal"
+
+
+def test_perturbed_integers_stay_integers_within_observed_range(gains, gain_run):
+    model, _ = gain_run
+    perturbed = model.frames[1:]  # the first call predicts the unperturbed rows
+    assert perturbed
+    for frame in perturbed:
+        assert frame["gain"].dtype == np.int64
+        assert frame["gain"].min() == 0  # clipped: no negative gains
+        assert frame["gain"].max() <= 99_999
+    # the noise did move values (the check is not vacuous)
+    assert (perturbed[0]["gain"].to_numpy() != np.tile(gains["gain"], 4)).mean() > 0.4
+
+
+def test_zero_inflated_flip_rate_matches_analytic(gains, gain_run):
+    # Non-zero gains are >= 3000 > s, so they never reach 0. A zero gets U[-s, s],
+    # is clipped at 0 and rounded: it becomes non-zero only when the noise exceeds
+    # 0.5, with probability (s - 0.5) / (2 s). Unclipped, almost every zero would.
+    _, report = gain_run
+    row = report.by_feature.set_index("feature").loc["gain"]
+    s = row["scale"]
+    p_zero = (gains["gain"] == 0).mean()
+    assert row["flip_rate"] == pytest.approx(p_zero * (s - 0.5) / (2 * s), abs=0.006)
+
+
+def test_integer_column_below_one_step_is_not_perturbed(synthetic):
+    # hours-like integers with IQR 4: a half-width of 0.1 x 4 = 0.4 rounds back to the value
+    data = synthetic.assign(h=np.arange(len(synthetic)) % 5 + 38)
+    report = check_robustness(
+        ThresholdModel(), data, target="y", sensitive_features="group", n_repeats=1,
+        random_state=0, features=["x", "h"], epsilon=0.1,
+    )
+    row = report.by_feature.set_index("feature").loc["h"]
+    assert row["scale_basis"] == "below_integer_step"
+    assert np.isnan(row["flip_rate"]) and row["n_evaluations"] == 0
