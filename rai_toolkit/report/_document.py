@@ -307,7 +307,8 @@ def robustness_section(robustness: Any, plan: SuppressionPlan) -> dict[str, Any]
     gaps = {f: (None if f in hidden_features else g) for f, g in doc["gaps"].items()}
     overall = doc["overall"]
     parts = [
-        f"Under small perturbations (numeric noise of +/-{doc['epsilon']:g} x IQR, single swaps "
+        f"Under small perturbations (numeric noise of +/-{doc['epsilon']:g} x IQR, clipped to "
+        f"each column's observed range and rounded for integer columns; single swaps "
         f"of a categorical value) {_pct(overall.get('overall'))} of predictions flip (numeric "
         f"noise alone: {_pct(overall.get('numeric'))}; one categorical swap: "
         f"{_pct(overall.get('categorical'))})."

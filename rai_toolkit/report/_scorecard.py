@@ -83,34 +83,82 @@ def _reliability(doc: dict[str, Any]) -> tuple[str, str]:
 
 
 def _privacy(doc: dict[str, Any]) -> tuple[str, str]:
-    sec = doc.get("security", {})
-    parts, concern, assessed = [], False, False
+    """Privacy and security status from the privacy scan and the membership attack.
+
+    ``"concern"`` when direct identifiers are in the data, k-anonymity is not
+    satisfied, or the membership-inference risk is moderate or high.
+    Special-category columns are named as evidence but do not fail the check
+    by themselves when they are the sensitive features a fairness analysis needs.
+    """
+    sec = doc.get("security") or {}
+    parts: list[str] = []
+    concerns: list[str] = []
+    assessed = False
     privacy = sec.get("privacy")
     if privacy:
         assessed = True
-        direct = [f for f in privacy["findings"] if f["kind"] in _DIRECT]
+        findings = privacy["findings"]
+        direct = [f for f in findings if f["kind"] in _DIRECT]
         if direct:
-            concern = True
+            concerns.append("direct identifiers")
             parts.append(
                 "Direct identifiers in the data: "
-                f"{', '.join(sorted({f['column'] for f in direct}))}."
+                + ", ".join(f"{f['column']} ({f['kind']})" for f in direct)
+                + "; remove or pseudonymise them before analysis."
             )
         ka = privacy.get("k_anonymity")
-        if ka and not ka["satisfied"]:
-            parts.append(
-                f"Quasi-identifiers leave {ka['share_rows_below_k']:.1%} of rows in groups "
-                f"smaller than k={ka['k']}."
-            )
+        if ka is None:
+            parts.append("k-anonymity not computed (no quasi-identifier found).")
+        else:
+            qis = ", ".join(ka["quasi_identifiers"])
+            size = f"smallest group {ka['min_class_size']} row(s)"
+            if ka["satisfied"]:
+                parts.append(f"k-anonymity satisfied at k={ka['k']} on {qis} ({size}).")
+            else:
+                concerns.append(f"k-anonymity (k={ka['k']}) not satisfied")
+                parts.append(
+                    f"k-anonymity not satisfied: the quasi-identifiers {qis} leave "
+                    f"{ka['share_rows_below_k']:.1%} of rows ({ka['n_rows_below_k']}) in groups "
+                    f"smaller than k={ka['k']} ({size}), so those people could be singled out."
+                )
+        special = sorted({f["column"] for f in findings if f["kind"] == "special_category"})
+        if special:
+            sensitive = set(doc.get("settings", {}).get("sensitive_features") or [])
+            expected = [c for c in special if c in sensitive]
+            other = [c for c in special if c not in sensitive]
+            if expected:
+                parts.append(
+                    f"Special-category data present: {', '.join(expected)}. Expected here: "
+                    f"fairness testing needs it as a sensitive feature; keep it stored apart "
+                    f"with restricted access."
+                )
+            if other:
+                parts.append(
+                    f"Special-category data not used as a sensitive feature: {', '.join(other)}; "
+                    f"check that it is needed."
+                )
+        rest = [
+            f"{f['column']} ({f['kind']})"
+            for f in findings
+            if f["kind"] not in _DIRECT and f["kind"] != "special_category"
+        ]
+        if rest:
+            parts.append(f"Other personal data: {', '.join(rest)}.")
     mia = sec.get("membership")
     if mia:
         assessed = True
         parts.append(f"Membership-inference risk {mia['risk']} (attack AUC {mia['auc']:.3f}).")
-        concern = concern or mia["risk"] == "high"
+        if mia["risk"] in ("moderate", "high"):
+            concerns.append(f"{mia['risk']} membership-inference risk")
+    elif privacy:
+        parts.append("Membership inference not run (needs the training rows).")
     if not assessed:
         return "not assessed", "No privacy check was run."
     if sec.get("model_source"):
         parts.append(sec["model_source"])
-    return ("concern" if concern else "meets policy"), " ".join(parts)
+    if concerns:
+        return "concern", f"Concern: {'; '.join(concerns)}. " + " ".join(parts)
+    return "meets policy", " ".join(parts)
 
 
 # kinds of personal data that identify a person on their own (as in rai_toolkit.security)
@@ -267,6 +315,18 @@ def findings(doc: dict[str, Any]) -> list[str]:
             f"The model errs most on {c['cohort']}: {c['error_rate']:.1%} wrong of {c['count']} "
             f"rows, against {ea['overall']['error_rate']:.1%} overall."
         )
+    privacy = (doc.get("security") or {}).get("privacy")
+    if privacy:
+        direct = [f["column"] for f in privacy["findings"] if f["kind"] in _DIRECT]
+        if direct:
+            out.append(f"The data holds direct identifiers: {', '.join(direct)}.")
+        ka = privacy.get("k_anonymity")
+        if ka and not ka["satisfied"]:
+            out.append(
+                f"k-anonymity is not satisfied: {ka['share_rows_below_k']:.1%} of rows are in "
+                f"groups of fewer than k={ka['k']} people sharing "
+                f"{', '.join(ka['quasi_identifiers'])}."
+            )
     mia = doc.get("security", {}).get("membership")
     if mia:
         out.append(f"Membership-inference risk is {mia['risk']} (attack AUC {mia['auc']:.3f}).")
