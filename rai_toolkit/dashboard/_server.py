@@ -18,9 +18,11 @@ that
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import json
 import os
+import socket
 import threading
 import uuid
 import warnings
@@ -276,16 +278,22 @@ def launch_dashboard(
             pass
 
     bind = "127.0.0.1" if host == "localhost" else host.strip("[]")
+    # Bind the socket here: werkzeug's make_server prints a bind failure to stderr
+    # and raises SystemExit(1), losing the cause. Given the bound socket (fd=) it
+    # only wraps it.
+    sock = _bind_socket(host, bind, port)
     try:
         probe = make_server(
-            bind, port or 0, _NotReady(), threaded=True, request_handler=_QuietHandler
+            bind,
+            sock.getsockname()[1],
+            _NotReady(),
+            threaded=True,
+            request_handler=_QuietHandler,
+            fd=sock.fileno(),
         )
-    except (OSError, SystemExit) as err:
-        raise DashboardError(
-            f"Cannot open {host}:{port or '(any free port)'} for the dashboard: {err}. "
-            f"Pass another port= (or host=). {_REPORT_HINT}"
-        ) from err
-    chosen = probe.server_port
+    finally:
+        sock.close()  # werkzeug keeps its own duplicate of the descriptor
+    chosen = probe.port
     app = _build_app(insights, loopback=loopback, port=chosen)
     probe.app = app  # same socket, now serving the dashboard
     shown = f"[{bind}]" if ":" in bind else bind
@@ -305,6 +313,43 @@ def launch_dashboard(
             stacklevel=2,
         )
     return url
+
+
+def _bind_socket(host: str, bind: str, port: int | None) -> socket.socket:
+    """Return a listening TCP socket on ``bind``:``port`` (0 or None: any free port).
+
+    Raises
+    ------
+    DashboardError
+        With the operating system's reason, how to fix it and the report hint.
+    """
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    where = f"{host}:{port or '(any free port)'}"
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # as http.server does: a port in TIME_WAIT can be reused, one in use cannot
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((bind, port or 0))
+        sock.listen(128)
+    except OSError as err:
+        sock.close()
+        reason = err.strerror or str(err)
+        if err.errno == errno.EADDRINUSE:
+            cause = f"port {port} on {bind} is already in use ({reason})"
+            fix = (
+                f"Stop the program using port {port}, pass another port=, or port=None "
+                f"to let the dashboard pick a free one."
+            )
+        elif err.errno == errno.EACCES:
+            cause = f"permission denied to listen on port {port} of {bind} ({reason})"
+            fix = "Pass a port above 1023, or port=None to let the dashboard pick a free one."
+        else:
+            cause = f"{bind} cannot be bound ({reason})"
+            fix = "Pass host= an address of this machine (e.g. '127.0.0.1'), or another port=."
+        raise DashboardError(
+            f"Cannot open {where} for the dashboard: {cause}. {fix} {_REPORT_HINT}"
+        ) from err
+    return sock
 
 
 class _NotReady:

@@ -96,3 +96,22 @@ def test_stop_frees_the_port(insights):
     assert not u.running
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", u.port), timeout=5).close()
+
+
+def test_port_in_use_names_the_cause_and_the_fixes(insights, capfd):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        with pytest.raises(DashboardError) as info:
+            launch_dashboard(insights, port=port)
+    message = str(info.value)
+    assert (
+        f"Cannot open 127.0.0.1:{port} for the dashboard: port {port} on 127.0.0.1 is already "
+        f"in use (Address already in use)." in message
+    )
+    assert "pass another port=, or port=None" in message
+    assert ".to_html('report.html')" in message
+    assert isinstance(info.value.__cause__, OSError)
+    out, err = capfd.readouterr()
+    assert err == "" and out == ""
