@@ -42,7 +42,7 @@ def test_group_metrics_plot_rejects_unknown_metric(results):
 def test_explanation_plots_need_an_explanation_report(results):
     fairness, _ = results
     for plot in (rai.plot_importance, rai.plot_beeswarm):
-        with pytest.raises(ArgumentError, match="ExplanationReport; received FairnessReport"):
+        with pytest.raises(ArgumentError, match="needs an ExplanationReport .*received Fairness"):
             plot(fairness)
 
 

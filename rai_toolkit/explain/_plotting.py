@@ -35,7 +35,9 @@ def _axes(ax: Any, size: tuple[float, float]) -> Any:
 def _check_report(report: Any, kind: type = ExplanationReport) -> None:
     if not isinstance(report, kind):
         raise ArgumentError(
-            f"Expected a {kind.__name__}; received {type(report).__name__}."
+            f"This plot needs {'an' if kind.__name__[0] in 'AEIOU' else 'a'} {kind.__name__} "
+            f"(from explain_model, fit_glassbox or "
+            f"explain_disparity); received {type(report).__name__}."
         )
 
 
@@ -249,6 +251,35 @@ def plot_dependence(report: ExplanationReport, feature: Hashable, *, ax: Any = N
     return ax
 
 
+_LABEL_SIZE, _LABEL_PAD = 8, 3  # points
+
+
+def _xlim_with_labels(ax: Any, bars: list[float], texts: list[str]) -> tuple[float, float]:
+    """Return x limits leaving room, inside the axes, for the labels at the bar ends.
+
+    The room a label needs is a width in points, so it is converted to data
+    units from the axes' current width (a generous 0.7 em per character keeps
+    a margin when a later layout step shrinks the axes a little).
+    """
+    fig = ax.figure
+    width_pt = max(ax.get_position().width * fig.get_figwidth() * 72.0, 1.0)
+    lo, hi = min(0.0, *bars), max(0.0, *bars)
+
+    def need(side: list[str]) -> float:
+        """Fraction of the axes width the widest label on one side takes."""
+        if not side:
+            return 0.02
+        chars = max(len(t) for t in side)
+        return (chars * 0.7 * _LABEL_SIZE + 2 * _LABEL_PAD) / width_pt
+
+    left = need([t for v, t in zip(bars, texts) if v < 0])
+    right = need([t for v, t in zip(bars, texts) if v >= 0])
+    left, right = min(left, 0.4), min(right, 0.4)
+    span = (hi - lo) or 1.0
+    total = span / (1.0 - left - right)
+    return lo - left * total, hi + right * total
+
+
 def plot_disparity(
     expl: DisparityExplanation, *, top: int = 10, group: Any = None, ax: Any = None
 ) -> Any:
@@ -299,8 +330,19 @@ def plot_disparity(
     ax = _axes(ax, (7, 0.4 * len(bars) + 1.5))
     ypos = np.arange(len(bars))[::-1]
     ax.barh(ypos, bars, color=[_POS if v >= 0 else _NEG for v in bars])
-    for y, v in zip(ypos, bars):
-        ax.text(v, y, f" {v:+.3g} ", va="center", fontsize=8, ha="left" if v >= 0 else "right")
+    texts = [f"{v:+.3g}" for v in bars]
+    for y, v, text in zip(ypos, bars, texts):
+        # at the outer end of the bar, a few points away from it
+        ax.annotate(
+            text,
+            xy=(v, y),
+            xytext=(_LABEL_PAD if v >= 0 else -_LABEL_PAD, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left" if v >= 0 else "right",
+            fontsize=_LABEL_SIZE,
+        )
+    ax.set_xlim(*_xlim_with_labels(ax, bars, texts))
     ax.set_yticks(ypos)
     ax.set_yticklabels(labels)
     ax.axvline(0.0, color="black", linewidth=0.8)

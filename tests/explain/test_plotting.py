@@ -58,3 +58,33 @@ def test_disparity_bars_sum_to_total(biased_model, biased):
     ax = plot_disparity(expl, top=3)
     assert sum(p.get_width() for p in ax.patches) == pytest.approx(expl.total)
     assert ax.get_yticklabels()[0].get_text() == "x0"
+
+
+@pytest.fixture(scope="module")
+def disparity_both_ways(biased_model, biased):
+    """The a - b gap (largest bar positive) and the b - a gap (largest bar negative)."""
+    kw = dict(sensitive_feature="group", target="y")
+    ab = explain_disparity(biased_model, biased.frame, **kw)
+    ba = explain_disparity(biased_model, biased.frame, groups=ab.groups[::-1], **kw)
+    return ab, ba
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["largest-positive", "largest-negative"])
+@pytest.mark.parametrize("figsize", [None, (4, 3)], ids=["default-size", "small-figure"])
+def test_disparity_value_labels_stay_inside_the_axes(disparity_both_ways, which, figsize):
+    expl = disparity_both_ways[which]
+    largest = expl.contributions.abs().idxmax()
+    assert (expl.contributions[largest] < 0) == (which == 1)
+    ax = plot_disparity(expl, ax=plt.subplots(figsize=figsize)[1] if figsize else None)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.texts if t.get_text()]
+    assert labels[0].get_text().strip() == f"{expl.contributions[largest]:+.3g}"
+    ticks = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+    inside = ax.get_window_extent(renderer)
+    for text in labels:
+        box = text.get_window_extent(renderer)
+        assert not any(box.overlaps(tick) for tick in ticks), text.get_text()
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1, (text.get_text(), box, inside)
+        assert inside.y0 <= box.y0 and box.y1 <= inside.y1, text.get_text()
