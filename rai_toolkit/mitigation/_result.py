@@ -191,7 +191,15 @@ class MitigationResult:
                 return (row["difference"], row["difference_lower"], row["difference_upper"])
 
             rows[f"{rate}_difference"] = self._pair(pick)
-        if len(s.constraint.rates) > 1:
+        if len(s.constraint.rates) > 1 and s.constraint.name in self._before.verdicts.index:
+            # the fairness report's verdict is the same max over the rates' differences,
+            # with a simultaneous interval
+            def verdict(report: Any) -> tuple[float, float, float]:
+                row = report.verdicts.loc[s.constraint.name]
+                return (row["value"], row["lower"], row["upper"])
+
+            rows[s.constraint.disparity_name] = self._pair(verdict)
+        elif len(s.constraint.rates) > 1:
             sel = self._tradeoff["selected"]
             unm = self._tradeoff["kind"] == "unmitigated"
             before = float(self._tradeoff.loc[unm, "disparity"].iloc[0])
