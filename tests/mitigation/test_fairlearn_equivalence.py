@@ -96,6 +96,21 @@ def test_equalized_odds_comparison_has_both_rates(postprocess_eo):
     assert "false_positive_rate_difference" in measures
 
 
+def test_equalized_odds_comparison_has_the_verdicts_interval(synthetic, synthetic_model):
+    train, test, _ = synthetic
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = mitigate(synthetic_model, train, test, target="y", sensitive_features="group",
+                          constraint="equalized_odds", random_state=7, n_boot=200)
+    row = result.comparison.loc["equalized_odds_difference"]
+    for side, report in (("before", result.before), ("after", result.after)):
+        verdict = report.verdicts.loc["equalized_odds"]
+        assert row[side] == pytest.approx(verdict["value"])
+        assert row[f"{side}_lower"] == pytest.approx(verdict["lower"])
+        assert row[f"{side}_upper"] == pytest.approx(verdict["upper"])
+        assert row[f"{side}_lower"] <= row[side] <= row[f"{side}_upper"]
+
+
 def test_predict_is_reproducible_by_default(synthetic, postprocess_eo):
     _, test, features = synthetic
     model = postprocess_eo.model
