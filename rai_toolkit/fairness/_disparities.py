@@ -275,6 +275,7 @@ def disparity_interval(
     *,
     statistic: str,
     ci: float,
+    limit: float | None = None,
 ) -> tuple[float, float, bool]:
     """Simultaneous studentized pairwise bootstrap interval of a difference or ratio.
 
@@ -295,6 +296,10 @@ def disparity_interval(
         Which disparity.
     ci : float
         Coverage.
+    limit : float, optional
+        Largest possible difference (1 for metrics that are rates or
+        probabilities); the upper bound of a difference is clipped to it, which
+        keeps the coverage since the true value cannot lie beyond it.
 
     Returns
     -------
@@ -318,6 +323,8 @@ def disparity_interval(
     lo, hi = found
     if log:
         return float(np.exp(-hi)), float(np.exp(-lo)), False
+    if limit is not None:
+        hi = min(hi, limit)
     return lo, hi, False
 
 

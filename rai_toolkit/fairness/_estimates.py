@@ -21,7 +21,7 @@ from rai_toolkit.fairness._disparities import (
     max_group_interval,
     percentile_interval,
 )
-from rai_toolkit.fairness._metrics import SUPPORT_UNITS, describe_support
+from rai_toolkit.fairness._metrics import SUPPORT_UNITS, UNIT_INTERVAL_METRICS, describe_support
 from rai_toolkit.fairness._verdicts import Criterion, status
 
 __all__ = [
@@ -197,7 +197,10 @@ def summarise(
         d, r = difference_and_ratio(point[:, col[m]], reference=ref_pos)
         if replicates is not None:
             block = [(point[:, col[m]], replicates[:, :, col[m]], ref_pos)]
-            d_lo, d_hi = _contain(d, *disparity_interval(block, statistic="difference", ci=ci)[:2])
+            limit = 1.0 if m in UNIT_INTERVAL_METRICS else None
+            d_lo, d_hi = _contain(
+                d, *disparity_interval(block, statistic="difference", ci=ci, limit=limit)[:2]
+            )
             r_lo, r_hi = _contain(r, *disparity_interval(block, statistic="ratio", ci=ci)[:2])
         else:
             d_lo = d_hi = r_lo = r_hi = np.nan
@@ -426,5 +429,6 @@ def _criterion_value(
     value = float(np.max(parts)) if not np.isnan(parts).any() else np.nan
     if replicates is None or np.isnan(value):
         return value, np.nan, np.nan, False
-    lo, hi, unbounded = disparity_interval(blocks, statistic=crit.statistic, ci=ci)
+    limit = 1.0 if all(m in UNIT_INTERVAL_METRICS for m in crit.metrics) else None
+    lo, hi, unbounded = disparity_interval(blocks, statistic=crit.statistic, ci=ci, limit=limit)
     return value, *_contain(value, lo, hi), unbounded

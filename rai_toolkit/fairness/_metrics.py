@@ -45,6 +45,10 @@ LABEL_METRICS = (
 )
 #: Metrics that need scores (probability of the positive class).
 SCORE_METRICS = ("roc_auc", "brier_score", "calibration_error", "calibration_error_debiased")
+#: Metrics whose values lie in [0, 1], so that a difference between groups is at most 1.
+UNIT_INTERVAL_METRICS = frozenset(
+    {m for m in LABEL_METRICS if m != "count"} | {"roc_auc", "brier_score", "calibration_error"}
+)
 #: Perfectly calibrated label draws behind the noise term of ``calibration_error_debiased``.
 N_CONSISTENCY_DRAWS = 200
 #: Regression metrics, in column order.

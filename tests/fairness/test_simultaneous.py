@@ -184,3 +184,23 @@ def test_adult_sex_demographic_parity_still_fails(adult_model_and_test):
     assert sex.loc["demographic_parity", "value"] > 0.15
     assert sex.loc["demographic_parity", "status"] == "fail"
     assert sex.loc["disparate_impact", "status"] == "fail"
+
+
+def test_difference_bounds_of_rates_stay_within_one():
+    # tiny groups make the studentized half-width exceed 1; a difference of rates cannot
+    rng = np.random.default_rng(5)
+    sizes = {"big": 4000, "a": 12, "b": 9, "c": 7}
+    group = np.concatenate([[g] * n for g, n in sizes.items()])
+    y = rng.integers(0, 2, group.size)
+    y_pred = rng.integers(0, 2, group.size)
+    frame = pd.DataFrame({"g": group, "y": y, "p": y_pred})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = analyze_fairness(None, frame, target="y", sensitive_features="g", y_pred="p",
+                                  n_boot=300, random_state=0, min_group_size=1)
+    rates = [m for m in report.disparities.index if m != "count"]
+    upper = report.disparities.loc[rates, "difference_upper"].dropna()
+    assert len(upper) > 5
+    assert (upper <= 1.0).all()
+    verdict_upper = report.verdicts["upper"].dropna()
+    assert (verdict_upper[report.verdicts["threshold"].notna()] <= 1.0).all()
