@@ -349,7 +349,11 @@ def _disparity_chart(grouping: dict[str, Any], ci: float, direction: str = "at_m
         return bar_chart(
             bars,
             title=f"Disparities by {grouping['name']} against thresholds",
-            axis_label="gap between groups (worst group's error for calibration); lower is fairer",
+            axis_label=(
+                "worst group's error; lower is better"
+                if all(v["criterion"] == "bounded_group_loss" for v in verdicts)
+                else "gap between groups (worst group's error for calibration); lower is fairer"
+            ),
             lines=lines,
         )
     return bar_chart(
@@ -391,9 +395,14 @@ def _fairness(doc: dict[str, Any]) -> str:
             else ""
         )
         + f"; {fair['n_rows']:,} rows; {100 * ci:g}% intervals from {fair['n_boot']} bootstrap "
-        "replicates. The selection rate is the share of people the model predicts the favourable "
-        "outcome for; TPR is the share of truly positive people it finds; FPR the share of truly "
-        "negative people it wrongly selects.</p>",
+        + (
+            "replicates. mean_target and mean_prediction are group averages of the outcome and "
+            "of the model's prediction; mae and rmse are the model's errors in the group.</p>"
+            if fair.get("task") == "regression"
+            else "replicates. The selection rate is the share of people the model predicts the "
+            "favourable outcome for; TPR is the share of truly positive people it finds; FPR the "
+            "share of truly negative people it wrongly selects.</p>"
+        ),
         '<div id="fairness-groups"></div>',
     ]
     if doc["suppression"]["groups"]:

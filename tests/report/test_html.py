@@ -95,3 +95,26 @@ def test_markdown_renders_literal_text_and_only_in_page_links():
     assert "<script" not in html and 'href="javascript' not in html
     assert '<a href="#fairness">ok</a>' in html
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt; | x" in html
+
+
+def test_regression_report_explains_regression_metrics_not_selection_rates():
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LinearRegression
+
+    from rai_toolkit.report import assess
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=600), "g": rng.choice(["a", "b"], 600)})
+    frame["t"] = 2 * frame["x"] + rng.normal(size=600)
+    model = LinearRegression().fit(frame[["x"]], frame["t"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        html = assess(model, frame, target="t", sensitive_features="g", features=["x"],
+                      n_boot=100, random_state=0, robustness=False).to_html()
+    fairness = html[html.index('<section id="fairness">'):]
+    fairness = fairness[: fairness.index("</section>")]
+    assert "mae and rmse are the model's errors" in fairness
+    assert "selection rate is the share" not in fairness
