@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._plotting import axes_or_new
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.explain._disparity import DisparityExplanation
 from rai_toolkit.explain._report import ExplanationReport
@@ -21,15 +22,6 @@ __all__ = [
 ]
 
 _POS, _NEG = "#d62728", "#1f77b4"
-
-
-def _axes(ax: Any, size: tuple[float, float]) -> Any:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def _check_report(report: Any, kind: type = ExplanationReport) -> None:
@@ -73,7 +65,7 @@ def plot_importance(report: ExplanationReport, *, top: int = 20, ax: Any = None)
     _check_report(report)
     top = _check_top(top)
     imp = report.global_importance.head(top)[::-1]
-    ax = _axes(ax, (6, 0.35 * len(imp) + 1.2))
+    ax = axes_or_new(ax, (6, 0.35 * len(imp) + 1.2))
     ax.barh([str(i) for i in imp.index], imp.to_numpy(), color=_NEG)
     label = "EBM term importance" if report.method == "ebm" else "mean |SHAP value|"
     ax.set_xlabel(f"{label} ({_output_label(report.output)})")
@@ -122,7 +114,7 @@ def plot_beeswarm(
     rng = np.random.default_rng(random_state)
     n = report.n_rows
     rows = np.arange(n) if n <= max_points else np.sort(rng.choice(n, max_points, replace=False))
-    ax = _axes(ax, (7, 0.4 * len(features) + 1.5))
+    ax = axes_or_new(ax, (7, 0.4 * len(features) + 1.5))
     scatter = None
     for pos, feature in enumerate(reversed(features)):
         shap_col = report.values[feature].to_numpy()[rows]
@@ -181,7 +173,7 @@ def plot_waterfall(report: ExplanationReport, i: int, *, top: int = 10, ax: Any 
     base = local.attrs["base_value"]
     # drawn bottom-up: the bottom bar starts at the base, the top one ends at the output
     starts = base + np.concatenate([[0.0], np.cumsum(steps)[:-1]])
-    ax = _axes(ax, (7, 0.4 * len(steps) + 1.5))
+    ax = axes_or_new(ax, (7, 0.4 * len(steps) + 1.5))
     colours = [_POS if s >= 0 else _NEG for s in steps]
     ax.barh(range(len(steps)), steps, left=starts, color=colours)
     for y, (start, step) in enumerate(zip(starts, steps)):
@@ -232,7 +224,7 @@ def plot_dependence(report: ExplanationReport, feature: Hashable, *, ax: Any = N
         )
     values = report.data[feature]
     shap_col = report.values[feature].to_numpy()
-    ax = _axes(ax, (6, 4))
+    ax = axes_or_new(ax, (6, 4))
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         ax.scatter(values.to_numpy(dtype=float, na_value=np.nan), shap_col, s=6, alpha=0.5,
                    color=_NEG, linewidths=0)
@@ -327,7 +319,7 @@ def plot_disparity(
     if len(order) > top:
         labels.append(f"{len(order) - top} other features")
         bars.append(float(contrib[order[top:]].sum()))
-    ax = _axes(ax, (7, 0.4 * len(bars) + 1.5))
+    ax = axes_or_new(ax, (7, 0.4 * len(bars) + 1.5))
     ypos = np.arange(len(bars))[::-1]
     ax.barh(ypos, bars, color=[_POS if v >= 0 else _NEG for v in bars])
     texts = [f"{v:+.3g}" for v in bars]

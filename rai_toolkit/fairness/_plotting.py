@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from rai_toolkit._plotting import axes_or_new
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._report import FairnessReport
 
@@ -18,15 +19,6 @@ _DEFAULT_METRICS = {
     "regression": ("mae", "rmse"),
 }
 _STATUS_COLOURS = {"pass": "#1a7f37", "fail": "#cf222e", "inconclusive": "#bf8700"}
-
-
-def _new_axes(ax: Any, size: tuple[float, float]) -> Any:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def _flat_columns(frame: Any) -> list[str]:
@@ -76,7 +68,7 @@ def plot_group_metrics(
             f"choose among: {', '.join(c for c in columns if not c.endswith('count'))}."
         )
     positions = [columns.index(m) for m in metrics]
-    ax = _new_axes(ax, (max(6.0, 1.6 * len(metrics)), 4.0))
+    ax = axes_or_new(ax, (max(6.0, 1.6 * len(metrics)), 4.0))
     n_groups = values.shape[0]
     width = 0.8 / n_groups
     x = np.arange(len(metrics))
@@ -125,7 +117,7 @@ def plot_disparities(report: FairnessReport, *, ax: Any = None) -> Any:
         )
     verdicts = report.verdicts
     names = ["/".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in verdicts.index]
-    ax = _new_axes(ax, (7.0, 0.6 * len(names) + 1.5))
+    ax = axes_or_new(ax, (7.0, 0.6 * len(names) + 1.5))
     y = np.arange(len(names))
     for k, (_, row) in enumerate(verdicts.iterrows()):
         colour = _STATUS_COLOURS.get(row["status"], "grey")

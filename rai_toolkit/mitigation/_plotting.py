@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rai_toolkit._plotting import axes_or_new
 from rai_toolkit.exceptions import ArgumentError
 
 __all__ = ["plot_tradeoff"]
@@ -48,10 +49,7 @@ def plot_tradeoff(result: Any, *, ax: Any = None) -> Any:
             f"plot_tradeoff needs the MitigationResult returned by mitigate(); received "
             f"{type(result).__name__}."
         )
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6, 4))
+    ax = axes_or_new(ax, (6, 4))
     table = result.tradeoff
     for kind, style in _STYLE.items():
         rows = table[table["kind"] == kind]
