@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pandas as pd
 
 from rai_toolkit.exceptions import ArgumentError
 
-__all__ = ["atomic_path", "frame_records", "json_safe", "write_text_atomic"]
+__all__ = ["atomic_path", "dump_json", "frame_records", "json_safe", "write_text_atomic"]
 
 
 @contextmanager
@@ -87,6 +88,40 @@ def write_text_atomic(path: str | os.PathLike, text: str, *, make_parents: bool 
     with atomic_path(path, make_parents=make_parents) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+def dump_json(
+    document: Any,
+    path: str | os.PathLike | None = None,
+    *,
+    indent: int | None = 2,
+    default: Callable[[Any], Any] | None = None,
+) -> str:
+    """Serialise a result's ``to_dict()`` document, optionally to a file written atomically.
+
+    NaN or infinity in ``document`` is an error (``allow_nan=False``): documents
+    carry them as null.
+
+    Parameters
+    ----------
+    document : object
+        JSON-compatible document.
+    path : str or path-like, optional
+        Where to write; see :func:`write_text_atomic`.
+    indent : int or None, default=2
+        JSON indentation.
+    default : callable, optional
+        Passed to :func:`json.dumps` for objects it cannot serialise.
+
+    Returns
+    -------
+    str
+        The JSON text.
+    """
+    text = json.dumps(document, indent=indent, default=default, allow_nan=False)
+    if path is not None:
+        write_text_atomic(path, text)
+    return text
 
 
 def json_safe(value: Any) -> Any:

@@ -8,7 +8,6 @@ plots) only read it.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -17,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._io import dump_json
 from rai_toolkit._io import json_safe as _json_value
-from rai_toolkit._io import write_text_atomic
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key
 
@@ -541,10 +540,7 @@ class FairnessReport:
         str
             The JSON text.
         """
-        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+        return dump_json(self.to_dict(), path, indent=indent)
 
 
 def _fmt(value: Any) -> str:

@@ -38,7 +38,6 @@ NaN is written as null. ``kind`` of a trade-off row is ``"unmitigated"``,
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
 from collections.abc import Hashable
@@ -48,8 +47,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._io import dump_json
 from rai_toolkit._io import json_safe as _json_value
-from rai_toolkit._io import write_text_atomic
 from rai_toolkit.mitigation._constraints import Constraint
 
 __all__ = ["MitigationResult", "SCHEMA_VERSION", "pareto_front", "COMPARISON_COLUMNS"]
@@ -420,10 +419,7 @@ class MitigationResult:
         str
             The JSON text.
         """
-        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+        return dump_json(self.to_dict(), path, indent=indent)
 
 
 def _fmt(value: Any) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._io import write_text_atomic
+from rai_toolkit._io import dump_json, write_text_atomic
 from rai_toolkit._validation import check_columns, check_data_frame, prepare_data
 from rai_toolkit.exceptions import (
     ArgumentError,
@@ -295,10 +295,7 @@ class Assessment:
         str
             The JSON text.
         """
-        text = json.dumps(self._document, indent=indent, default=_json_default, allow_nan=False)
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+        return dump_json(self._document, path, indent=indent, default=_json_default)
 
     def to_html(self, path: str | os.PathLike | None = None) -> str:
         """Render the self-contained HTML report, optionally to a file (written atomically).
