@@ -35,6 +35,7 @@ __all__ = [
     "check_columns",
     "check_fitted",
     "encode_sensitive",
+    "infer_task",
     "model_features",
     "prepare_data",
     "positive_scores",
@@ -195,6 +196,8 @@ def model_features(
     ------
     DataValidationError
         If a required column is missing from ``data``.
+    ArgumentError
+        If the model's columns (or ``features``) include ``target``.
     """
     names = getattr(model, "feature_names_in_", None)
     if names is not None:
@@ -206,15 +209,20 @@ def model_features(
                 f"{_list_columns([repr(m) for m in missing])}. Pass data with the model's "
                 f"training columns ({_list_columns(cols)})."
             )
-        return cols
-    if features is not None:
+    elif features is not None:
         cols = list(features)
         check_columns(data, cols, argument="features")
-        return cols
-    skip = set(exclude)
-    if target is not None:
-        skip.add(target)
-    return [c for c in data.columns if c not in skip]
+    else:
+        skip = set(exclude)
+        if target is not None:
+            skip.add(target)
+        return [c for c in data.columns if c not in skip]
+    if target is not None and target in cols:
+        raise ArgumentError(
+            f"The model's input columns include the target {target!r}; pass features=[...] "
+            f"without it (or retrain the model without the target)."
+        )
+    return cols
 
 
 def call_model(model: Any, X: pd.DataFrame, method: str = "predict") -> np.ndarray:
@@ -521,7 +529,21 @@ def check_probabilities(score: np.ndarray, *, argument: str = "y_score") -> np.n
     return score
 
 
-def _infer_task(y: np.ndarray) -> str:
+def infer_task(y: np.ndarray) -> str:
+    """Infer the learning task from target values, as every analysis does.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Target values.
+
+    Returns
+    -------
+    str
+        ``"binary"`` (at most two values), ``"multiclass"`` (up to
+        :data:`MAX_DISCRETE_LEVELS` values, or any non-numeric labels) or
+        ``"regression"`` (non-integer floats, or many numeric values).
+    """
     values = pd.unique(y)
     if pd.api.types.is_float_dtype(y) and not np.all(np.mod(values, 1) == 0):
         return "regression"
@@ -597,7 +619,7 @@ def prepare_data(
             f"outcome for every row. Drop or impute those rows explicitly before the analysis."
         )
     if task == "auto":
-        task = _infer_task(y_true)
+        task = infer_task(y_true)
 
     used_features: list = []
     if y_pred is None:
@@ -608,11 +630,6 @@ def prepare_data(
             )
         check_fitted(model)
         used_features = model_features(model, data, target=target, features=features)
-        if target in used_features:
-            raise ArgumentError(
-                f"The model's input columns include the target {target!r}; pass "
-                f"features=[...] without it."
-            )
         X = data[used_features]
         pred = call_model(model, X, "predict")
         if pred.ndim > 1 and pred.shape[1] == 1:

@@ -195,3 +195,29 @@ def test_model_returning_wrong_length(frame):
 
     with pytest.raises(ModelError, match="returned 3 rows for 300 input rows"):
         call_model(Short(), frame[["x"]])
+
+
+def test_target_among_the_model_columns_is_refused_everywhere(frame):
+    model = LogisticRegression().fit(frame[["x", "y"]], frame["y"])
+    with pytest.raises(ArgumentError, match="input columns include the target 'y'"):
+        model_features(model, frame, target="y")
+    with pytest.raises(ArgumentError, match="input columns include the target 'y'"):
+        model_features(None, frame, target="y", features=["x", "y"])
+    with pytest.raises(ArgumentError, match="input columns include the target 'y'"):
+        prepare_data(model, frame, target="y", sensitive_features="sex")
+    assert "y" not in model_features(None, frame, target="y")
+
+
+def test_public_calls_share_the_target_check(frame):
+    from rai_toolkit import explain_model, membership_inference_risk, mitigate
+
+    model = LogisticRegression().fit(frame[["x", "y"]], frame["y"])
+    half = len(frame) // 2
+    calls = [
+        lambda: explain_model(model, frame, target="y"),
+        lambda: membership_inference_risk(model, frame[:half], frame[half:], target="y"),
+        lambda: mitigate(model, frame[:half], frame[half:], target="y", sensitive_features="sex"),
+    ]
+    for call in calls:
+        with pytest.raises(ArgumentError, match="input columns include the target 'y'"):
+            call()

@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._validation import (
-    _infer_task,
     check_columns,
     check_data_frame,
+    infer_task,
     normalise_names,
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, DependencyError
@@ -164,7 +164,7 @@ def fit_glassbox(
             f"Target column {target!r} has {n_missing} missing value(s); drop or impute those "
             f"rows explicitly before training."
         )
-    task = _infer_task(y.to_numpy())
+    task = infer_task(y.to_numpy())
     if task == "multiclass":
         raise ArgumentError(
             f"Target {target!r} has {y.nunique()} classes; fit_glassbox supports binary and "

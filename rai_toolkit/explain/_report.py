@@ -20,7 +20,7 @@ from rai_toolkit._validation import (
     encode_sensitive,
     model_features,
 )
-from rai_toolkit.exceptions import ArgumentError, DataValidationError, SamplingWarning
+from rai_toolkit.exceptions import ArgumentError, SamplingWarning
 from rai_toolkit.explain._model_output import OUTPUTS, describe_parts, resolve_output
 from rai_toolkit.explain._shap_values import METHODS, compute_shap
 
@@ -499,11 +499,6 @@ def explain_model(
     if target is not None:
         check_columns(data, [target], argument="target")
     cols = model_features(model, data, target=target, features=features)
-    if target is not None and target in cols:
-        raise DataValidationError(
-            f"The model's input columns include the target {target!r}; pass features=[...] "
-            f"without it, or target=None if it really is a model input."
-        )
     X = data[cols]
     parts = describe_parts(model, cols, pos_label=pos_label)
     out = resolve_output(parts, X, output)

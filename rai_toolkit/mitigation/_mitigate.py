@@ -301,11 +301,6 @@ def mitigate(
         model, train, target=target, features=features, prefit=prefit, method=method
     )
     cols = model_features(base, train, target=target, features=features)
-    if target in cols:
-        raise ArgumentError(
-            f"The model's input columns include the target {target!r}; pass features=[...] "
-            f"without it."
-        )
     checked = prepare_data(
         base, train, target=target, sensitive_features=names, features=cols,
         pos_label=pos_label, bins=bins,

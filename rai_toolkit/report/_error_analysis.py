@@ -46,11 +46,11 @@ import pandas as pd
 
 from rai_toolkit._validation import (
     MISSING_GROUP,
-    _infer_task,
     call_model,
     check_columns,
     check_data_frame,
     check_fitted,
+    infer_task,
     model_features,
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
@@ -383,7 +383,7 @@ def analyze_errors(
             "No cohort features: pass cohort_features=[...] naming columns other than the target."
         )
 
-    task = "regression" if _infer_task(y_true) == "regression" else "classification"
+    task = "regression" if infer_task(y_true) == "regression" else "classification"
     if task == "classification":
         err = (pred != y_true).astype(float)
     else:

@@ -13,11 +13,11 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from rai_toolkit._validation import (
-    _infer_task,
     call_model,
     check_columns,
     check_data_frame,
     check_fitted,
+    infer_task,
     model_features,
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, FallbackWarning
@@ -375,11 +375,6 @@ def membership_inference_risk(
             raise ArgumentError(f"{name} must be an integer >= {minimum}; received {value!r}.")
     check_fitted(model)
     cols = model_features(model, train, target=target, features=features)
-    if target in cols:
-        raise ArgumentError(
-            f"The model's input columns include the target {target!r}; pass features=[...] "
-            f"without it."
-        )
     for frame, name in ((train, "train"), (holdout, "holdout")):
         n_missing = int(frame[target].isna().sum())
         if n_missing:
@@ -399,7 +394,7 @@ def membership_inference_risk(
     y = both[target].to_numpy()
     is_member = np.r_[np.ones(n, dtype=bool), np.zeros(n, dtype=bool)]
 
-    task = _infer_task(pd.concat([train[target], holdout[target]]).to_numpy())
+    task = infer_task(pd.concat([train[target], holdout[target]]).to_numpy())
     loss_values: np.ndarray | None = None
     correct: np.ndarray | None = None
     if task != "regression" and hasattr(model, "predict_proba"):
