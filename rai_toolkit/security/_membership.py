@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import warnings
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -21,6 +20,7 @@ from rai_toolkit._validation import (
     model_features,
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, FallbackWarning
+from rai_toolkit.security._result import SecurityResult
 from rai_toolkit.security._serialize import json_safe
 
 __all__ = ["MembershipInferenceResult", "membership_inference_risk", "RISK_THRESHOLDS"]
@@ -36,7 +36,7 @@ LOW_FPR = 0.01
 _EPS = 1e-12
 
 
-class MembershipInferenceResult:
+class MembershipInferenceResult(SecurityResult):
     """Result of :func:`membership_inference_risk`.
 
     Attributes
@@ -125,21 +125,6 @@ class MembershipInferenceResult:
         """Sample sizes and mean loss / accuracy of members and non-members."""
         return self._details.copy()
 
-    @property
-    def interpretation(self) -> str:
-        """Plain-language summary, with the thresholds used."""
-        return self._interpretation
-
-    def summary(self) -> str:
-        """Return the plain-language summary (same as :attr:`interpretation`).
-
-        Returns
-        -------
-        str
-            The summary.
-        """
-        return self._interpretation
-
     def _interpret(self) -> str:
         low, high = RISK_THRESHOLDS
         ci = (
@@ -204,21 +189,6 @@ class MembershipInferenceResult:
             "details": json_safe(self._details),
             "interpretation": self._interpretation,
         }
-
-    def to_json(self, **kwargs: Any) -> str:
-        """Return :meth:`to_dict` as a JSON string.
-
-        Parameters
-        ----------
-        **kwargs
-            Passed to :func:`json.dumps`.
-
-        Returns
-        -------
-        str
-            JSON text.
-        """
-        return json.dumps(self.to_dict(), **kwargs)
 
     def __repr__(self) -> str:
         return (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ from rai_toolkit.security._pii import (
     detect_column,
     is_quasi_identifier_name,
 )
+from rai_toolkit.security._result import SecurityResult
 from rai_toolkit.security._serialize import frame_records, json_safe
 
 __all__ = ["PrivacyReport", "check_privacy"]
@@ -56,7 +56,7 @@ def _k_anonymity(
     return stats, classes
 
 
-class PrivacyReport:
+class PrivacyReport(SecurityResult):
     """Result of :func:`check_privacy`: personal data columns and k-anonymity.
 
     Build it with :func:`check_privacy`; everything is computed once.
@@ -133,21 +133,6 @@ class PrivacyReport:
     def continuous_quasi_identifiers(self) -> list[Hashable]:
         """Quasi-identifiers used as-is although continuous; generalise them (e.g. bands)."""
         return list(self._continuous)
-
-    @property
-    def interpretation(self) -> str:
-        """Plain-language summary of the findings."""
-        return self._interpretation
-
-    def summary(self) -> str:
-        """Return the plain-language summary (same as :attr:`interpretation`).
-
-        Returns
-        -------
-        str
-            The summary.
-        """
-        return self._interpretation
 
     # ---------------------------------------------------------- interpretation
     def _interpret(self) -> str:
@@ -236,21 +221,6 @@ class PrivacyReport:
             "k_anonymity": ka,
             "interpretation": self._interpretation,
         }
-
-    def to_json(self, **kwargs: Any) -> str:
-        """Return :meth:`to_dict` as a JSON string.
-
-        Parameters
-        ----------
-        **kwargs
-            Passed to :func:`json.dumps` (e.g. ``indent=2``).
-
-        Returns
-        -------
-        str
-            JSON text.
-        """
-        return json.dumps(self.to_dict(), **kwargs)
 
     def __repr__(self) -> str:
         ka = self._k_anonymity

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -12,6 +11,7 @@ import pandas as pd
 
 from rai_toolkit._validation import call_model, prepare_data
 from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.security._result import SecurityResult
 from rai_toolkit.security._serialize import frame_records, json_safe
 
 __all__ = ["RobustnessReport", "check_robustness"]
@@ -24,7 +24,7 @@ _NOISE_TEXT = (
 )
 
 
-class RobustnessReport:
+class RobustnessReport(SecurityResult):
     """Result of :func:`check_robustness`.
 
     Attributes
@@ -107,21 +107,6 @@ class RobustnessReport:
         """Per sensitive feature, the largest minus the smallest group ``overall`` flip rate."""
         return self._gaps.copy()
 
-    @property
-    def interpretation(self) -> str:
-        """Plain-language summary."""
-        return self._interpretation
-
-    def summary(self) -> str:
-        """Return the plain-language summary (same as :attr:`interpretation`).
-
-        Returns
-        -------
-        str
-            The summary.
-        """
-        return self._interpretation
-
     def _interpret(self) -> str:
         o = self._overall
         text = (
@@ -190,21 +175,6 @@ class RobustnessReport:
             "gaps": json_safe(self._gaps),
             "interpretation": self._interpretation,
         }
-
-    def to_json(self, **kwargs: Any) -> str:
-        """Return :meth:`to_dict` as a JSON string.
-
-        Parameters
-        ----------
-        **kwargs
-            Passed to :func:`json.dumps`.
-
-        Returns
-        -------
-        str
-            JSON text.
-        """
-        return json.dumps(self.to_dict(), **kwargs)
 
     def __repr__(self) -> str:
         o = self._overall
