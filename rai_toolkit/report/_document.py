@@ -55,7 +55,8 @@ def _safe_reason(verdict: dict[str, Any], hidden_keys: set) -> str | None:
 
     A fairness verdict names the groups it left out with their support counts,
     and the value it would have with all groups; both could reveal a group
-    that is too small to show, so those clauses are replaced by a count.
+    that is too small to show, so those clauses are replaced by a count (and,
+    where including the groups changed the status, by saying so without numbers).
     """
     reason = verdict.get("reason")
     excluded = [k for k in verdict.get("excluded_groups") or [] if k in hidden_keys]
@@ -69,6 +70,9 @@ def _safe_reason(verdict: dict[str, Any], hidden_keys: set) -> str | None:
         f"{len(excluded)} group(s) too small to show in this report were left out of this "
         f"verdict and are not named"
     )
+    if "; with all groups it would be " in reason:
+        # the status shown is already inconclusive; say why without the hidden numbers
+        kept.append("including them would change the outcome, so the verdict is inconclusive")
     return "; ".join(kept)
 
 

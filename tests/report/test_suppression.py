@@ -154,3 +154,21 @@ def test_verdict_reasons_do_not_name_or_count_hidden_groups(assessment):
     # the fixture's tiny groups are left out of verdicts by the fairness rule, so verdicts
     # over the remaining groups are shown, with their reasons sanitised
     assert sanitised >= 3
+
+
+def test_sanitised_reason_says_why_a_verdict_is_inconclusive_without_numbers():
+    from rai_toolkit.report._document import _safe_reason
+
+    verdict = {
+        "reason": "the 95% interval [0.2, 0.3] lies entirely on the wrong side of 0.1; with all "
+                  "groups it would be pass (value 0.05, interval [0.01, 0.09]); excluded from "
+                  "this verdict: g=tiny (3 positives) \u2014 below min_group_size=30",
+        "excluded_groups": ["g=tiny"],
+    }
+    text = _safe_reason(verdict, {"g=tiny"})
+    assert text.startswith("the 95% interval [0.2, 0.3] lies entirely on the wrong side")
+    assert "1 group(s) too small to show" in text
+    assert text.endswith("including them would change the outcome, so the verdict is inconclusive")
+    assert "tiny" not in text and "0.05" not in text and "3 positives" not in text
+    # a group that is shown keeps the full reason
+    assert _safe_reason(verdict, set()) == verdict["reason"]
