@@ -72,7 +72,7 @@ def _safe_reason(verdict: dict[str, Any], hidden_keys: set) -> str | None:
     )
     if "; with all groups it would be " in reason:
         # the status shown is already inconclusive; say why without the hidden numbers
-        kept.append("including them would change the outcome, so the verdict is inconclusive")
+        kept.append("the outcome would differ with those groups, so the verdict is inconclusive")
     return "; ".join(kept)
 
 

@@ -168,7 +168,9 @@ def test_sanitised_reason_says_why_a_verdict_is_inconclusive_without_numbers():
     text = _safe_reason(verdict, {"g=tiny"})
     assert text.startswith("the 95% interval [0.2, 0.3] lies entirely on the wrong side")
     assert "1 group(s) too small to show" in text
-    assert text.endswith("including them would change the outcome, so the verdict is inconclusive")
+    assert text.endswith(
+        "the outcome would differ with those groups, so the verdict is inconclusive"
+    )
     assert "tiny" not in text and "0.05" not in text and "3 positives" not in text
     # a group that is shown keeps the full reason
     assert _safe_reason(verdict, set()) == verdict["reason"]
