@@ -1,34 +1,56 @@
 # Two commands matter: `make demo` and `make test`. Both set everything up first.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The development environment runs the newest Python 3.13/3.12 found (on PATH, in pyenv or
+# among uv's interpreters); PYTHON=/path/to/python overrides. The oldest supported stack
+# (requirements/oldest.lock) runs on Python 3.11 (OLDEST_PYTHON= overrides).
+PYTHON ?= $(shell tools/find-python 3.13 3.12)
+OLDEST_PYTHON ?= $(shell tools/find-python 3.11)
 VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
-UV_VERSION := 0.9.5
+UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
+OLDEST_VENV := .venv-oldest
+OLDEST_PY := $(OLDEST_VENV)/bin/python
+OLDEST_STAMP := $(OLDEST_VENV)/.installed
+DEV_LOCK := requirements/dev.lock
+OLDEST_LOCK := requirements/oldest.lock
 CHROMIUM := /usr/bin/chromium
+PLATFORM := x86_64-manylinux_2_28
 
-.PHONY: setup demo test test-unit test-notebooks test-browser lint lab lock chromium clean help
+.PHONY: setup setup-oldest demo test test-modern test-oldest lint lab lock chromium java clean help
 
 help:
 	@echo "make demo   - set up .venv and run the main job on bundled data"
-	@echo "make test   - set up .venv (and chromium) and run every test, notebooks included"
+	@echo "make test   - set up both stacks (and chromium, java) and run every test, notebooks included"
 	@echo "make lab    - JupyterLab on notebooks/"
-	@echo "make lock   - regenerate requirements.lock and environment.yml from pyproject.toml"
+	@echo "make lock   - regenerate the locks and environment.yml from pyproject.toml"
 
 setup: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "rai_toolkit needs Python 3.11; found " + sys.version.split()[0] + ". Run: make PYTHON=/path/to/python3.11"'
+$(STAMP): $(DEV_LOCK) pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: no Python 3.12 or 3.13 found (PATH, pyenv, uv). Install one (e.g. 'pyenv install 3.13' or 'uv python install 3.13') or run: make PYTHON=/path/to/python3.13" >&2; exit 2; }
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; assert v >= (3, 12), "the development environment needs Python >= 3.12; PYTHON=" + sys.executable + " is " + sys.version.split()[0]'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(UV) pip sync --python $(PY) requirements.lock
+	$(UV) pip sync --python $(PY) $(DEV_LOCK)
 	$(UV) pip install --python $(PY) --no-deps -e .
 	touch $(STAMP)
 
-lock:
-	$(UV) pip compile pyproject.toml --extra test --python-version 3.11 \
-	  --python-platform x86_64-manylinux_2_28 --generate-hashes --no-header -o requirements.lock
+setup-oldest: $(OLDEST_STAMP)
+
+$(OLDEST_STAMP): $(OLDEST_LOCK) pyproject.toml $(STAMP)
+	@test -n "$(OLDEST_PYTHON)" || { echo "error: no Python 3.11 found for the oldest supported stack (PATH, pyenv, uv). Install one (e.g. 'uv python install 3.11') or run: make OLDEST_PYTHON=/path/to/python3.11" >&2; exit 2; }
+	test -x $(OLDEST_PY) || $(UV) venv --quiet --python $(OLDEST_PYTHON) $(OLDEST_VENV)
+	$(UV) pip sync --python $(OLDEST_PY) $(OLDEST_LOCK)
+	$(UV) pip install --python $(OLDEST_PY) --no-deps -e .
+	touch $(OLDEST_STAMP)
+
+lock: setup
+	$(UV) pip compile pyproject.toml --extra test --extra notebooks --python-version 3.12 \
+	  --python-platform $(PLATFORM) --generate-hashes --no-header -o $(DEV_LOCK)
+	$(UV) pip compile pyproject.toml --extra test -c requirements/oldest.txt --python-version 3.11 \
+	  --python-platform $(PLATFORM) --generate-hashes --no-header -o $(OLDEST_LOCK)
 	$(PY) tools/write_environment_yml.py
 
 chromium:
@@ -39,11 +61,26 @@ chromium:
 	fi
 	@$(CHROMIUM) --version
 
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  echo "Installing Debian openjdk-17-jre-headless for the Spark tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	fi
+	@java -version 2>&1 | head -1
+
 demo: setup
 	$(VENV)/bin/rai-toolkit demo
 
-test: setup chromium
-	$(PY) -m pytest -q -p no:cacheprovider tests
+# Every test on the newest stack, then the core suite again on the oldest supported one.
+test: test-modern test-oldest
+
+test-modern: setup setup-oldest chromium java
+	RAI_TOOLKIT_OLDEST_PYTHON=$(OLDEST_PY) $(PY) -m pytest -q -p no:cacheprovider tests
+
+test-oldest: setup-oldest
+	RAI_TOOLKIT_LOCK=$(OLDEST_LOCK) $(OLDEST_PY) -m pytest -q -p no:cacheprovider tests \
+	  --ignore=tests/dashboard --ignore=tests/notebooks -m "not browser and not cross_stack"
 
 lint: setup
 	$(PY) -m ruff check rai_toolkit tests benchmarks
@@ -52,4 +89,4 @@ lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) reports .pytest_cache
+	rm -rf $(VENV) $(OLDEST_VENV) reports .pytest_cache

@@ -1,6 +1,6 @@
-"""Write environment.yml from requirements.lock so conda users get the same pins.
+"""Write environment.yml from requirements/dev.lock so conda users get the same pins.
 
-Run through ``make lock``. The conda file takes Python 3.11 from conda and
+Run through ``make lock``. The conda file takes Python :data:`PYTHON` from conda and
 every other package, pinned exactly as in the lock, from PyPI through pip;
 ``tests/test_environment.py`` checks that the two files agree.
 """
@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCK = ROOT / "requirements" / "dev.lock"
+#: Python of the development environment (the dev lock is resolved for 3.12 and newer).
+PYTHON = "3.13"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
 
@@ -28,13 +31,13 @@ def read_lock(path: Path) -> list[tuple[str, str]]:
 def render(pins: list[tuple[str, str]]) -> str:
     """Render environment.yml text for ``pins``."""
     lines = [
-        "# Generated from requirements.lock by tools/write_environment_yml.py (make lock).",
+        "# Generated from requirements/dev.lock by tools/write_environment_yml.py (make lock).",
         "# Do not edit by hand: change pyproject.toml, then run `make lock`.",
         "name: rai-toolkit",
         "channels:",
         "  - conda-forge",
         "dependencies:",
-        "  - python=3.11",
+        f"  - python={PYTHON}",
         "  - pip",
         "  - pip:",
     ]
@@ -44,10 +47,10 @@ def render(pins: list[tuple[str, str]]) -> str:
 
 
 def main() -> int:
-    """Write environment.yml next to requirements.lock."""
-    pins = read_lock(ROOT / "requirements.lock")
+    """Write environment.yml at the project root from the dev lock."""
+    pins = read_lock(LOCK)
     if not pins:
-        print("requirements.lock has no pins", file=sys.stderr)
+        print(f"{LOCK} has no pins", file=sys.stderr)
         return 1
     (ROOT / "environment.yml").write_text(render(pins))
     print(f"environment.yml: {len(pins)} pinned packages")

@@ -377,7 +377,8 @@ def _pick_disparity_groups(
     """Return the shown groups with the highest and lowest mean model output."""
     means = output.groupby(labels).agg(["mean", "size"])
     hidden = set(plan.suppressed_groups(feature))
-    means = means[[g not in hidden for g in means.index] & (means["size"] >= k)]
+    shown = ~means.index.isin(list(hidden))
+    means = means[shown & (means["size"] >= k).to_numpy()]
     if len(means) < 2:
         return None
     ordered = means["mean"].sort_values(kind="mergesort")

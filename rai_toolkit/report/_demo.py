@@ -35,12 +35,13 @@ def adult_reference_model(train: Any, *, random_state: int = DEMO_SEED) -> Any:
     sklearn.pipeline.Pipeline
         The fitted pipeline.
     """
+    import pandas as pd
     from lightgbm import LGBMClassifier
     from sklearn.compose import make_column_transformer
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder
 
-    categorical = [c for c in ADULT_FEATURES if train[c].dtype == object]
+    categorical = [c for c in ADULT_FEATURES if not pd.api.types.is_numeric_dtype(train[c])]
     pre = make_column_transformer(
         (OneHotEncoder(handle_unknown="ignore"), categorical), remainder="passthrough"
     )

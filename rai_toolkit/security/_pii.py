@@ -427,7 +427,8 @@ def _value_kinds(values: pd.Series) -> dict[str, float]:
             unassigned &= ~mask
 
     def full(pattern: str, *, flags: int = 0) -> np.ndarray:
-        return text.str.fullmatch(pattern, flags=flags).fillna(False).to_numpy(dtype=bool)
+        matched = text.str.fullmatch(pattern, flags=flags).fillna(False)
+        return matched.to_numpy(dtype=bool, copy=True)  # writable under copy-on-write
 
     claim("email", full(_EMAIL))
     iban = full(_IBAN)
@@ -506,7 +507,7 @@ def detect_column(
     elif pd.api.types.is_integer_dtype(dtype):
         values = _sample_strings(column, sample_size=sample_size, random_state=random_state)
         n_scanned = len(values)
-        card = values.str.fullmatch(r"\d{13,19}").to_numpy(dtype=bool)
+        card = values.str.fullmatch(r"\d{13,19}").to_numpy(dtype=bool, copy=True)
         if card.any():
             card[card] = [luhn_valid(v) for v in values[card]]
             shares = {"credit_card": float(card.mean())}
