@@ -4,10 +4,21 @@ Every analysis room (fairness, explain, mitigation, dashboard, security,
 report) turns its inputs into a :class:`CheckedData` through
 :func:`prepare_data`, so that the same bad input gets the same clear error
 everywhere. Nothing here drops, reorders or changes rows.
+
+Two rules hold for every argument that carries values for the rows of a
+frame:
+
+* a pandas Series or DataFrame (``y_pred``, ``y_score``, a Series given as
+  ``target`` or ``sensitive_features``) is matched to the rows **by index
+  label**, never by position; an index whose labels are not those of the
+  frame is refused (:func:`align_values`);
+* a column can be named or given as a named Series, fairlearn style
+  (:func:`resolve_columns`).
 """
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +29,7 @@ import pandas as pd
 from sklearn.exceptions import NotFittedError as _SkNotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from rai_toolkit._scalars import check_choice, check_int, check_mapping, describe
 from rai_toolkit.exceptions import (
     ArgumentError,
     DataValidationError,
@@ -27,18 +39,27 @@ from rai_toolkit.exceptions import (
 )
 
 __all__ = [
+    "MAX_BINS",
     "MISSING_GROUP",
     "CheckedData",
+    "ResolvedColumns",
+    "align_values",
     "call_model",
+    "check_label",
     "check_probabilities",
     "check_data_frame",
     "check_columns",
     "check_fitted",
+    "check_sensitive_not_target",
+    "check_target_values",
     "encode_sensitive",
     "infer_task",
     "model_features",
+    "normalise_names",
     "prepare_data",
     "positive_scores",
+    "resolve_columns",
+    "resolve_names",
 ]
 
 #: Label of the explicit group formed by missing sensitive values.
@@ -46,6 +67,9 @@ MISSING_GROUP = "(missing)"
 
 #: A numeric sensitive column with more distinct values than this is treated as continuous.
 MAX_DISCRETE_LEVELS = 20
+
+#: Largest number of quantile bins of a numeric column (sensitive features, error cohorts).
+MAX_BINS = 1000
 
 _TASKS = ("auto", "binary", "multiclass", "regression")
 
@@ -78,19 +102,34 @@ def check_data_frame(data: Any, *, argument: str = "data") -> pd.DataFrame:
         If ``data`` is not a DataFrame, is empty or has duplicated column names.
     """
     if not isinstance(data, pd.DataFrame):
+        fix = (
+            f"Pass a DataFrame, e.g. {argument}=series.to_frame()."
+            if isinstance(data, pd.Series)
+            else "Wrap arrays with pandas.DataFrame(array, columns=[...])."
+        )
         raise DataValidationError(
-            f"`{argument}` must be a pandas DataFrame; received {type(data).__name__}. "
-            f"Wrap arrays with pandas.DataFrame(array, columns=[...])."
+            f"`{argument}` must be a pandas DataFrame; received {type(data).__name__}. {fix}",
+            argument=argument,
+        )
+    if isinstance(data.columns, pd.MultiIndex):
+        raise DataValidationError(
+            f"`{argument}` has MultiIndex (hierarchical) column labels, e.g. "
+            f"{data.columns[0]!r}; rai_toolkit needs one label per column. Flatten them "
+            f"first, e.g. {argument}.columns = ['_'.join(map(str, c)) for c in "
+            f"{argument}.columns].",
+            argument=argument,
         )
     if data.shape[0] == 0:
         raise DataValidationError(
-            f"`{argument}` is empty (0 rows); pass a DataFrame with at least one row."
+            f"`{argument}` is empty (0 rows); pass a DataFrame with at least one row.",
+            argument=argument,
         )
     duplicated = data.columns[data.columns.duplicated()].unique().tolist()
     if duplicated:
         raise DataValidationError(
             f"`{argument}` has duplicated column names: {_list_columns(duplicated)}. "
-            f"Rename them so that each column name is unique."
+            f"Rename them so that each column name is unique.",
+            argument=argument,
         )
     return data
 
@@ -115,15 +154,592 @@ def check_columns(
     ------
     DataValidationError
         If a column is missing.
+    ArgumentError
+        If a name is not a column label at all (a list, an array, ...).
     """
+    for c in columns:
+        _check_name(c, argument=argument, data_argument=data_argument)
     missing = [c for c in columns if c not in data.columns]
     if missing:
         noun = "Column" if len(missing) == 1 else "Columns"
         raise DataValidationError(
             f"{noun} {_list_columns([repr(m) for m in missing])} given as `{argument}` not found "
             f"in `{data_argument}`; its columns are: {_list_columns(data.columns)}. "
-            f"Pass `{argument}` naming existing columns."
+            f"Pass `{argument}` naming existing columns.",
+            argument=argument.split(" ")[0],
         )
+
+
+_NOT_A_NAME = (
+    "`{argument}` must be {expected}; received {value}. {fix}"
+)
+_NAMELESS_SERIES = (
+    "`{argument}` is a pandas Series without a name; the name labels it in the results. "
+    "Name it, e.g. {argument}=series.rename('label'), or pass a column name of "
+    "`{data_argument}`."
+)
+_SERIES_NAME_CLASH = (
+    "`{argument}` is a Series named {name!r}, but `{data_argument}` already has a different "
+    "column {name!r}. Rename the Series (e.g. series.rename('{name}_2')), or pass "
+    "{argument}={name!r} to use the column."
+)
+_MISALIGNED = (
+    "`{argument}` is a pandas {kind} whose index does not match the index of "
+    "`{data_argument}`: {detail}. Its values are matched to the rows of `{data_argument}` by "
+    "index label, never by position. Pass it with the index of `{data_argument}` (e.g. "
+    "{argument}.loc[{data_argument}.index] when it covers more rows), or as a numpy array "
+    "in the row order of `{data_argument}` ({argument}.to_numpy())."
+)
+_SENSITIVE_IS_TARGET = (
+    "Sensitive feature {name!r} {how} the target {target!r}; groups that are the outcome "
+    "itself say nothing about fairness (every group has a single outcome). Pass the column of "
+    "the sensitive attribute (e.g. sensitive_features='sex') as sensitive_features."
+)
+
+
+def _check_name(name: Any, *, argument: str, data_argument: str = "data") -> None:
+    """Refuse values that cannot be a column label: lists, arrays, Series, dicts, None."""
+    if name is None or isinstance(name, list | dict | set | np.ndarray | pd.Index) or (
+        isinstance(name, pd.Series | pd.DataFrame)
+    ):
+        raise ArgumentError(
+            _NOT_A_NAME.format(
+                argument=argument,
+                expected=f"column name(s) of `{data_argument}`",
+                value=describe(name),
+                fix=f"Pass e.g. {argument.split(' ')[0]}='income'.",
+            ),
+            argument=argument.split(" ")[0],
+        )
+    try:
+        hash(name)
+    except TypeError as err:
+        raise ArgumentError(
+            _NOT_A_NAME.format(
+                argument=argument,
+                expected=f"column name(s) of `{data_argument}`",
+                value=describe(name),
+                fix="Column names are hashable labels such as strings.",
+            ),
+            argument=argument.split(" ")[0],
+        ) from err
+
+
+def _index_detail(value_index: pd.Index, index: pd.Index) -> str:
+    if len(value_index) != len(index):
+        return f"it has {len(value_index)} values for {len(index)} rows"
+    if value_index.has_duplicates or index.has_duplicates:
+        return "an index with repeated labels cannot be matched row by row"
+    missing = index.difference(value_index, sort=False)
+    shown = ", ".join(repr(v) for v in missing[:5].tolist())
+    return f"{len(missing)} row label(s) of the data are not in it (e.g. {shown})"
+
+
+def _aligned(
+    value: pd.Series | pd.DataFrame, index: pd.Index, *, argument: str, data_argument: str
+) -> pd.Series | pd.DataFrame:
+    """Return ``value`` reordered to ``index`` by label, or refuse when the labels differ."""
+    if value.index.equals(index):
+        return value
+    same = (
+        len(value.index) == len(index)
+        and not value.index.has_duplicates
+        and not index.has_duplicates
+        and len(index.difference(value.index, sort=False)) == 0
+    )
+    if not same:
+        raise DataValidationError(
+            _MISALIGNED.format(
+                argument=argument,
+                kind=type(value).__name__,
+                data_argument=data_argument,
+                detail=_index_detail(value.index, index),
+            ),
+            argument=argument,
+        )
+    return value.reindex(index)
+
+
+def align_values(
+    value: Any, data: pd.DataFrame, *, argument: str, data_argument: str = "data"
+) -> np.ndarray:
+    """Return per-row values as an array in the row order of ``data``.
+
+    A pandas Series or DataFrame is matched to the rows of ``data`` by index
+    label (reordered when its labels are the same in another order, refused
+    when they are not the same labels); an array or a list is taken in row
+    order and must have one entry per row.
+
+    Parameters
+    ----------
+    value : Series, DataFrame, array-like
+        Values for the rows of ``data`` (predictions, scores, weights, ...).
+    data : pandas.DataFrame
+        The rows.
+    argument : str
+        Argument name for messages.
+    data_argument : str, default="data"
+        Name of the argument holding ``data``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One entry (or one row) per row of ``data``.
+
+    Raises
+    ------
+    DataValidationError
+        On a misaligned index or a wrong number of values.
+    """
+    if isinstance(value, pd.Series | pd.DataFrame):
+        arr = _aligned(value, data.index, argument=argument, data_argument=data_argument)
+        arr = arr.to_numpy()
+    else:
+        if isinstance(value, dict | set | str | bytes) or not np.iterable(value):
+            raise DataValidationError(
+                f"`{argument}` must hold one value per row of `{data_argument}` (an array, a "
+                f"list or a pandas Series with its index); received {describe(value)}.",
+                argument=argument,
+            )
+        try:
+            arr = np.asarray(value)
+        except ValueError as err:  # ragged nested lists
+            raise DataValidationError(
+                f"`{argument}` could not be read as an array ({err}); pass one value per row "
+                f"of `{data_argument}`.",
+                argument=argument,
+            ) from err
+    if arr.ndim == 0 or arr.shape[0] != data.shape[0]:
+        n = 1 if arr.ndim == 0 else arr.shape[0]
+        raise DataValidationError(
+            f"`{argument}` has {n} values but `{data_argument}` has {data.shape[0]} rows; "
+            f"pass one value per row of {data_argument}.",
+            argument=argument,
+        )
+    return arr
+
+
+def _same_values(a: pd.Series, b: pd.Series) -> bool:
+    left, right = a.to_numpy(), b.to_numpy()
+    if len(left) != len(right):
+        return False
+    try:
+        equal = left == right
+        if not isinstance(equal, np.ndarray):
+            return False
+        return bool(np.all(equal | (pd.isna(left) & pd.isna(right))))
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class ResolvedColumns:
+    """Column arguments after :func:`resolve_columns`: names of columns of ``data``.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        The data, with any Series given as a column added under its name (a
+        shallow copy; the caller's frame is never changed).
+    target : hashable or None
+        Target column name.
+    sensitive_features : list or None
+        Sensitive column names.
+    features : list or None
+        Model input columns (set from the original columns when a Series was
+        added and the model does not record its inputs, so that the added
+        columns are never passed to the model).
+    attached : tuple
+        Names of the columns added from Series.
+    """
+
+    data: pd.DataFrame
+    target: Hashable | None
+    sensitive_features: list | None
+    features: list | None
+    attached: tuple = ()
+
+
+def _column_arg(
+    value: Any,
+    data: pd.DataFrame,
+    attach: dict,
+    *,
+    argument: str,
+    data_argument: str,
+) -> Hashable:
+    """Return the column name of one column argument, collecting Series to add in ``attach``."""
+    if isinstance(value, pd.Series):
+        name = value.name
+        if name is None:
+            raise ArgumentError(
+                _NAMELESS_SERIES.format(argument=argument, data_argument=data_argument),
+                argument=argument,
+            )
+        _check_name(name, argument=argument, data_argument=data_argument)
+        aligned = _aligned(value, data.index, argument=argument, data_argument=data_argument)
+        existing = data[name] if name in data.columns else attach.get(name)
+        if existing is None:
+            attach[name] = aligned
+        elif not _same_values(existing, aligned):
+            raise ArgumentError(
+                _SERIES_NAME_CLASH.format(
+                    argument=argument, name=name, data_argument=data_argument
+                ),
+                argument=argument,
+            )
+        return name
+    if isinstance(value, pd.DataFrame):
+        raise ArgumentError(
+            _NOT_A_NAME.format(
+                argument=argument,
+                expected=f"a column name of `{data_argument}` or a named pandas Series",
+                value="a DataFrame",
+                fix=f"Pass one column, e.g. {argument}=frame['income'].",
+            ),
+            argument=argument,
+        )
+    if isinstance(value, np.ndarray | list | tuple | pd.Index):
+        raise ArgumentError(
+            _NOT_A_NAME.format(
+                argument=argument,
+                expected=f"one column name of `{data_argument}` or a named pandas Series",
+                value=describe(value),
+                fix=(
+                    f"Add the values as a column (e.g. {data_argument}.assign(y=values)) and pass "
+                    f"its name, or pass a named pandas Series with the index of "
+                    f"`{data_argument}`."
+                ),
+            ),
+            argument=argument,
+        )
+    _check_name(value, argument=argument, data_argument=data_argument)
+    return value
+
+
+def _names_arg(
+    value: Any, data: pd.DataFrame, attach: dict, *, argument: str, data_argument: str
+) -> list[Hashable]:
+    """Return the column names of a several-columns argument (names, Series or a DataFrame)."""
+    if isinstance(value, pd.DataFrame):
+        items = [value[c] for c in value.columns]
+    elif isinstance(value, pd.Series) or not isinstance(
+        value, list | tuple | pd.Index | np.ndarray
+    ):
+        items = [value]
+    else:
+        items = list(value)
+    names = [
+        _column_arg(item, data, attach, argument=argument, data_argument=data_argument)
+        for item in items
+    ]
+    return normalise_names(names, argument=argument)
+
+
+def _with_columns(data: pd.DataFrame, attach: Mapping[Hashable, pd.Series]) -> pd.DataFrame:
+    """Return a shallow copy of ``data`` with the (aligned) Series added as columns."""
+    out = data.copy(deep=False)
+    for name, values in attach.items():
+        out[name] = values.array
+    return out
+
+
+def resolve_names(
+    data: pd.DataFrame, value: Any, *, argument: str, data_argument: str = "data"
+) -> tuple[pd.DataFrame, list[Hashable]]:
+    """Turn an argument naming several columns into names, accepting named Series.
+
+    The same rules as ``sensitive_features`` in :func:`resolve_columns`, for
+    other arguments that name columns (``quasi_identifiers``,
+    ``cohort_features``, ...).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The rows.
+    value : hashable, Series, DataFrame or a sequence of them
+        What the caller passed.
+    argument : str
+        Argument name for messages.
+    data_argument : str, default="data"
+        Name of the argument holding ``data``.
+
+    Returns
+    -------
+    tuple
+        ``(data, names)``: ``data`` with any Series added (a shallow copy), and
+        the column names, checked to exist.
+
+    Raises
+    ------
+    ArgumentError, DataValidationError
+        As :func:`resolve_columns`.
+    """
+    attach: dict[Hashable, pd.Series] = {}
+    names = _names_arg(value, data, attach, argument=argument, data_argument=data_argument)
+    if attach:
+        data = _with_columns(data, attach)
+    check_columns(data, names, argument=argument, data_argument=data_argument)
+    return data, names
+
+
+def resolve_columns(
+    data: pd.DataFrame,
+    *,
+    target: Any = None,
+    sensitive_features: Any = None,
+    features: Any = None,
+    model: Any = None,
+    target_required: bool = True,
+    data_argument: str = "data",
+) -> ResolvedColumns:
+    """Turn column arguments into column names of ``data``, accepting named Series.
+
+    ``target`` and each sensitive feature may be a column name or, as in
+    fairlearn, a named pandas Series (``sensitive_features=df["sex"]``); a
+    DataFrame gives several sensitive features. A Series is matched to the rows
+    by index label and added to a shallow copy of ``data`` under its name (or,
+    when ``data`` already has a column of that name with the same values, that
+    column is used).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The rows.
+    target : hashable or Series, optional
+        The target column.
+    sensitive_features : hashable, Series, DataFrame or a sequence of them, optional
+        The sensitive column(s).
+    features : sequence of hashable, optional
+        Model input columns.
+    model : estimator, optional
+        The model; when it does not record its inputs and a Series was added,
+        ``features`` defaults to the original columns but the target.
+    target_required : bool, default=True
+        Refuse ``target=None``.
+    data_argument : str, default="data"
+        Name of the argument holding ``data``.
+
+    Returns
+    -------
+    ResolvedColumns
+        The frame and the names.
+
+    Raises
+    ------
+    ArgumentError
+        A nameless Series, a Series whose name clashes with another column,
+        or a value that is not a column name.
+    DataValidationError
+        A misaligned Series index or a name that is not a column.
+    """
+    data = check_data_frame(data, argument=data_argument)
+    attach: dict[Hashable, pd.Series] = {}
+    if target is None:
+        if target_required:
+            raise ArgumentError(
+                f"`target` is required: name the column of `{data_argument}` holding the true "
+                f"outcomes, e.g. target='income'.",
+                argument="target",
+            )
+    else:
+        target = _column_arg(
+            target, data, attach, argument="target", data_argument=data_argument
+        )
+    names = None
+    if sensitive_features is not None:
+        names = _names_arg(
+            sensitive_features,
+            data,
+            attach,
+            argument="sensitive_features",
+            data_argument=data_argument,
+        )
+    if features is not None:
+        if isinstance(features, pd.Series | pd.DataFrame):
+            raise ArgumentError(
+                f"`features` must be a list of column names of `{data_argument}`; received a "
+                f"{type(features).__name__}. Pass e.g. features=list(X.columns).",
+                argument="features",
+            )
+        features = normalise_names(features, argument="features")
+    original = list(data.columns)
+    if attach:
+        data = _with_columns(data, attach)
+        if (
+            features is None
+            and model is not None
+            and getattr(model, "feature_names_in_", None) is None
+        ):
+            features = [c for c in original if c != target]
+    if target is not None:
+        check_columns(data, [target], argument="target", data_argument=data_argument)
+    if names is not None:
+        check_columns(data, names, argument="sensitive_features", data_argument=data_argument)
+    return ResolvedColumns(
+        data=data,
+        target=target,
+        sensitive_features=names,
+        features=features,
+        attached=tuple(attach),
+    )
+
+
+def check_sensitive_not_target(
+    data: pd.DataFrame, target: Hashable, sensitive_features: Sequence[Hashable]
+) -> None:
+    """Refuse a sensitive feature that is the target column or a copy of it.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The rows.
+    target : hashable
+        Target column.
+    sensitive_features : sequence of hashable
+        Sensitive columns.
+
+    Raises
+    ------
+    ArgumentError
+        If a sensitive feature is the target or holds exactly its values.
+    """
+    for name in sensitive_features:
+        if name == target:
+            how = "is"
+        elif _same_values(data[name], data[target]):
+            how = "holds exactly the values of"
+        else:
+            continue
+        raise ArgumentError(
+            _SENSITIVE_IS_TARGET.format(name=name, how=how, target=target),
+            argument="sensitive_features",
+        )
+
+
+def check_target_values(
+    values: pd.Series, *, target: Hashable, data_argument: str = "data", purpose: str = ""
+) -> np.ndarray:
+    """Check a target column: no missing or infinite values, one kind of label.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The target column.
+    target : hashable
+        Its name, for messages.
+    data_argument : str, default="data"
+        Name of the argument holding the frame.
+    purpose : str, optional
+        Why every row needs an outcome (appended to the message).
+
+    Returns
+    -------
+    numpy.ndarray
+        The values.
+
+    Raises
+    ------
+    DataValidationError
+        If values are missing or infinite, unhashable, or mix strings and numbers.
+    """
+    where = "" if data_argument == "data" else f" of `{data_argument}`"
+    y = values.to_numpy()
+    n_nan = int(pd.isna(y).sum())
+    if n_nan == len(y):
+        raise DataValidationError(
+            f"Target column {target!r}{where} is entirely missing (all {n_nan} values are NaN); "
+            f"pass data with observed outcomes.",
+            argument="target",
+        )
+    if n_nan:
+        raise DataValidationError(
+            f"Target column {target!r}{where} has {n_nan} missing value(s); "
+            f"{purpose or 'metrics need an observed outcome for every row'}. Drop or impute "
+            f"those rows explicitly before the analysis.",
+            argument="target",
+        )
+    _check_finite(values, what=f"Target column {target!r}{where}", argument="target")
+    if not pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        try:
+            levels = pd.unique(values)
+        except TypeError as err:
+            raise DataValidationError(
+                f"Target column {target!r}{where} holds unhashable values (e.g. lists); a target "
+                f"holds one label or number per row.",
+                argument="target",
+            ) from err
+        _check_one_kind(levels, what=f"Target column {target!r}{where}", argument="target")
+    return y
+
+
+def _check_finite(values: Any, *, what: str, argument: str) -> None:
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values).ravel())
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        if series.dtype != object:
+            return
+        numbers_ = [v for v in pd.unique(series) if isinstance(v, float | np.floating)]
+        n_inf = int(np.isinf(np.asarray(numbers_, dtype=float)).sum()) if numbers_ else 0
+    else:
+        arr = series.to_numpy(dtype=float, na_value=np.nan)
+        n_inf = int(np.isinf(arr).sum())
+    if n_inf:
+        raise DataValidationError(
+            f"{what} has {n_inf} infinite value(s); outcomes, predictions and scores must be "
+            f"finite. Fix or drop those rows explicitly before the analysis.",
+            argument=argument,
+        )
+
+
+def _check_one_kind(levels: Any, *, what: str, argument: str) -> None:
+    kinds = {
+        "text" if isinstance(v, str) else "number" if isinstance(v, numbers.Number) else "other"
+        for v in levels
+        if not pd.isna(v)
+    }
+    if "text" in kinds and len(kinds) > 1:
+        shown = ", ".join(repr(v) for v in list(levels)[:6])
+        raise DataValidationError(
+            f"{what} mixes text and numbers ({shown}); labels must be of one kind to be "
+            f"compared. Convert them, e.g. .astype(str), consistently in the data and the model.",
+            argument=argument,
+        )
+
+
+def check_label(value: Any, *, argument: str = "pos_label", expected: str = "") -> Any:
+    """Refuse a class label that cannot be one (a list, an array, a dict).
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str, default="pos_label"
+        Parameter name for the message.
+    expected : str, optional
+        What is expected, in words (default: one class label).
+
+    Returns
+    -------
+    object
+        ``value``.
+
+    Raises
+    ------
+    ArgumentError
+        If ``value`` is not hashable or is array-like.
+    """
+    bad = isinstance(value, list | dict | set | np.ndarray | pd.Series | pd.DataFrame | pd.Index)
+    if not bad:
+        try:
+            hash(value)
+        except TypeError:
+            bad = True
+    if bad:
+        expected = expected or f"one class label (e.g. {argument}=1 or {argument}='>50K')"
+        raise ArgumentError(
+            f"{argument} must be {expected}; received {describe(value)}.", argument=argument
+        )
+    return value
 
 
 def check_fitted(model: Any, *, argument: str = "model") -> None:
@@ -143,10 +759,12 @@ def check_fitted(model: Any, *, argument: str = "model") -> None:
     NotFittedError
         If ``model`` is an estimator that has not been fitted.
     """
-    if not hasattr(model, "predict"):
+    if not hasattr(model, "predict") or isinstance(model, type):
+        what = f"the class {model.__name__}" if isinstance(model, type) else describe(model)
         raise ArgumentError(
-            f"`{argument}` must have a `predict` method; received {type(model).__name__}. "
-            f"Pass a fitted scikit-learn compatible estimator, or model=None with y_pred=."
+            f"`{argument}` must be a fitted model with a `predict` method (e.g. a scikit-learn "
+            f"estimator or Pipeline); received {what}.",
+            argument=argument,
         )
     if hasattr(model, "fit") and hasattr(model, "get_params"):
         try:
@@ -154,7 +772,8 @@ def check_fitted(model: Any, *, argument: str = "model") -> None:
         except _SkNotFittedError as err:
             raise NotFittedError(
                 f"`{argument}` ({type(model).__name__}) is not fitted. "
-                f"Call {argument}.fit(X, y) before analysing it."
+                f"Call {argument}.fit(X, y) before analysing it.",
+                argument=argument,
             ) from err
         except TypeError:
             # Not an sklearn estimator after all; calling it will tell.
@@ -207,10 +826,11 @@ def model_features(
             raise DataValidationError(
                 f"`data` lacks {len(missing)} column(s) the model was trained on: "
                 f"{_list_columns([repr(m) for m in missing])}. Pass data with the model's "
-                f"training columns ({_list_columns(cols)})."
+                f"training columns ({_list_columns(cols)}).",
+                argument="data",
             )
     elif features is not None:
-        cols = list(features)
+        cols = normalise_names(features, argument="features")
         check_columns(data, cols, argument="features")
     else:
         skip = set(exclude)
@@ -220,7 +840,8 @@ def model_features(
     if target is not None and target in cols:
         raise ArgumentError(
             f"The model's input columns include the target {target!r}; pass features=[...] "
-            f"without it (or retrain the model without the target)."
+            f"without it (or retrain the model without the target).",
+            argument="features",
         )
     return cols
 
@@ -253,13 +874,16 @@ def call_model(model: Any, X: pd.DataFrame, method: str = "predict") -> np.ndarr
         raise ModelError(
             f"{type(model).__name__}.{method} failed on {X.shape[0]} rows x {X.shape[1]} "
             f"columns ({_list_columns(X.columns, limit=10)}): {type(err).__name__}: {err}. "
-            f"Check that the data has the columns and dtypes the model was trained on."
+            f"Check that the data has the columns and dtypes the model was trained on.",
+            argument="model",
         ) from err
     out = np.asarray(out)
-    if out.shape[0] != X.shape[0]:
+    if out.ndim == 0 or out.shape[0] != X.shape[0]:
+        n = "a scalar" if out.ndim == 0 else f"{out.shape[0]} rows"
         raise ModelError(
-            f"{type(model).__name__}.{method} returned {out.shape[0]} rows for {X.shape[0]} "
-            f"input rows; a model must return one output per row."
+            f"{type(model).__name__}.{method} returned {n} for {X.shape[0]} "
+            f"input rows; a model must return one output per row.",
+            argument="model",
         )
     return out
 
@@ -274,25 +898,39 @@ def _bin_column(values: pd.Series, spec: Any, name: Hashable) -> pd.Series:
     if not pd.api.types.is_numeric_dtype(values):
         raise ArgumentError(
             f"bins were given for sensitive feature {name!r}, which is not numeric "
-            f"(dtype {values.dtype}); bins apply to numeric columns only. Remove it from `bins`."
+            f"(dtype {values.dtype}); bins apply to numeric columns only. Remove it from `bins`.",
+            argument="bins",
         )
-    if isinstance(spec, int | np.integer):
-        if spec < 2:
-            raise ArgumentError(f"bins[{name!r}] must be at least 2; received {spec}.")
+    argument = f"bins[{name!r}]"
+    bad_edges = (
+        f"{argument} must be a number of quantile bins (an int in [2, {MAX_BINS}]) or a "
+        f"strictly increasing sequence of at least two edges (-inf and inf allowed); received "
+        f"{describe(spec)}. Pass e.g. bins={{{name!r}: [0, 25, 45, 65, 120]}}."
+    )
+    if isinstance(spec, numbers.Integral) and not isinstance(spec, bool | np.bool_):
+        check_int(spec, argument=argument, low=2, high=MAX_BINS, hint=bad_edges.split("; ")[-1])
         edges = np.unique(np.nanquantile(values.to_numpy(dtype=float), np.linspace(0, 1, spec + 1)))
     else:
-        edges = np.asarray(list(spec), dtype=float)
-        if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
-            raise ArgumentError(
-                f"bins[{name!r}] must be an int or a strictly increasing sequence of at least "
-                f"two edges; received {spec!r}."
-            )
+        if isinstance(spec, str | bytes | Mapping) or not np.iterable(spec):
+            raise ArgumentError(bad_edges, argument="bins")
+        try:
+            edges = np.asarray(list(spec), dtype=float)
+        except (TypeError, ValueError) as err:
+            raise ArgumentError(bad_edges, argument="bins") from err
+        if (
+            edges.ndim != 1
+            or edges.size < 2
+            or np.isnan(edges).any()
+            or np.any(np.diff(edges) <= 0)
+        ):
+            raise ArgumentError(bad_edges, argument="bins")
         outside = values.notna() & ((values < edges[0]) | (values > edges[-1]))
         if outside.any():
             raise ArgumentError(
                 f"{int(outside.sum())} value(s) of sensitive feature {name!r} fall outside the "
                 f"bins [{edges[0]:g}, {edges[-1]:g}] (min {values.min():g}, max {values.max():g}). "
-                f"Widen the edges, e.g. use -inf and inf as outer edges."
+                f"Widen the edges, e.g. use -inf and inf as outer edges.",
+                argument="bins",
             )
     labels = [
         f"{'[' if i == 0 else '('}{lo:g}, {hi:g}]"
@@ -338,12 +976,15 @@ def encode_sensitive(
     """
     names = normalise_names(sensitive_features, argument="sensitive_features")
     check_columns(data, names, argument="sensitive_features")
-    bins = dict(bins or {})
+    bins = check_mapping(
+        bins, argument="bins", hint="Pass e.g. bins={'age': [0, 25, 45, 65, 120]}."
+    ) or {}
     unknown = [b for b in bins if b not in names]
     if unknown:
         raise ArgumentError(
             f"`bins` names {_list_columns([repr(u) for u in unknown])}, which are not among "
-            f"sensitive_features ({_list_columns([repr(n) for n in names])})."
+            f"sensitive_features ({_list_columns([repr(n) for n in names])}).",
+            argument="bins",
         )
     out = {}
     for name in names:
@@ -354,7 +995,8 @@ def encode_sensitive(
             raise DataValidationError(
                 f"Sensitive feature {name!r} looks continuous ({col.nunique()} distinct numeric "
                 f"values); group metrics need discrete groups. Pass bins={{{name!r}: [edges]}} "
-                f"(e.g. [0, 25, 45, 65, 120]) or bins={{{name!r}: 4}} for quartiles."
+                f"(e.g. [0, 25, 45, 65, 120]) or bins={{{name!r}: 4}} for quartiles.",
+                argument="sensitive_features",
             )
         try:
             # hashing the distinct values is enough (and O(n) in C, unlike col.map(hash))
@@ -363,7 +1005,8 @@ def encode_sensitive(
         except TypeError as err:
             raise DataValidationError(
                 f"Sensitive feature {name!r} holds unhashable values (e.g. lists or dicts); "
-                f"group labels must be hashable. Convert them, e.g. data[{name!r}].astype(str)."
+                f"group labels must be hashable. Convert them, e.g. data[{name!r}].astype(str).",
+                argument="sensitive_features",
             ) from err
         n_missing = int(col.isna().sum())
         if n_missing:
@@ -404,9 +1047,13 @@ def normalise_names(names: Hashable | Sequence[Hashable], *, argument: str) -> l
         names = [names]
     names = list(names)
     if not names:
-        raise ArgumentError(f"`{argument}` is empty; name at least one column.")
+        raise ArgumentError(
+            f"`{argument}` is empty; name at least one column.", argument=argument
+        )
+    for name in names:
+        _check_name(name, argument=argument)
     if len(set(names)) != len(names):
-        raise ArgumentError(f"`{argument}` repeats a column: {names!r}.")
+        raise ArgumentError(f"`{argument}` repeats a column: {names!r}.", argument=argument)
     return names
 
 
@@ -451,18 +1098,14 @@ class CheckedData:
 
 
 def _column_or_array(value: Any, data: pd.DataFrame, *, argument: str) -> np.ndarray:
+    """Return a column of ``data`` by name, or per-row values aligned by :func:`align_values`."""
     if isinstance(value, str) or (
-        isinstance(value, Hashable) and not isinstance(value, np.ndarray | pd.Series | list | tuple)
+        isinstance(value, Hashable)
+        and not isinstance(value, np.ndarray | pd.Series | pd.DataFrame | pd.Index | list | tuple)
     ):
         check_columns(data, [value], argument=argument)
         return data[value].to_numpy()
-    arr = value.to_numpy() if isinstance(value, pd.Series | pd.DataFrame) else np.asarray(value)
-    if arr.shape[0] != data.shape[0]:
-        raise DataValidationError(
-            f"`{argument}` has {arr.shape[0]} values but `data` has {data.shape[0]} rows; "
-            f"pass one value per row of data."
-        )
-    return arr
+    return align_values(value, data, argument=argument)
 
 
 def positive_scores(proba: np.ndarray, classes: Sequence[Any], pos_label: Any) -> np.ndarray:
@@ -524,7 +1167,8 @@ def check_probabilities(score: np.ndarray, *, argument: str = "y_score") -> np.n
         span = f" (min {finite.min():g}, max {finite.max():g})" if finite.size else ""
         raise DataValidationError(
             f"{argument} must be probabilities in [0, 1]; {int(bad.sum())} value(s) are "
-            f"outside{span}. Pass predict_proba output, or rescale decision_function scores."
+            f"outside{span}. Pass predict_proba output, or rescale decision_function scores.",
+            argument=argument,
         )
     return score
 
@@ -602,22 +1246,26 @@ def prepare_data(
         argument and how to fix it.
     """
     data = check_data_frame(data)
-    if task not in _TASKS:
-        raise ArgumentError(f"task={task!r} is not valid; choose one of {', '.join(_TASKS)}.")
-    check_columns(data, [target], argument="target")
-    sensitive = encode_sensitive(data, sensitive_features, bins=bins)
-    y_true = data[target].to_numpy()
-    n_nan = int(pd.isna(y_true).sum())
-    if n_nan == len(y_true):
-        raise DataValidationError(
-            f"Target column {target!r} is entirely missing (all {n_nan} values are NaN); "
-            f"pass data with observed outcomes."
+    task = check_choice(task, argument="task", choices=_TASKS)
+    pos_label = check_label(pos_label)
+    columns = resolve_columns(
+        data,
+        target=target,
+        sensitive_features=sensitive_features,
+        features=features,
+        model=model if y_pred is None else None,
+    )
+    data, target, features = columns.data, columns.target, columns.features
+    names = columns.sensitive_features
+    if names is None:
+        raise ArgumentError(
+            "`sensitive_features` is required: name the column(s) that define the groups of "
+            "people to compare, e.g. sensitive_features='sex' or ['sex', 'race'].",
+            argument="sensitive_features",
         )
-    if n_nan:
-        raise DataValidationError(
-            f"Target column {target!r} has {n_nan} missing value(s); metrics need an observed "
-            f"outcome for every row. Drop or impute those rows explicitly before the analysis."
-        )
+    check_sensitive_not_target(data, target, names)
+    sensitive = encode_sensitive(data, names, bins=bins)
+    y_true = check_target_values(data[target], target=target)
     if task == "auto":
         task = infer_task(y_true)
 
@@ -626,7 +1274,8 @@ def prepare_data(
         if model is None:
             raise ArgumentError(
                 "Pass either a fitted `model` or `y_pred` (a column name of data or an array "
-                "of predictions); both are None."
+                "of predictions); both are None.",
+                argument="model",
             )
         check_fitted(model)
         used_features = model_features(model, data, target=target, features=features)
@@ -645,11 +1294,7 @@ def prepare_data(
                     _raise_pos_label(pos_label, classes, "the model's classes_")
                 score = positive_scores(proba, classes, pos_label)
             else:
-                score = _align_proba(
-                    proba,
-                    classes,
-                    np.unique(np.concatenate([np.asarray(classes), np.unique(y_true)])),
-                )
+                score = _align_proba(proba, classes, _sorted_labels(classes, y_true, target))
         elif y_score is not None:
             score = _column_or_array(y_score, data, argument="y_score")
     else:
@@ -659,18 +1304,23 @@ def prepare_data(
     if pred.ndim != 1:
         raise DataValidationError(
             f"Predictions must be one value per row; received an array of shape {pred.shape}. "
-            f"Pass class labels, not probabilities, as y_pred (probabilities go to y_score)."
+            f"Pass class labels, not probabilities, as y_pred (probabilities go to y_score).",
+            argument="y_pred",
         )
     if pd.isna(pred).any():
         raise DataValidationError(
             f"Predictions contain {int(pd.isna(pred).sum())} missing value(s); every row needs "
-            f"a prediction."
+            f"a prediction.",
+            argument="y_pred",
         )
+    _check_finite(pred, what="The predictions (y_pred)", argument="y_pred")
+    if score is not None and task != "regression":
+        score = _as_scores(score)
 
     classes_out = None
     if task in ("binary", "multiclass"):
         # unique values first (hash-based, O(n)), then sort the few of them
-        classes_out = np.unique(pd.unique(y_true))
+        classes_out = _sorted_labels(pd.unique(y_true), None, target)
         if task == "binary":
             if pos_label not in set(classes_out.tolist()):
                 _raise_pos_label(pos_label, classes_out, f"target {target!r}")
@@ -683,17 +1333,33 @@ def prepare_data(
                 raise DataValidationError(
                     f"y_pred must hold the binary labels of target {target!r} "
                     f"({sorted(map(repr, labels))}); it also holds {sorted(map(repr, extra))}. "
-                    f"Pass class labels (e.g. model.predict), not scores or other codes."
+                    f"Pass class labels (e.g. model.predict), not scores or other codes.",
+                    argument="y_pred",
                 )
             classes_out = np.array(sorted(labels, key=repr)) if len(labels) == 2 else classes_out
             if score is not None:
-                score = np.asarray(score, dtype=float)
                 if score.ndim != 1:
                     raise DataValidationError(
                         f"y_score must be one probability of pos_label per row; received shape "
-                        f"{score.shape}. Pass model.predict_proba(X)[:, 1]."
+                        f"{score.shape}. Pass model.predict_proba(X)[:, 1].",
+                        argument="y_score",
                     )
                 check_probabilities(score)
+        else:
+            predicted = pd.unique(pred)
+            _check_one_kind(
+                np.concatenate([classes_out.astype(object), predicted.astype(object)]),
+                what=f"The labels of target {target!r} together with y_pred",
+                argument="y_pred",
+            )
+            if not set(predicted.tolist()) & set(classes_out.tolist()):
+                raise DataValidationError(
+                    f"y_pred shares no label with target {target!r}: predictions "
+                    f"{sorted(map(repr, predicted.tolist()))[:10]}, target "
+                    f"{sorted(map(repr, classes_out.tolist()))[:10]}. Pass predictions coded "
+                    f"like the target.",
+                    argument="y_pred",
+                )
     else:
         try:
             y_true = y_true.astype(float)
@@ -701,7 +1367,8 @@ def prepare_data(
         except (TypeError, ValueError) as err:
             raise DataValidationError(
                 f"Regression needs numeric target and predictions; target {target!r} has dtype "
-                f"{data[target].dtype}. Pass task='binary' or 'multiclass' for labels."
+                f"{data[target].dtype}. Pass task='binary' or 'multiclass' for labels.",
+                argument="task",
             ) from err
     return CheckedData(
         y_true=y_true,
@@ -713,6 +1380,34 @@ def prepare_data(
         pos_label=pos_label if task == "binary" else None,
         features=used_features,
     )
+
+
+def _sorted_labels(first: Any, second: Any, target: Hashable) -> np.ndarray:
+    """Sorted distinct labels of one or two label arrays; refuse labels that cannot be sorted."""
+    values = np.asarray(first, dtype=object if second is not None else None)
+    if second is not None:
+        values = np.concatenate([values, np.asarray(pd.unique(second), dtype=object)])
+    try:
+        return np.unique(values)
+    except TypeError as err:
+        shown = ", ".join(repr(v) for v in pd.unique(values)[:6].tolist())
+        raise DataValidationError(
+            f"The labels of target {target!r} (with the model's classes_) mix kinds that cannot "
+            f"be compared ({shown}); code the target as the model was trained, e.g. all "
+            f"strings or all integers.",
+            argument="target",
+        ) from err
+
+
+def _as_scores(score: np.ndarray) -> np.ndarray:
+    try:
+        return np.asarray(score, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise DataValidationError(
+            f"y_score must hold numbers (probabilities); received values of dtype "
+            f"{np.asarray(score).dtype}. Pass model.predict_proba(X) output.",
+            argument="y_score",
+        ) from err
 
 
 def _align_proba(proba: np.ndarray, model_classes: Any, classes: np.ndarray) -> np.ndarray:
@@ -727,5 +1422,6 @@ def _raise_pos_label(pos_label: Any, labels: Any, where: str) -> None:
     raise ArgumentError(
         f"pos_label={pos_label!r} is not among the labels of {where}: "
         f"{', '.join(repr(x) for x in np.asarray(labels).tolist())}. "
-        f"Pass pos_label= set to the favourable outcome's label."
+        f"Pass pos_label= set to the favourable outcome's label.",
+        argument="pos_label",
     )

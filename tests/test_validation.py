@@ -170,7 +170,7 @@ def test_unfitted_model(frame):
 
 
 def test_model_without_predict(frame):
-    with pytest.raises(ArgumentError, match="must have a `predict` method"):
+    with pytest.raises(ArgumentError, match="a fitted model with a `predict` method.*an object"):
         prepare_data(object(), frame, target="y", sensitive_features="sex")
 
 

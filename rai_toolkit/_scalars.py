@@ -1,0 +1,634 @@
+"""Scalar arguments: one validator per concept, shared by every public function.
+
+An argument means the same thing, takes the same types and is refused with
+the same words in every room: an integer count is an ``int`` (never a bool or
+a float), a seed is ``None``, a non-negative ``int`` or a numpy random
+generator, ``progress`` is a bool or a callable. Each validator returns the
+normalised value or raises one :class:`~rai_toolkit.exceptions.ArgumentError`
+whose ``argument`` attribute names the parameter.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+import os
+import sys
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+import numpy as np
+
+from rai_toolkit.exceptions import ArgumentError
+
+__all__ = [
+    "MAX_SEED",
+    "as_generator",
+    "as_seed",
+    "check_bool",
+    "check_choice",
+    "check_fraction",
+    "check_int",
+    "check_mapping",
+    "check_memory",
+    "check_progress",
+    "check_random_state",
+    "check_real",
+    "check_text",
+    "describe",
+    "memory_limit",
+]
+
+#: Largest accepted integer seed (numpy's RandomState and scikit-learn take seeds < 2**32).
+MAX_SEED = 2**32 - 1
+
+#: Share of the machine's physical memory one call may plan to allocate.
+MEMORY_SHARE = 0.5
+#: Memory assumed when the machine's physical memory cannot be read.
+FALLBACK_MEMORY = 8 * 2**30
+
+_BAD_BOOL = "{argument} must be True or False; received {value}."
+_BAD_INT = "{argument} must be {expected}; received {value}."
+_BAD_REAL = "{argument} must be a finite real number{constraint}; received {value}."
+_OUT_OF_RANGE = "{argument} must be {constraint}; received {value}."
+_BAD_CHOICE = "{argument}={value} is not valid; choose one of {choices}."
+_BAD_RANDOM_STATE = (
+    "{argument} must be None, a non-negative integer below 2**32, a numpy.random.Generator or "
+    "a numpy.random.RandomState; received {value}. Pass e.g. {argument}=0 for reproducible "
+    "results."
+)
+_BAD_PROGRESS = (
+    "{argument} must be True (print each step to stderr), False or None (silent), or a callable "
+    "taking one str (called with the name of each step); received {value}."
+)
+_BAD_TEXT = "{argument} must be a str{or_none}; received {value}."
+_BAD_MAPPING = "{argument} must be a dict{or_none}; received {value}.{hint}"
+_TOO_MUCH_MEMORY = (
+    "{what} would need about {need} of memory, more than the {limit} one call may use "
+    "({share:.0%} of this machine's memory). {fix}"
+)
+
+
+def describe(value: Any) -> str:
+    """Return a short, safe rendering of any received value for an error message.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+
+    Returns
+    -------
+    str
+        ``repr`` of scalars (shortened), else ``"a <type name>"``.
+    """
+    if value is None or isinstance(value, str | bytes | bool | numbers.Number | np.generic):
+        text = repr(value.item() if isinstance(value, np.generic) else value)
+        return text if len(text) <= 80 else text[:77] + "..."
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'AEIOUaeiou' else 'a'} {name}"
+
+
+def _suffix(hint: str) -> str:
+    return f" {hint}" if hint else ""
+
+
+def check_bool(value: Any, *, argument: str) -> bool:
+    """Return ``value`` as a bool, refusing anything but ``True``/``False``.
+
+    Truthy strings such as ``"no"`` are refused rather than read as True.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str
+        Parameter name for the message.
+
+    Returns
+    -------
+    bool
+        The value.
+
+    Raises
+    ------
+    ArgumentError
+        If ``value`` is not a bool (numpy bools are accepted).
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise ArgumentError(
+        _BAD_BOOL.format(argument=argument, value=describe(value)), argument=argument
+    )
+
+
+def _int_expected(low: int | None, high: int | None, allow_none: bool) -> str:
+    if low is not None and high is not None:
+        text = f"an integer in [{low}, {high}]"
+    elif low is not None:
+        text = f"an integer >= {low}"
+    elif high is not None:
+        text = f"an integer <= {high}"
+    else:
+        text = "an integer"
+    return text + (" or None" if allow_none else "")
+
+
+def check_int(
+    value: Any,
+    *,
+    argument: str,
+    low: int | None = None,
+    high: int | None = None,
+    allow_none: bool = False,
+    expected: str = "",
+    hint: str = "",
+) -> int | None:
+    """Return ``value`` as an int within ``[low, high]``.
+
+    Bools are refused (``True`` is not a count), and so are floats, even
+    whole ones: ``n_boot=1e3`` is a typo for ``1000`` more often than not.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str
+        Parameter name for the message.
+    low, high : int, optional
+        Inclusive bounds.
+    allow_none : bool, default=False
+        Accept None (returned as is).
+    expected : str, optional
+        What is expected, in words, when the bounds alone do not say it
+        (e.g. ``"0 (no intervals) or an integer >= 100"``).
+    hint : str, optional
+        Sentence appended to the message (how to fix it).
+
+    Returns
+    -------
+    int or None
+        The value.
+
+    Raises
+    ------
+    ArgumentError
+        If ``value`` is not an integer in range.
+    """
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+    if ok and (low is None or value >= low) and (high is None or value <= high):
+        return int(value)
+    raise ArgumentError(
+        _BAD_INT.format(
+            argument=argument,
+            expected=expected or _int_expected(low, high, allow_none),
+            value=describe(value),
+        )
+        + _suffix(hint),
+        argument=argument,
+    )
+
+
+def _interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+    if low is not None and high is not None:
+        return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    if low is not None:
+        return f"{'>' if low_open else '>='} {low:g}"
+    if high is not None:
+        return f"{'<' if high_open else '<='} {high:g}"
+    return ""
+
+
+def check_real(
+    value: Any,
+    *,
+    argument: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_none: bool = False,
+    expected: str = "",
+    hint: str = "",
+) -> float | None:
+    """Return ``value`` as a finite float within the given bounds.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str
+        Parameter name for the message.
+    low, high : float, optional
+        Bounds.
+    low_open, high_open : bool, default=False
+        Exclude the bound itself.
+    allow_none : bool, default=False
+        Accept None (returned as is).
+    expected : str, optional
+        What is expected, in words (replaces the generic wording).
+    hint : str, optional
+        Sentence appended to the message.
+
+    Returns
+    -------
+    float or None
+        The value.
+
+    Raises
+    ------
+    ArgumentError
+        If ``value`` is not a finite real number in range (bools are refused).
+    """
+    if value is None and allow_none:
+        return None
+    constraint = _interval(low, high, low_open, high_open)
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(float(value))
+    ):
+        message = _BAD_REAL.format(
+            argument=argument,
+            constraint=f" {constraint}" if constraint else "",
+            value=describe(value),
+        )
+    else:
+        number = float(value)
+        below = low is not None and (number <= low if low_open else number < low)
+        above = high is not None and (number >= high if high_open else number > high)
+        if not (below or above):
+            return number
+        message = _OUT_OF_RANGE.format(
+            argument=argument, constraint=constraint, value=describe(value)
+        )
+    if expected:
+        message = _BAD_INT.format(argument=argument, expected=expected, value=describe(value))
+    raise ArgumentError(message + _suffix(hint), argument=argument)
+
+
+def check_fraction(
+    value: Any, *, argument: str, inclusive: bool = False, expected: str = "", hint: str = ""
+) -> float:
+    """Return a probability / share: a float in (0, 1), or in [0, 1] when ``inclusive``.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str
+        Parameter name for the message.
+    inclusive : bool, default=False
+        Accept 0 and 1 themselves.
+    expected : str, optional
+        What is expected, in words (replaces the generic wording).
+    hint : str, optional
+        Sentence appended to the message.
+
+    Returns
+    -------
+    float
+        The value.
+
+    Raises
+    ------
+    ArgumentError
+        If ``value`` is not such a number.
+    """
+    return check_real(
+        value,
+        argument=argument,
+        low=0.0,
+        high=1.0,
+        low_open=not inclusive,
+        high_open=not inclusive,
+        expected=expected,
+        hint=hint,
+    )
+
+
+def _same_kind(value: Any, option: Any) -> bool:
+    """Whether ``value`` may equal ``option`` without a surprise (``True == 1``, ``1 == 1.0``)."""
+    if isinstance(option, str):
+        return isinstance(value, str)
+    if isinstance(option, bool | np.bool_) or isinstance(value, bool | np.bool_):
+        return isinstance(option, bool | np.bool_) and isinstance(value, bool | np.bool_)
+    return True
+
+
+def check_choice(
+    value: Any, *, argument: str, choices: Collection[Any], hint: str = ""
+) -> Any:
+    """Return ``value`` if it is one of ``choices``.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str
+        Parameter name for the message.
+    choices : collection
+        Accepted values (compared with ``==``, types must match for strings).
+    hint : str, optional
+        Sentence appended to the message.
+
+    Returns
+    -------
+    object
+        The matching element of ``choices`` (e.g. a str for a ``numpy.str_``).
+
+    Raises
+    ------
+    ArgumentError
+        If ``value`` is not accepted; the message lists the choices and, for a
+        misspelt string, the closest one.
+    """
+    options = list(choices)
+    for option in options:
+        if _same_kind(value, option):
+            try:
+                if bool(value == option):
+                    return option
+            except (TypeError, ValueError):  # e.g. an array compared element-wise
+                break
+    message = _BAD_CHOICE.format(
+        argument=argument,
+        value=describe(value),
+        choices=", ".join(repr(c) for c in options),
+    )
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, [c for c in options if isinstance(c, str)], n=1)
+        if close:
+            message += f" Did you mean {close[0]!r}?"
+    raise ArgumentError(message + _suffix(hint), argument=argument)
+
+
+def check_random_state(value: Any, *, argument: str = "random_state") -> Any:
+    """Check a seed: None, an int in ``[0, 2**32 - 1]``, a Generator or a RandomState.
+
+    The same four kinds are accepted by every function, on every supported
+    numpy (numpy < 2 cannot build a Generator from a RandomState itself).
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str, default="random_state"
+        Parameter name for the message.
+
+    Returns
+    -------
+    None, int, numpy.random.Generator or numpy.random.RandomState
+        The value (numpy integers become int).
+
+    Raises
+    ------
+    ArgumentError
+        For anything else, including bools, negative ints and floats.
+    """
+    if value is None or isinstance(value, np.random.Generator | np.random.RandomState):
+        return value
+    if (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool | np.bool_)
+        and 0 <= value <= MAX_SEED
+    ):
+        return int(value)
+    raise ArgumentError(
+        _BAD_RANDOM_STATE.format(argument=argument, value=describe(value)), argument=argument
+    )
+
+
+def as_generator(random_state: Any, *, argument: str = "random_state") -> np.random.Generator:
+    """Return a numpy Generator for a value accepted by :func:`check_random_state`.
+
+    A Generator is used as is; a RandomState seeds a new Generator with one
+    draw (so it advances, as scikit-learn's use of a RandomState does).
+
+    Parameters
+    ----------
+    random_state : None, int, Generator or RandomState
+        The seed.
+    argument : str, default="random_state"
+        Parameter name for the message.
+
+    Returns
+    -------
+    numpy.random.Generator
+        The generator.
+
+    Raises
+    ------
+    ArgumentError
+        If ``random_state`` is not an accepted seed.
+    """
+    random_state = check_random_state(random_state, argument=argument)
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(int(random_state.randint(0, MAX_SEED, dtype=np.int64)))
+    return np.random.default_rng(random_state)
+
+
+def as_seed(random_state: Any, *, argument: str = "random_state") -> int | None:
+    """Return an int seed (or None) for libraries that take only ints.
+
+    Parameters
+    ----------
+    random_state : None, int, Generator or RandomState
+        The seed; a generator gives one draw.
+    argument : str, default="random_state"
+        Parameter name for the message.
+
+    Returns
+    -------
+    int or None
+        None only when ``random_state`` is None.
+
+    Raises
+    ------
+    ArgumentError
+        If ``random_state`` is not an accepted seed.
+    """
+    random_state = check_random_state(random_state, argument=argument)
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, MAX_SEED, dtype=np.int64))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, MAX_SEED, dtype=np.int64))
+    return random_state
+
+
+def _print_progress(message: str) -> None:
+    print(f"[rai_toolkit] {message}", file=sys.stderr, flush=True)
+
+
+def _no_progress(message: str) -> None:
+    return None
+
+
+def check_progress(value: Any, *, argument: str = "progress") -> Callable[[str], None]:
+    """Turn a ``progress`` argument into the function to call at each step.
+
+    One meaning everywhere: ``True`` prints ``[rai_toolkit] <step>`` lines to
+    stderr, ``False`` or ``None`` is silent, and a callable is called with the
+    name of each step as it starts.
+
+    Parameters
+    ----------
+    value : bool, callable or None
+        What the caller passed.
+    argument : str, default="progress"
+        Parameter name for the message.
+
+    Returns
+    -------
+    callable
+        Takes one str.
+
+    Raises
+    ------
+    ArgumentError
+        For anything else.
+    """
+    if value is None or (isinstance(value, bool | np.bool_) and not value):
+        return _no_progress
+    if isinstance(value, bool | np.bool_):
+        return _print_progress
+    if callable(value) and not isinstance(value, type):
+        return value
+    raise ArgumentError(
+        _BAD_PROGRESS.format(argument=argument, value=describe(value)), argument=argument
+    )
+
+
+def check_text(value: Any, *, argument: str, allow_none: bool = True) -> str | None:
+    """Return ``value`` if it is a str (or None when allowed).
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str
+        Parameter name for the message.
+    allow_none : bool, default=True
+        Accept None.
+
+    Returns
+    -------
+    str or None
+        The value.
+
+    Raises
+    ------
+    ArgumentError
+        If ``value`` is not a str.
+    """
+    if isinstance(value, str) or (value is None and allow_none):
+        return value
+    raise ArgumentError(
+        _BAD_TEXT.format(
+            argument=argument, or_none=" or None" if allow_none else "", value=describe(value)
+        ),
+        argument=argument,
+    )
+
+
+def check_mapping(
+    value: Any, *, argument: str, allow_none: bool = True, hint: str = ""
+) -> dict | None:
+    """Return ``value`` as a dict if it is a mapping (or None when allowed).
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str
+        Parameter name for the message.
+    allow_none : bool, default=True
+        Accept None (returned as None).
+    hint : str, optional
+        Sentence appended to the message (e.g. an example).
+
+    Returns
+    -------
+    dict or None
+        A shallow copy of the mapping.
+
+    Raises
+    ------
+    ArgumentError
+        If ``value`` is not a mapping.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise ArgumentError(
+        _BAD_MAPPING.format(
+            argument=argument,
+            or_none=" or None" if allow_none else "",
+            value=describe(value),
+            hint=_suffix(hint),
+        ),
+        argument=argument,
+    )
+
+
+def memory_limit() -> int:
+    """Return how many bytes one call may plan to allocate.
+
+    :data:`MEMORY_SHARE` of the machine's physical memory, or of
+    :data:`FALLBACK_MEMORY` where that cannot be read.
+
+    Returns
+    -------
+    int
+        Bytes.
+    """
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        total = FALLBACK_MEMORY
+    if total <= 0:
+        total = FALLBACK_MEMORY
+    return int(total * MEMORY_SHARE)
+
+
+def _bytes(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def check_memory(n_bytes: float, *, argument: str, what: str, fix: str) -> None:
+    """Refuse, before allocating, work whose memory estimate exceeds :func:`memory_limit`.
+
+    Parameters
+    ----------
+    n_bytes : float
+        Estimated peak memory of the planned work.
+    argument : str
+        The parameter the caller should change.
+    what : str
+        The work, e.g. ``"n_repeats=1000000 perturbations of 600 rows x 7 columns"``.
+    fix : str
+        What to do instead.
+
+    Raises
+    ------
+    ArgumentError
+        If the estimate is over the limit.
+    """
+    limit = memory_limit()
+    if n_bytes > limit:
+        raise ArgumentError(
+            _TOO_MUCH_MEMORY.format(
+                what=what, need=_bytes(n_bytes), limit=_bytes(limit), share=MEMORY_SHARE, fix=fix
+            ),
+            argument=argument,
+        )
