@@ -48,7 +48,7 @@ def test_explanation_plots_need_an_explanation_report(results):
 
 def test_explanation_plots_reject_bad_arguments(results):
     _, explanation = results
-    with pytest.raises(ArgumentError, match="top must be a positive integer; received 0"):
+    with pytest.raises(ArgumentError, match="top must be an integer >= 1; received 0"):
         rai.plot_importance(explanation, top=0)
     with pytest.raises(ArgumentError, match="i=600 is out of range; the report explains 600 rows"):
         rai.plot_waterfall(explanation, 600)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._api import public
+from rai_toolkit._scalars import (
+    as_generator,
+    check_fraction,
+    check_int,
+    check_memory,
+    check_real,
+)
 from rai_toolkit.datasets._dataset import Dataset
 from rai_toolkit.exceptions import ArgumentError
 
@@ -18,35 +23,21 @@ _NOISE_SD = 0.5
 #: The feature that ``feature_bias`` shifts for group "b".
 _BIASED_FEATURE = "x0"
 
-_NOT_INTEGER = "{arg} must be an integer >= {low}; received {value!r}. Pass e.g. {arg}={example}."
-_NOT_NUMBER = "{arg} must be a finite real number; received {value!r}. Pass e.g. {arg}={example}."
-_OUT_OF_RANGE = "{arg} must be in {interval}; received {value!r}. Pass e.g. {arg}={example}."
 _EMPTY_GROUP = (
     "group_proportion={proportion!r} with n_samples={n} gives group {group!r} no rows; both "
     "groups need at least one. Increase n_samples or move group_proportion away from 0 and 1."
 )
-_BAD_RANDOM_STATE = (
-    "random_state must be None, a non-negative integer or a numpy.random.Generator; received "
-    "{value!r}. Pass e.g. random_state=0."
-)
+#: Bytes per (row, feature) held at once: the true and recorded features and the frame.
+_BYTES_PER_CELL = 3 * 8
+#: Further bytes per row: group, proxy, score, labels and their frame columns.
+_BYTES_PER_ROW = 12 * 8
 
 
-def _check_int(value: object, *, arg: str, low: int, example: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ArgumentError(_NOT_INTEGER.format(arg=arg, low=low, value=value, example=example))
-    return int(value)
+def _example(argument: str, example: object) -> str:
+    return f"Pass e.g. {argument}={example}."
 
 
-def _check_real(value: object, *, arg: str, example: float) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(float(value))
-    ):
-        raise ArgumentError(_NOT_NUMBER.format(arg=arg, value=value, example=example))
-    return float(value)
-
-
+@public
 def make_biased_classification(
     n_samples: int = 10_000,
     *,
@@ -124,28 +115,29 @@ def make_biased_classification(
     >>> ds.frame.groupby("group")["y"].mean().round(2).to_dict()
     {'a': 0.48, 'b': 0.29}
     """
-    n_samples = _check_int(n_samples, arg="n_samples", low=10, example=10_000)
-    n_features = _check_int(n_features, arg="n_features", low=1, example=5)
-    group_proportion = _check_real(group_proportion, arg="group_proportion", example=0.3)
-    if not 0.0 < group_proportion < 1.0:
-        raise ArgumentError(
-            _OUT_OF_RANGE.format(
-                arg="group_proportion", interval="(0, 1)", value=group_proportion, example=0.3
-            )
-        )
-    label_bias = _check_real(label_bias, arg="label_bias", example=0.2)
-    if not 0.0 <= label_bias <= 1.0:
-        raise ArgumentError(
-            _OUT_OF_RANGE.format(arg="label_bias", interval="[0, 1]", value=label_bias, example=0.2)
-        )
-    feature_bias = _check_real(feature_bias, arg="feature_bias", example=0.5)
-    proxy_strength = _check_real(proxy_strength, arg="proxy_strength", example=1.0)
-    if isinstance(random_state, bool):
-        raise ArgumentError(_BAD_RANDOM_STATE.format(value=random_state))
-    try:
-        rng = np.random.default_rng(random_state)
-    except (TypeError, ValueError) as err:
-        raise ArgumentError(_BAD_RANDOM_STATE.format(value=random_state)) from err
+    n_samples = check_int(
+        n_samples, argument="n_samples", low=10, hint=_example("n_samples", 10_000)
+    )
+    n_features = check_int(n_features, argument="n_features", low=1, hint=_example("n_features", 5))
+    group_proportion = check_fraction(
+        group_proportion, argument="group_proportion", hint=_example("group_proportion", 0.3)
+    )
+    label_bias = check_fraction(
+        label_bias, argument="label_bias", inclusive=True, hint=_example("label_bias", 0.2)
+    )
+    feature_bias = check_real(
+        feature_bias, argument="feature_bias", hint=_example("feature_bias", 0.5)
+    )
+    proxy_strength = check_real(
+        proxy_strength, argument="proxy_strength", hint=_example("proxy_strength", 1.0)
+    )
+    rng = as_generator(random_state)
+    check_memory(
+        n_samples * (n_features * _BYTES_PER_CELL + _BYTES_PER_ROW),
+        argument="n_samples",
+        what=f"A synthetic data set of {n_samples:,} rows x {n_features:,} features",
+        fix="Generate fewer rows (n_samples) or features (n_features).",
+    )
 
     n_b = round(n_samples * group_proportion)
     for group, size in (("a", n_samples - n_b), ("b", n_b)):

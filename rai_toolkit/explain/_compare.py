@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +10,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit._api import public
+from rai_toolkit._scalars import check_int
+from rai_toolkit.exceptions import ArgumentError, DataValidationError
 from rai_toolkit.explain._report import ExplanationReport
 
 __all__ = ["SCHEMA", "ExplanationComparison", "compare_explanations"]
@@ -108,17 +109,40 @@ class ExplanationComparison:
 
 def _importance(value: Any, argument: str) -> pd.Series:
     if isinstance(value, ExplanationReport):
-        return value.global_importance
-    if isinstance(value, pd.Series):
-        if not pd.api.types.is_numeric_dtype(value):
-            raise ArgumentError(f"`{argument}` must hold numeric importances; dtype {value.dtype}.")
-        return value.sort_values(ascending=False, kind="stable")
-    raise ArgumentError(
-        f"`{argument}` must be an ExplanationReport or a pandas Series of importances indexed "
-        f"by feature; received {type(value).__name__}."
-    )
+        importance = value.global_importance
+    elif isinstance(value, pd.Series):
+        if not pd.api.types.is_numeric_dtype(value) or pd.api.types.is_bool_dtype(value):
+            raise ArgumentError(
+                f"`{argument}` must hold numeric importances; dtype {value.dtype}.",
+                argument=argument,
+            )
+        importance = value.astype(float).sort_values(ascending=False, kind="stable")
+    else:
+        raise ArgumentError(
+            f"`{argument}` must be an ExplanationReport or a pandas Series of importances "
+            f"indexed by feature; received {type(value).__name__}.",
+            argument=argument,
+        )
+    repeated = importance.index[importance.index.duplicated()].unique().tolist()
+    if repeated:
+        raise DataValidationError(
+            f"`{argument}` lists feature(s) {', '.join(map(repr, repeated[:10]))} more than once; "
+            f"give one importance per feature.",
+            argument=argument,
+        )
+    bad = ~np.isfinite(importance.to_numpy(dtype=float))
+    if bad.any():
+        shown = ", ".join(map(repr, importance.index[bad][:10].tolist()))
+        raise DataValidationError(
+            f"`{argument}` has missing or infinite importance for {int(bad.sum())} feature(s) "
+            f"({shown}); ranks of undefined importances are meaningless. Recompute the "
+            f"explanation, or drop those features from both inputs explicitly.",
+            argument=argument,
+        )
+    return importance
 
 
+@public
 def compare_explanations(a: Any, b: Any, *, top_k: int = 5) -> ExplanationComparison:
     """Compare the global feature importances of two explanations.
 
@@ -140,6 +164,8 @@ def compare_explanations(a: Any, b: Any, *, top_k: int = 5) -> ExplanationCompar
     ArgumentError
         If an input is of the wrong type, ``top_k`` is not a positive integer or
         fewer than two features are common to both.
+    DataValidationError
+        If an importance is missing (NaN) or infinite, or a feature is listed twice.
 
     Examples
     --------
@@ -150,8 +176,7 @@ def compare_explanations(a: Any, b: Any, *, top_k: int = 5) -> ExplanationCompar
     >>> cmp.top_k_overlap, round(cmp.spearman, 2)
     (1, 0.5)
     """
-    if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral) or top_k < 1:
-        raise ArgumentError(f"top_k must be a positive integer; received {top_k!r}.")
+    top_k = check_int(top_k, argument="top_k", low=1)
     imp_a, imp_b = _importance(a, "a"), _importance(b, "b")
     common = [f for f in imp_a.index if f in set(imp_b.index)]
     if len(common) < 2:

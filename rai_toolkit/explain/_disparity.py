@@ -19,9 +19,18 @@ from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._validation import check_columns, check_data_frame, encode_sensitive
+from rai_toolkit._api import public
+from rai_toolkit._scalars import check_choice, check_random_state
+from rai_toolkit._validation import (
+    check_data_frame,
+    check_sensitive_not_target,
+    encode_sensitive,
+    resolve_columns,
+)
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
+from rai_toolkit.explain._model_output import OUTPUTS
 from rai_toolkit.explain._report import ExplanationReport, _json_value, explain_model
+from rai_toolkit.explain._shap_values import METHODS
 
 __all__ = ["SCHEMA", "DisparityExplanation", "explain_disparity"]
 
@@ -259,6 +268,7 @@ def _check_groups(groups: Any, available: list, sensitive_feature: Hashable) -> 
     return a, b
 
 
+@public
 def explain_disparity(
     model: Any,
     data: pd.DataFrame,
@@ -282,8 +292,9 @@ def explain_disparity(
     data : pandas.DataFrame
         Rows to explain, including ``sensitive_feature`` (which need not be a
         model input).
-    sensitive_feature : hashable
-        Column whose groups are compared.
+    sensitive_feature : hashable or pandas.Series
+        Column whose groups are compared, or a named Series matched to the
+        rows of ``data`` by index.
     groups : pair of labels, optional
         ``(a, b)``: explain ``mean | a - mean | b``. Default: with exactly two
         groups, both in sorted order; with more, each group against the rest.
@@ -324,7 +335,29 @@ def explain_disparity(
     'x0'
     """
     data = check_data_frame(data)
-    check_columns(data, [sensitive_feature], argument="sensitive_feature")
+    output = check_choice(output, argument="output", choices=OUTPUTS)
+    method = check_choice(method, argument="method", choices=METHODS)
+    random_state = check_random_state(random_state)
+    if sensitive_feature is None or isinstance(
+        sensitive_feature, list | tuple | pd.Index | pd.DataFrame
+    ):
+        raise ArgumentError(
+            f"sensitive_feature must name one column (or be a named pandas Series); received "
+            f"a {type(sensitive_feature).__name__}. Call explain_disparity once per feature.",
+            argument="sensitive_feature",
+        )
+    columns = resolve_columns(
+        data,
+        target=target,
+        sensitive_features=sensitive_feature,
+        features=features,
+        model=None if report is not None else model,
+        target_required=False,
+    )
+    data, target, features = columns.data, columns.target, columns.features
+    sensitive_feature = columns.sensitive_features[0]
+    if target is not None:
+        check_sensitive_not_target(data, target, [sensitive_feature])
     if report is None:
         report = explain_model(
             model, data, target=target, features=features, output=output, method=method,

@@ -18,21 +18,23 @@ the training itself at this size.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Hashable, Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._api import public
+from rai_toolkit._scalars import as_seed, check_bool, check_int, check_memory
 from rai_toolkit._validation import (
     check_columns,
     check_data_frame,
+    check_sensitive_not_target,
+    check_target_values,
     infer_task,
-    normalise_names,
+    resolve_columns,
 )
-from rai_toolkit.exceptions import ArgumentError, DataValidationError, DependencyError
+from rai_toolkit.exceptions import ArgumentError, DependencyError
 from rai_toolkit.explain._report import ExplanationReport
 
 __all__ = ["fit_glassbox"]
@@ -46,12 +48,14 @@ EBM_SETTINGS = {
 }
 
 
-def _check_count(value: Any, *, argument: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ArgumentError(f"{argument} must be an integer >= {low}; received {value!r}.")
-    return int(value)
+#: Largest number of worker processes (interpret takes a C int; more is never useful).
+MAX_JOBS = 1024
+
+#: Bytes per (row, outer bag) interpret holds while training (bag weights and scores).
+_BYTES_PER_ROW_AND_BAG = 16
 
 
+@public
 def fit_glassbox(
     data: pd.DataFrame,
     *,
@@ -74,19 +78,19 @@ def fit_glassbox(
     ----------
     data : pandas.DataFrame
         Training rows with the target (and sensitive) columns.
-    target : hashable
-        Target column.
+    target : hashable or pandas.Series
+        Target column (or a named Series matched to the rows by index).
     features : sequence of hashable, optional
         Model inputs; default every column but the target (and the sensitive
         features when ``exclude_sensitive``).
-    sensitive_features : hashable or sequence, optional
-        Sensitive columns, kept in the report's data for
-        :meth:`ExplanationReport.by_group`.
+    sensitive_features : hashable, pandas.Series or sequence, optional
+        Sensitive columns (names or named Series), kept in the report's data
+        for :meth:`ExplanationReport.by_group`.
     exclude_sensitive : bool, default=True
         Leave sensitive features out of the model inputs (only when
         ``features`` is not given).
-    random_state : int, optional
-        Seed of the EBM (interpret's default 42 when None).
+    random_state : int, numpy.random.Generator or RandomState, optional
+        Seed of the EBM (interpret's default 42 when None; a generator gives one seed).
     max_rounds : int, default=1000
         Maximum boosting rounds per bag (early stopping after 50 without gain).
     interactions : int, default=0
@@ -135,48 +139,58 @@ def fit_glassbox(
             "`pip install interpret`."
         ) from err
     data = check_data_frame(data)
-    check_columns(data, [target], argument="target")
-    max_rounds = _check_count(max_rounds, argument="max_rounds", low=1)
-    interactions = _check_count(interactions, argument="interactions", low=0)
-    outer_bags = _check_count(outer_bags, argument="outer_bags", low=1)
-    sensitive = (
-        [] if sensitive_features is None
-        else normalise_names(sensitive_features, argument="sensitive_features")
+    max_rounds = check_int(max_rounds, argument="max_rounds", low=1)
+    interactions = check_int(interactions, argument="interactions", low=0)
+    outer_bags = check_int(outer_bags, argument="outer_bags", low=1)
+    expected = f"a non-zero integer in [-{MAX_JOBS}, {MAX_JOBS}] (-1: all cores)"
+    n_jobs = check_int(n_jobs, argument="n_jobs", low=-MAX_JOBS, high=MAX_JOBS, expected=expected)
+    if n_jobs == 0:
+        check_int(n_jobs, argument="n_jobs", low=1, expected=expected)
+    exclude_sensitive = check_bool(exclude_sensitive, argument="exclude_sensitive")
+    seed = as_seed(random_state)
+    columns = resolve_columns(
+        data, target=target, sensitive_features=sensitive_features, features=features
     )
-    check_columns(data, sensitive, argument="sensitive_features")
+    data, target = columns.data, columns.target
+    sensitive = columns.sensitive_features or []
+    check_sensitive_not_target(data, target, sensitive)
     if features is None:
         skip = {target, *(sensitive if exclude_sensitive else [])}
         cols = [c for c in data.columns if c not in skip]
     else:
-        cols = normalise_names(features, argument="features")
+        cols = columns.features
         check_columns(data, cols, argument="features")
         if target in cols:
-            raise ArgumentError(f"`features` includes the target {target!r}; remove it.")
+            raise ArgumentError(
+                f"`features` includes the target {target!r}; remove it.", argument="features"
+            )
     if not cols:
         raise ArgumentError(
             "No model input columns are left after removing the target and the sensitive "
-            "features; pass features=[...]."
+            "features; pass features=[...].",
+            argument="features",
         )
     y = data[target]
-    n_missing = int(y.isna().sum())
-    if n_missing:
-        raise DataValidationError(
-            f"Target column {target!r} has {n_missing} missing value(s); drop or impute those "
-            f"rows explicitly before training."
-        )
-    task = infer_task(y.to_numpy())
+    task = infer_task(
+        check_target_values(y, target=target, purpose="the model is trained on every row")
+    )
     if task == "multiclass":
         raise ArgumentError(
             f"Target {target!r} has {y.nunique()} classes; fit_glassbox supports binary and "
-            f"regression targets. Binarise the target, e.g. (data[{target!r}] == label)."
+            f"regression targets. Binarise the target, e.g. (data[{target!r}] == label).",
+            argument="target",
         )
+    check_memory(
+        len(data) * outer_bags * _BYTES_PER_ROW_AND_BAG,
+        argument="outer_bags",
+        what=f"Training {outer_bags:,} outer bags on {len(data):,} rows",
+        fix="Use fewer outer bags (the default is 4).",
+    )
     X = data[cols]
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ArgumentError(f"n_jobs must be a non-zero integer; received {n_jobs!r}.")
     settings = dict(EBM_SETTINGS, outer_bags=outer_bags, max_rounds=max_rounds, n_jobs=n_jobs)
     settings["interactions"] = interactions
-    if random_state is not None:
-        settings["random_state"] = random_state
+    if seed is not None:
+        settings["random_state"] = seed
     estimator_cls = (
         ExplainableBoostingRegressor if task == "regression" else ExplainableBoostingClassifier
     )

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._plotting import axes_or_new
+from rai_toolkit._scalars import as_generator, check_int
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.explain._disparity import DisparityExplanation
 from rai_toolkit.explain._report import ExplanationReport
@@ -34,9 +35,7 @@ def _check_report(report: Any, kind: type = ExplanationReport) -> None:
 
 
 def _check_top(top: Any) -> int:
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ArgumentError(f"top must be a positive integer; received {top!r}.")
-    return top
+    return check_int(top, argument="top", low=1, hint="It is the number of features shown.")
 
 
 def _output_label(output: str) -> str:
@@ -110,8 +109,9 @@ def plot_beeswarm(
     """
     _check_report(report)
     top = _check_top(top)
+    max_points = check_int(max_points, argument="max_points", low=1)
+    rng = as_generator(random_state)
     features = list(report.global_importance.index[:top])
-    rng = np.random.default_rng(random_state)
     n = report.n_rows
     rows = np.arange(n) if n <= max_points else np.sort(rng.choice(n, max_points, replace=False))
     ax = axes_or_new(ax, (7, 0.4 * len(features) + 1.5))

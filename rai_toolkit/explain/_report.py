@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import numbers
 import warnings
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -12,13 +11,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._api import public
 from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._scalars import (
+    as_generator,
+    check_bool,
+    check_choice,
+    check_int,
+    check_random_state,
+)
 from rai_toolkit._validation import (
     check_columns,
     check_data_frame,
     check_fitted,
+    check_label,
     encode_sensitive,
     model_features,
+    resolve_columns,
 )
 from rai_toolkit.exceptions import ArgumentError, SamplingWarning
 from rai_toolkit.explain._model_output import OUTPUTS, describe_parts, resolve_output
@@ -28,15 +37,6 @@ __all__ = ["SCHEMA", "ExplanationReport", "explain_model"]
 
 #: Identifier and version of the :meth:`ExplanationReport.to_dict` schema.
 SCHEMA = "rai_toolkit.explanation/1"
-
-_BAD_METHOD = (
-    "method={method!r} is not valid; choose one of 'auto', 'tree', 'linear', 'permutation', "
-    "'kernel'."
-)
-_BAD_OUTPUT = (
-    "output={output!r} is not valid; choose one of 'auto', 'log_odds', 'probability', 'raw'."
-)
-
 
 
 
@@ -223,8 +223,7 @@ class ExplanationReport:
         ArgumentError
             If ``i`` is not a valid row position.
         """
-        if isinstance(i, bool) or not isinstance(i, numbers.Integral):
-            raise ArgumentError(f"i must be an integer row position; received {i!r}.")
+        i = check_int(i, argument="i", hint="i is a row position (0-based, like data.iloc).")
         if not -self.n_rows <= i < self.n_rows:
             raise ArgumentError(
                 f"i={i} is out of range; the report explains {self.n_rows} rows "
@@ -251,8 +250,9 @@ class ExplanationReport:
 
         Parameters
         ----------
-        sensitive_feature : hashable
-            Column of the explained ``data``; it need not be a model input.
+        sensitive_feature : hashable or pandas.Series
+            Column of the explained ``data`` (it need not be a model input), or
+            a named Series matched to the explained rows by index.
         signed : bool, default=False
             Average the signed SHAP values instead of their absolute values.
         bins : int or sequence, optional
@@ -269,9 +269,19 @@ class ExplanationReport:
         DataValidationError
             If the column is missing or continuous without ``bins``.
         """
-        check_columns(self._data, [sensitive_feature], argument="sensitive_feature")
+        signed = check_bool(signed, argument="signed")
+        columns = resolve_columns(
+            self._data, sensitive_features=sensitive_feature, target_required=False
+        )
+        if len(columns.sensitive_features) != 1:
+            raise ArgumentError(
+                f"sensitive_feature must name one column; received "
+                f"{len(columns.sensitive_features)}. Call by_group once per feature.",
+                argument="sensitive_feature",
+            )
+        sensitive_feature = columns.sensitive_features[0]
         groups = encode_sensitive(
-            self._data,
+            columns.data,
             [sensitive_feature],
             bins=None if bins is None else {sensitive_feature: bins},
         )[sensitive_feature]
@@ -374,7 +384,7 @@ def _background(
     max_background: int,
     random_state: Any,
 ) -> tuple[pd.DataFrame, bool]:
-    rng = np.random.default_rng(random_state)
+    rng = as_generator(random_state)
     if background is None:
         if len(X) <= max_background:
             return X, False
@@ -395,6 +405,7 @@ def _background(
     return bg, True
 
 
+@public
 def explain_model(
     model: Any,
     data: pd.DataFrame,
@@ -427,8 +438,9 @@ def explain_model(
     data : pandas.DataFrame
         Rows to explain. May hold further columns (target, sensitive features)
         that are not model inputs; :meth:`ExplanationReport.by_group` uses them.
-    target : hashable, optional
-        Target column, never a model input.
+    target : hashable or pandas.Series, optional
+        Target column, never a model input (a named Series is added to the
+        data, matched by index).
     features : sequence of hashable, optional
         Model input columns when the model does not record ``feature_names_in_``.
     background : pandas.DataFrame, optional
@@ -444,7 +456,7 @@ def explain_model(
         Space the values add up in. ``"auto"``: log-odds for boosted and
         linear classifiers, probability for forests, single trees and other
         classifiers, ``"raw"`` (``predict``) for regressors.
-    random_state : int, optional
+    random_state : int, numpy.random.Generator or RandomState, optional
         Seed for the background sample and the permutation explainer.
     pos_label : object, optional
         Class to explain; default ``classes_[1]`` (required for multiclass).
@@ -485,19 +497,17 @@ def explain_model(
     ('tree', 'log_odds', True)
     """
     data = check_data_frame(data)
-    if method not in METHODS:
-        raise ArgumentError(_BAD_METHOD.format(method=method))
-    if output not in OUTPUTS:
-        raise ArgumentError(_BAD_OUTPUT.format(output=output))
-    if isinstance(max_background, bool) or not isinstance(max_background, numbers.Integral) or (
-        max_background < 1
-    ):
-        raise ArgumentError(
-            f"max_background must be a positive integer; received {max_background!r}."
-        )
+    method = check_choice(method, argument="method", choices=METHODS)
+    output = check_choice(output, argument="output", choices=OUTPUTS)
+    max_background = check_int(max_background, argument="max_background", low=1)
+    random_state = check_random_state(random_state)
+    if pos_label is not None:
+        check_label(pos_label)
     check_fitted(model)
-    if target is not None:
-        check_columns(data, [target], argument="target")
+    columns = resolve_columns(
+        data, target=target, features=features, model=model, target_required=False
+    )
+    data, target, features = columns.data, columns.target, columns.features
     cols = model_features(model, data, target=target, features=features)
     X = data[cols]
     parts = describe_parts(model, cols, pos_label=pos_label)

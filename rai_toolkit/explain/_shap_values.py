@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._scalars import as_seed, check_memory
 from rai_toolkit.exceptions import ArgumentError, FallbackWarning
 from rai_toolkit.explain._feature_map import UnmappableStep, column_sources
 from rai_toolkit.explain._model_output import (
@@ -39,6 +40,11 @@ ADDITIVITY_TOLERANCE = 1e-5
 
 #: Number of k-means centres summarising the background for ``method="kernel"``.
 KERNEL_CENTRES = 20
+
+#: Masks shap's PermutationExplainer evaluates per model call (its default batch size).
+_PERMUTATION_BATCH = 10
+#: Bytes per cell of a model-input batch: the float codes, the decoded frame and the model's copy.
+_BYTES_PER_CELL = 8 * 4
 
 
 @dataclass(frozen=True)
@@ -292,6 +298,16 @@ def _agnostic(
 ) -> ShapResult:
     import shap
 
+    # shap evaluates the model on batches of (masks x background rows); refuse before
+    # allocating when a batch could not fit in memory
+    n_bg = len(background) if route == "permutation" else min(KERNEL_CENTRES, len(background))
+    batch_rows = (_PERMUTATION_BATCH if route == "permutation" else 2 * X.shape[1] + 2048) * n_bg
+    check_memory(
+        batch_rows * X.shape[1] * _BYTES_PER_CELL,
+        argument="max_background",
+        what=f"The {route} explainer with {n_bg:,} background rows and {X.shape[1]} features",
+        fix="Pass a smaller max_background (e.g. 100), or a smaller `background` frame.",
+    )
     codec = RawCodec([X, background])
 
     def f(codes: np.ndarray) -> np.ndarray:
@@ -304,7 +320,7 @@ def _agnostic(
         warnings.simplefilter("ignore")
         if route == "permutation":
             masker = shap.maskers.Independent(bg_codes, max_samples=len(bg_codes))
-            seed = random_state if isinstance(random_state, int) else None
+            seed = as_seed(random_state)
             explainer = shap.PermutationExplainer(f, masker, seed=seed)
             result = explainer(X_codes, max_evals=max(500, 2 * p + 1), silent=True)
             values = np.asarray(result.values, dtype=float)

@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
-from rai_toolkit._validation import check_probabilities, prepare_data
+from rai_toolkit._api import public
+from rai_toolkit._scalars import as_generator, check_fraction, check_int, check_random_state
+from rai_toolkit._validation import check_label, check_probabilities, prepare_data
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, SmallGroupWarning
 from rai_toolkit.fairness._cells import bootstrap_tables, build_cells
 from rai_toolkit.fairness._estimates import GroupEstimates, summarise
@@ -51,29 +53,24 @@ _REGRESSION_CHUNK = 2_000_000
 
 
 def _check_options(n_boot: Any, ci: Any, min_group_size: Any) -> None:
-    if (
-        not isinstance(n_boot, numbers.Integral)
-        or isinstance(n_boot, bool)
-        or (n_boot != 0 and n_boot < MIN_BOOT)
-    ):
-        raise ArgumentError(
-            f"n_boot must be 0 (no intervals) or an integer >= {MIN_BOOT}; received {n_boot!r}. "
-            f"Use n_boot=1000 for reported intervals."
-        )
-    if not isinstance(ci, numbers.Real) or isinstance(ci, bool) or not 0.0 < ci < 1.0:
-        hint = f" Did you mean ci={ci / 100:g}?" if isinstance(ci, numbers.Real) and ci > 1 else ""
-        raise ArgumentError(
-            f"ci must be a coverage strictly between 0 and 1 (e.g. 0.95); received {ci!r}.{hint}"
-        )
-    if (
-        not isinstance(min_group_size, numbers.Integral)
-        or isinstance(min_group_size, bool)
-        or min_group_size < 1
-    ):
-        raise ArgumentError(
-            f"min_group_size must be an integer >= 1; received {min_group_size!r}. "
-            f"The default 30 flags groups too small for stable rates."
-        )
+    expected = f"0 (no intervals) or an integer >= {MIN_BOOT}"
+    hint = "Use n_boot=1000 for reported intervals."
+    n_boot = check_int(n_boot, argument="n_boot", low=0, expected=expected, hint=hint)
+    if 0 < n_boot < MIN_BOOT:
+        check_int(n_boot, argument="n_boot", low=MIN_BOOT, expected=expected, hint=hint)
+    percent = isinstance(ci, numbers.Real) and not isinstance(ci, bool) and 1 < ci <= 100
+    check_fraction(
+        ci,
+        argument="ci",
+        expected="a coverage strictly between 0 and 1 (e.g. 0.95)",
+        hint=f"Did you mean ci={ci / 100:g}?" if percent else "",
+    )
+    check_int(
+        min_group_size,
+        argument="min_group_size",
+        low=1,
+        hint="The default 30 flags groups too small for stable rates.",
+    )
 
 
 def _resolve_reference(
@@ -265,6 +262,7 @@ def _multiclass_scores(score: np.ndarray | None, classes: np.ndarray) -> np.ndar
     return check_probabilities(score)
 
 
+@public
 def analyze_fairness(
     model: Any,
     data: Any,
@@ -363,6 +361,13 @@ def analyze_fairness(
     >>> report.verdicts  # doctest: +SKIP
     """
     _check_options(n_boot, ci, min_group_size)
+    random_state = check_random_state(random_state)
+    if reference_group is not None:
+        check_label(
+            reference_group,
+            argument="reference_group",
+            expected="a group label, or a tuple with one label per sensitive feature",
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         checked = prepare_data(
@@ -391,7 +396,7 @@ def analyze_fairness(
     references = {main.name: _resolve_reference(reference_group, groups, main, None)}
     for j, gr in enumerate(marginals):
         references[gr.name] = _resolve_reference(reference_group, groups, gr, j)
-    rng = np.random.default_rng(random_state)
+    rng = as_generator(random_state)
 
     if checked.task == "regression":
         blocks = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
@@ -11,6 +10,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from rai_toolkit._api import public
+from rai_toolkit._scalars import MAX_SEED, as_seed, check_bool, check_int
 from rai_toolkit._validation import (
     call_model,
     check_columns,
@@ -88,23 +89,10 @@ def _check_groups(groups: np.ndarray, names: list, argument: str) -> None:
         )
 
 
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ArgumentError(f"{name} must be an integer >= {minimum}; received {value!r}.")
-    return int(value)
-
-
 def _seed(random_state: Any) -> int:
-    if random_state is None:
-        return int(np.random.default_rng().integers(0, 2**31 - 1))
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ArgumentError(f"random_state must be >= 0; received {random_state}.")
-        return int(random_state)
-    raise ArgumentError(
-        f"random_state must be an int or None; received {type(random_state).__name__}. "
-        f"Pass an int to make the randomised mitigated predictions reproducible."
-    )
+    """Return an int seed (fairlearn's randomised predictions need one; the result records it)."""
+    seed = as_seed(random_state)
+    return int(np.random.default_rng().integers(0, MAX_SEED)) if seed is None else seed
 
 
 def _base_model(
@@ -177,6 +165,7 @@ def _analyze(model: Any, test: pd.DataFrame, **kwargs: Any) -> Any:
     return analyze_fairness(model, test, **kwargs)
 
 
+@public
 def mitigate(
     model: Any,
     train: pd.DataFrame,
@@ -283,11 +272,10 @@ def mitigate(
     method = check_method(method)
     spec = check_constraint(constraint, method)
     objective = check_objective(objective, method, spec)
-    grid_size = _check_int(grid_size, "grid_size", 2)
+    grid_size = check_int(grid_size, argument="grid_size", low=2)
     seed = _seed(random_state)
     bins = check_bins(bins)
-    if not isinstance(prefit, bool):
-        raise ArgumentError(f"prefit must be True or False; received {prefit!r}.")
+    prefit = check_bool(prefit, argument="prefit")
     train = check_data_frame(train, argument="train")
     test = check_data_frame(test, argument="test")
     _check_same_columns(train, test)

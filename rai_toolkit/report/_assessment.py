@@ -21,8 +21,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._api import public
 from rai_toolkit._io import dump_json, write_text_atomic
-from rai_toolkit._validation import check_columns, check_data_frame, prepare_data
+from rai_toolkit._scalars import (
+    as_seed,
+    check_bool,
+    check_int,
+    check_mapping,
+    check_progress,
+    check_text,
+    describe,
+)
+from rai_toolkit._validation import (
+    check_columns,
+    check_data_frame,
+    prepare_data,
+    resolve_columns,
+)
 from rai_toolkit.exceptions import (
     ArgumentError,
     DataValidationError,
@@ -385,6 +400,22 @@ def _pick_disparity_groups(
     return ordered.index[-1], ordered.index[0]
 
 
+def _check_mitigation(mitigation: Any) -> Any:
+    if mitigation is None:
+        return None
+    from rai_toolkit.mitigation import MitigationResult
+
+    if not isinstance(mitigation, MitigationResult):
+        raise ArgumentError(
+            f"mitigation must be a MitigationResult returned by rai_toolkit.mitigate(...), or "
+            f"None; received {describe(mitigation)}. Run mitigate() first and pass its result "
+            f"to include the before/after comparison.",
+            argument="mitigation",
+        )
+    return mitigation
+
+
+@public
 def assess(
     model: Any,
     data: pd.DataFrame,
@@ -405,7 +436,7 @@ def assess(
     max_explain_rows: int | None = 5000,
     model_source: str | None = None,
     impact_fields: Mapping[str, Any] | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: bool | Callable[[str], None] | None = None,
     **fairness_kwargs: Any,
 ) -> Assessment:
     """Run every Responsible AI check on a model and bundle the results for sharing.
@@ -417,10 +448,10 @@ def assess(
     data : pandas.DataFrame
         Evaluation rows (held out from training), with the target and the
         sensitive columns.
-    target : hashable
-        Target column.
-    sensitive_features : hashable or sequence of hashable
-        Sensitive column(s).
+    target : hashable or pandas.Series
+        Target column (or a named Series matched to the rows by index).
+    sensitive_features : hashable, pandas.Series, DataFrame or sequence of them
+        Sensitive column(s), by name or as named Series (fairlearn style).
     train : pandas.DataFrame, optional
         The training rows; enables the membership-inference check.
     explain : bool, default=True
@@ -437,8 +468,9 @@ def assess(
     min_cell_size : int, default=10
         Groups with fewer rows show no numbers in the shared report; further
         groups are hidden so that none can be derived (see Notes).
-    random_state : int, optional
-        Seed for the bootstrap, samples and perturbations.
+    random_state : int, numpy.random.Generator or RandomState, optional
+        Seed for the bootstrap, samples and perturbations (a generator gives one
+        int seed, recorded in the report's settings).
     title : str, optional
         Report title.
     dataset_description : str, optional
@@ -454,8 +486,9 @@ def assess(
     impact_fields : dict, optional
         Human-judgment fields of the impact assessment (``system_name``,
         ``owner``, ``intended_uses``, ...; see :func:`impact_assessment`).
-    progress : callable, optional
-        Called with the name of each step as it starts (the CLI shows them).
+    progress : bool or callable, optional
+        ``True`` prints each step to stderr as it starts, a callable is called
+        with the name of each step (the CLI shows them), ``None``/``False`` is silent.
     **fairness_kwargs
         Passed to :func:`~rai_toolkit.fairness.analyze_fairness`:
         ``reference_group``, ``ci``, ``min_group_size``, ``thresholds``,
@@ -490,25 +523,44 @@ def assess(
     >>> result.scorecard.loc["fairness", "status"]
     'concern'
     """
-    step = progress or (lambda name: None)
+    step = check_progress(progress)
     unknown = sorted(set(fairness_kwargs) - set(_FAIRNESS_KWARGS))
     if unknown:
         raise ArgumentError(
             f"assess() got unexpected keyword argument(s): {', '.join(unknown)}. Accepted "
-            f"fairness options are: {', '.join(_FAIRNESS_KWARGS)}."
+            f"fairness options are: {', '.join(_FAIRNESS_KWARGS)}.",
+            argument=unknown[0],
         )
     k = check_min_cell_size(min_cell_size)
-    if max_explain_rows is not None and (
-        isinstance(max_explain_rows, bool)
-        or not isinstance(max_explain_rows, int)
-        or max_explain_rows < 1
-    ):
-        raise ArgumentError(
-            f"max_explain_rows must be a positive integer or None; received {max_explain_rows!r}."
-        )
+    max_explain_rows = check_int(
+        max_explain_rows, argument="max_explain_rows", low=1, allow_none=True
+    )
+    n_boot = check_int(n_boot, argument="n_boot", low=0)
+    explain = check_bool(explain, argument="explain")
+    privacy = check_bool(privacy, argument="privacy")
+    robustness = check_bool(robustness, argument="robustness")
+    mitigation = _check_mitigation(mitigation)
+    title = check_text(title, argument="title")
+    dataset_description = check_text(dataset_description, argument="dataset_description")
+    model_source = check_text(model_source, argument="model_source")
+    impact_fields = check_mapping(impact_fields, argument="impact_fields")
+    bins = check_mapping(bins, argument="bins", hint="Pass e.g. bins={'age': [0, 25, 45, 120]}.")
+    # one int seed for every step, recorded in the report (a generator gives one draw)
+    random_state = as_seed(random_state)
     data = check_data_frame(data)
     if train is not None:
         train = check_data_frame(train, argument="train")
+    given = data
+    columns = resolve_columns(
+        data,
+        target=target,
+        sensitive_features=sensitive_features,
+        features=fairness_kwargs.get("features"),
+        model=model,
+    )
+    data, target, sensitive_features = columns.data, columns.target, columns.sensitive_features
+    if columns.features is not None:
+        fairness_kwargs["features"] = columns.features
     features = fairness_kwargs.pop("features", None)
     pos_label = fairness_kwargs.pop("pos_label", 1)
     task = fairness_kwargs.get("task", "auto")
@@ -657,18 +709,23 @@ def assess(
         step("privacy scan")
         from rai_toolkit.security import check_privacy
 
-        privacy_report = optional("Privacy check", lambda: check_privacy(data))
+        privacy_report = optional("Privacy check", lambda: check_privacy(given))
     membership = None
     if train is not None and model is not None:
         step("membership inference")
         from rai_toolkit.security import membership_inference_risk
 
+        # columns added from Series (target, sensitive features) that train does not hold
+        # are not part of the evaluation table the model saw
+        holdout = data[
+            [c for c in data.columns if c not in columns.attached or c in train.columns]
+        ]
         membership = optional(
             "Membership inference",
             lambda: membership_inference_risk(
                 model,
                 train,
-                data,
+                holdout,
                 target=target,
                 features=checked.features or None,
                 random_state=random_state,

@@ -313,6 +313,14 @@ def analyze_command(args: argparse.Namespace) -> int:
         )
     except UnsafeModelError as err:
         refused = getattr(err, "untrusted_types", None)
+        if err.argument == "allow_pickle":
+            raise UnsafeModelError(
+                f"Refusing to load {str(model_path)!r}: {suffix} files are pickles, and loading "
+                f"a pickle can execute arbitrary code. Convert the model once with "
+                f"rai_toolkit.security.save_model(model, 'model.skops'); or, only if you trust "
+                f"the file's source, add --trust-pickle.",
+                argument="allow_pickle",
+            ) from err
         if not refused:
             raise
         raise UnsafeModelError(

@@ -44,14 +44,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._api import public
+from rai_toolkit._scalars import check_int, describe
 from rai_toolkit._validation import (
+    MAX_BINS,
     MISSING_GROUP,
+    align_values,
     call_model,
     check_columns,
     check_data_frame,
     check_fitted,
+    check_target_values,
     infer_task,
     model_features,
+    resolve_columns,
+    resolve_names,
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
@@ -59,13 +66,32 @@ __all__ = ["ErrorAnalysis", "analyze_errors"]
 
 _Z95 = 1.959963984540054
 
-_BAD_INT = "{name} must be an integer >= {low}; received {value!r}."
+_BAD_EXCLUDE = (
+    "exclude must be a dict {{feature: [levels]}} or a list of dicts {{feature: level, ...}}; "
+    "received {value}."
+)
 
 
-def _check_int(value: Any, *, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise ArgumentError(_BAD_INT.format(name=name, low=low, value=value))
-    return int(value)
+def _check_exclude(exclude: Any) -> list[dict[Hashable, str]]:
+    """Return the exclusion rules as a list of ``{feature: level}`` dicts of strings."""
+    if exclude is None:
+        return []
+    if isinstance(exclude, Mapping):
+        rules = []
+        for feature, levels in exclude.items():
+            if isinstance(levels, str) or not isinstance(levels, Sequence | set | np.ndarray):
+                raise ArgumentError(
+                    f"exclude[{feature!r}] must be a list of levels; received {describe(levels)}. "
+                    f"Pass e.g. exclude={{{feature!r}: [{describe(levels)}]}}.",
+                    argument="exclude",
+                )
+            rules.extend({feature: str(v)} for v in levels)
+        return rules
+    if isinstance(exclude, Sequence) and not isinstance(exclude, str) and all(
+        isinstance(rule, Mapping) for rule in exclude
+    ):
+        return [{f: str(v) for f, v in rule.items()} for rule in exclude]
+    raise ArgumentError(_BAD_EXCLUDE.format(value=describe(exclude)), argument="exclude")
 
 
 def _wilson(errors: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -267,6 +293,7 @@ class ErrorAnalysis:
         )
 
 
+@public
 def analyze_errors(
     model: Any,
     data: pd.DataFrame,
@@ -337,63 +364,87 @@ def analyze_errors(
     'error_rate'
     """
     data = check_data_frame(data)
-    check_columns(data, [target], argument="target")
-    max_conditions = _check_int(max_conditions, name="max_conditions", low=1)
-    if max_conditions > 2:
-        raise ArgumentError(
-            f"max_conditions must be 1 or 2; received {max_conditions}. Cohorts of three or "
-            f"more conditions are too small to be reliable in most data sets."
-        )
-    min_cohort_size = _check_int(min_cohort_size, name="min_cohort_size", low=1)
-    min_cell_size = _check_int(min_cell_size, name="min_cell_size", low=1)
-    n_bins = _check_int(n_bins, name="n_bins", low=2)
-    max_levels = _check_int(max_levels, name="max_levels", low=1)
+    max_conditions = check_int(
+        max_conditions,
+        argument="max_conditions",
+        low=1,
+        high=2,
+        hint="Cohorts of three or more conditions are too small to be reliable in most data sets.",
+    )
+    min_cohort_size = check_int(min_cohort_size, argument="min_cohort_size", low=1)
+    min_cell_size = check_int(min_cell_size, argument="min_cell_size", low=1)
+    n_bins = check_int(n_bins, argument="n_bins", low=2, high=MAX_BINS)
+    max_levels = check_int(max_levels, argument="max_levels", low=1)
+    rules = _check_exclude(exclude)
+    columns = resolve_columns(
+        data,
+        target=target,
+        features=features,
+        model=model if y_pred is None else None,
+    )
+    data, target, features = columns.data, columns.target, columns.features
 
-    y_true = data[target].to_numpy()
-    if pd.isna(y_true).any():
-        raise DataValidationError(
-            f"Target column {target!r} has {int(pd.isna(y_true).sum())} missing value(s); "
-            f"error analysis needs an observed outcome for every row."
-        )
+    purpose = "error analysis needs an observed outcome for every row"
+    y_true = check_target_values(data[target], target=target, purpose=purpose)
     if y_pred is None:
         if model is None:
-            raise ArgumentError("Pass either a fitted `model` or `y_pred`; both are None.")
+            raise ArgumentError(
+                "Pass either a fitted `model` or `y_pred`; both are None.", argument="model"
+            )
         check_fitted(model)
         used = model_features(model, data, target=target, features=features)
         pred = call_model(model, data[used], "predict")
-    elif isinstance(y_pred, str) and y_pred in data.columns:
+    elif isinstance(y_pred, str):
+        check_columns(data, [y_pred], argument="y_pred")
         used = model_features(None, data, target=target, features=features, exclude=[y_pred])
         pred = data[y_pred].to_numpy()
     else:
         used = model_features(None, data, target=target, features=features)
-        pred = np.asarray(y_pred.to_numpy() if hasattr(y_pred, "to_numpy") else y_pred)
-        if pred.shape[0] != data.shape[0]:
-            raise DataValidationError(
-                f"`y_pred` has {pred.shape[0]} values but `data` has {data.shape[0]} rows; "
-                f"pass one prediction per row."
-            )
+        pred = align_values(y_pred, data, argument="y_pred")
     pred = pred.ravel() if pred.ndim > 1 and pred.shape[1] == 1 else pred
+    if pred.ndim != 1:
+        raise DataValidationError(
+            f"Predictions must be one value per row; received an array of shape {pred.shape}.",
+            argument="y_pred",
+        )
+    n_missing = int(pd.isna(pred).sum())
+    if n_missing:
+        raise DataValidationError(
+            f"Predictions contain {n_missing} missing value(s); every row needs a prediction.",
+            argument="y_pred",
+        )
     if cohort_features is None:
         cohort_features = used
-    cohort_features = list(cohort_features)
-    check_columns(data, cohort_features, argument="cohort_features")
+    else:
+        data, cohort_features = resolve_names(data, cohort_features, argument="cohort_features")
     cohort_features = [c for c in cohort_features if c != target]
     if not cohort_features:
         raise ArgumentError(
-            "No cohort features: pass cohort_features=[...] naming columns other than the target."
+            "No cohort features: pass cohort_features=[...] naming columns other than the target.",
+            argument="cohort_features",
         )
 
     task = "regression" if infer_task(y_true) == "regression" else "classification"
     if task == "classification":
         err = (pred != y_true).astype(float)
     else:
-        err = np.abs(pred.astype(float) - y_true.astype(float))
+        try:
+            pred = pred.astype(float)
+        except (TypeError, ValueError) as error:
+            raise DataValidationError(
+                f"Target {target!r} is numeric (regression) but the predictions are not "
+                f"numbers (dtype {pred.dtype}); pass the model's numeric predictions.",
+                argument="y_pred",
+            ) from error
+        if not np.isfinite(pred).all():
+            raise DataValidationError(
+                f"The predictions hold {int((~np.isfinite(pred)).sum())} infinite value(s); "
+                f"errors of infinite predictions are undefined.",
+                argument="y_pred",
+            )
+        err = np.abs(pred - y_true.astype(float))
     n_total = len(err)
     overall_err = float(err.mean())
-    if isinstance(exclude, Mapping):  # {feature: [levels]}
-        rules = [{f: str(v)} for f, vals in exclude.items() for v in vals]
-    else:  # [{feature: level, ...}, ...]
-        rules = [{f: str(v) for f, v in rule.items()} for rule in (exclude or [])]
     floor = max(min_cohort_size, min_cell_size)
 
     encoded = {f: _encode(data[f], n_bins=n_bins, max_levels=max_levels) for f in cohort_features}

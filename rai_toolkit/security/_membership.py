@@ -11,13 +11,17 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
+from rai_toolkit._api import public
+from rai_toolkit._scalars import as_generator, check_int, check_memory, check_random_state
 from rai_toolkit._validation import (
     call_model,
     check_columns,
     check_data_frame,
     check_fitted,
+    check_target_values,
     infer_task,
     model_features,
+    normalise_names,
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, FallbackWarning
 from rai_toolkit.security._result import SecurityResult
@@ -34,6 +38,21 @@ RISK_THRESHOLDS: tuple[float, float] = (0.55, 0.65)
 LOW_FPR = 0.01
 
 _EPS = 1e-12
+
+#: Bytes held per bootstrap replicate besides the two weight vectors: its AUC.
+_BYTES_PER_REPLICATE = 8
+
+_LABELS_NOT_CLASSES = (
+    "The target {target!r} of `{frame}` holds label(s) {labels} that are not among the "
+    "model's classes_ ({classes}). The attack reads the probability the model gives each "
+    "row's true label, so the labels must be coded as when the model was trained (e.g. 0/1, "
+    "not 1/2 or 'no'/'yes'). Recode the target of `{frame}` to the model's classes."
+)
+_TWO_FRAMES_TARGET = (
+    "`target` must be the name of the target column of `train` and `holdout`; received a "
+    "{kind}. A Series cannot label the rows of two frames: add it to both frames as a column "
+    "and pass its name."
+)
 
 
 class MembershipInferenceResult(SecurityResult):
@@ -265,6 +284,25 @@ def _bootstrap_auc(
     return float(lo), float(hi)
 
 
+def _check_labels(
+    frame: pd.DataFrame, name: str, target: Hashable, classes: np.ndarray
+) -> None:
+    """Refuse target labels the classifier never learned (wrong coding, e.g. 1/2 for 0/1)."""
+    known = set(classes.tolist())
+    unknown = [v for v in pd.unique(frame[target]).tolist() if v not in known]
+    if unknown:
+        raise DataValidationError(
+            _LABELS_NOT_CLASSES.format(
+                target=target,
+                frame=name,
+                labels=", ".join(repr(v) for v in unknown[:10]),
+                classes=", ".join(repr(v) for v in classes.tolist()),
+            ),
+            argument="target",
+        )
+
+
+@public
 def membership_inference_risk(
     model: Any,
     train: pd.DataFrame,
@@ -306,7 +344,7 @@ def membership_inference_risk(
         At most this many members and as many non-members.
     n_bootstrap : int, default=200
         Bootstrap replicates for the AUC interval; 0 skips it.
-    random_state : int, optional
+    random_state : int, numpy.random.Generator or RandomState, optional
         Seed for sampling and bootstrap.
 
     Returns
@@ -317,10 +355,13 @@ def membership_inference_risk(
     Raises
     ------
     DataValidationError
-        If a frame is empty or not a DataFrame, the frames' columns differ, or a
-        column is missing.
+        If a frame is empty or not a DataFrame, the frames' columns differ, a
+        column is missing, a target value is missing or infinite, or a target
+        label is not among a classifier's ``classes_`` (labels coded
+        differently from training would make every row look like a poor fit).
     ArgumentError, NotFittedError, ModelError
-        On a bad ``n_samples``/``n_bootstrap``, an unfitted model or a failing model call.
+        On a bad ``n_samples``/``n_bootstrap``/``random_state``, an unfitted
+        model or a failing model call.
 
     Warns
     -----
@@ -336,27 +377,39 @@ def membership_inference_risk(
     """
     train = check_data_frame(train, argument="train")
     holdout = check_data_frame(holdout, argument="holdout")
+    n_samples = check_int(n_samples, argument="n_samples", low=1, allow_none=True)
+    n_bootstrap = check_int(n_bootstrap, argument="n_bootstrap", low=0)
+    random_state = check_random_state(random_state)
+    if isinstance(target, pd.Series | pd.DataFrame | np.ndarray | list):
+        raise ArgumentError(
+            _TWO_FRAMES_TARGET.format(kind=type(target).__name__), argument="target"
+        )
     _check_same_columns(train, holdout)
     check_columns(train, [target], argument="target", data_argument="train")
-    for name, value, minimum in (("n_samples", n_samples, 1), ("n_bootstrap", n_bootstrap, 0)):
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum
-        ):
-            raise ArgumentError(f"{name} must be an integer >= {minimum}; received {value!r}.")
+    if features is not None:
+        features = normalise_names(features, argument="features")
     check_fitted(model)
     cols = model_features(model, train, target=target, features=features)
+    purpose = "the attack needs the true label of every row"
     for frame, name in ((train, "train"), (holdout, "holdout")):
-        n_missing = int(frame[target].isna().sum())
-        if n_missing:
-            raise DataValidationError(
-                f"Target column {target!r} of `{name}` has {n_missing} missing value(s); the "
-                f"attack needs the true label of every row. Drop those rows first."
-            )
-
-    rng = np.random.default_rng(random_state)
+        check_target_values(frame[target], target=target, data_argument=name, purpose=purpose)
+    classes = getattr(model, "classes_", None)
+    classifier = classes is not None and hasattr(model, "predict_proba")
+    if classes is not None:
+        classes = np.asarray(classes)
+        for frame, name in ((train, "train"), (holdout, "holdout")):
+            _check_labels(frame, name, target, classes)
     n = min(len(train), len(holdout))
     if n_samples is not None:
-        n = min(n, int(n_samples))
+        n = min(n, n_samples)
+    check_memory(
+        n_bootstrap * _BYTES_PER_REPLICATE + 4 * n * 8,
+        argument="n_bootstrap",
+        what=f"n_bootstrap={n_bootstrap:,} bootstrap replicates",
+        fix="Use fewer replicates (the default 200 gives a stable 95% interval).",
+    )
+
+    rng = as_generator(random_state)
     members = train.iloc[np.sort(rng.choice(len(train), n, replace=False))]
     nonmembers = holdout.iloc[np.sort(rng.choice(len(holdout), n, replace=False))]
     both = pd.concat([members, nonmembers], ignore_index=True)
@@ -364,10 +417,14 @@ def membership_inference_risk(
     y = both[target].to_numpy()
     is_member = np.r_[np.ones(n, dtype=bool), np.zeros(n, dtype=bool)]
 
-    task = infer_task(pd.concat([train[target], holdout[target]]).to_numpy())
+    task = (
+        "classification"
+        if classes is not None
+        else infer_task(pd.concat([train[target], holdout[target]]).to_numpy())
+    )
     loss_values: np.ndarray | None = None
     correct: np.ndarray | None = None
-    if task != "regression" and hasattr(model, "predict_proba"):
+    if classifier or (task != "regression" and hasattr(model, "predict_proba")):
         attack, loss_name = "loss-threshold", "cross-entropy"
         proba = call_model(model, X, "predict_proba")
         classes = list(getattr(model, "classes_", np.unique(y)))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from rai_toolkit._api import public
+from rai_toolkit._scalars import check_fraction
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
 __all__ = ["minimization_candidates"]
@@ -20,17 +21,26 @@ def _importance_series(explanation: Any) -> pd.Series:
             source = source()
     if isinstance(source, pd.DataFrame):
         # e.g. one column of mean |SHAP| per class: a feature's total over classes
-        source = source.select_dtypes("number").sum(axis=1)
+        numeric = source.select_dtypes("number")
+        if numeric.shape[1] == 0:
+            raise ArgumentError(
+                "The importance DataFrame has no numeric column; pass mean |SHAP| values "
+                "(one numeric column per class), indexed by feature.",
+                argument="explanation_report",
+            )
+        source = numeric.sum(axis=1)
     if not isinstance(source, pd.Series):
         raise ArgumentError(
             f"minimization_candidates needs an ExplanationReport (from "
             f"rai_toolkit.explain.explain_model) or a pandas Series of mean |SHAP| importance "
             f"indexed by feature; received {type(explanation).__name__} without a "
-            f"`global_importance` Series."
+            f"`global_importance` Series.",
+            argument="explanation_report",
         )
     return source
 
 
+@public
 def minimization_candidates(explanation_report: Any, *, threshold: float = 0.01) -> pd.DataFrame:
     """List features whose share of total importance is below ``threshold``.
 
@@ -73,27 +83,25 @@ def minimization_candidates(explanation_report: Any, *, threshold: float = 0.01)
     >>> minimization_candidates(imp).index.tolist()
     ['zip']
     """
-    if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, int | float | np.number)
-        or not (0 < threshold < 1)
-    ):
-        raise ArgumentError(
-            f"threshold must be a share of total importance strictly between 0 and 1; received "
-            f"{threshold!r}. Use e.g. threshold=0.01 for features under 1% of total importance."
-        )
+    threshold = check_fraction(
+        threshold,
+        argument="threshold",
+        expected="a share of total importance strictly between 0 and 1",
+        hint="Use e.g. threshold=0.01 for features under 1% of total importance.",
+    )
     importance = _importance_series(explanation_report)
     if importance.empty:
         raise DataValidationError(
             "The global importance is empty (no features); explain a model with features first."
         )
     values = pd.to_numeric(importance, errors="coerce").astype(float)
-    bad = values.isna() | (values < 0)
+    bad = values.isna() | (values < 0) | (values == float("inf"))
     if bad.any():
         raise DataValidationError(
-            f"Global importance must be non-negative numbers (mean |SHAP|); features "
-            f"{', '.join(map(repr, values.index[bad][:10]))} have missing or negative values. "
-            f"Pass mean absolute SHAP values."
+            f"Global importance must be finite non-negative numbers (mean |SHAP|); features "
+            f"{', '.join(map(repr, values.index[bad][:10]))} have missing, infinite or negative "
+            f"values. Pass mean absolute SHAP values.",
+            argument="explanation_report",
         )
     total = values.sum()
     if total <= 0:

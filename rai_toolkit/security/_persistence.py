@@ -1,4 +1,10 @@
-"""Saving and loading models safely: skops by default, pickle only on request."""
+"""Saving and loading models safely: skops by default, pickle only on request.
+
+skops audits a file's types before constructing anything and refuses types
+outside its trusted set. A few scikit-learn internals that plain pipelines
+hold are not in that set on some scikit-learn versions; the reviewed ones are
+listed in :data:`KNOWN_SAFE_TYPES` and trusted without ``trusted=``.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,45 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rai_toolkit._api import public
+from rai_toolkit._scalars import check_bool, describe
 from rai_toolkit.exceptions import ArgumentError, ModelError, SecurityWarning, UnsafeModelError
 
-__all__ = ["load_model", "save_model", "SKOPS_SUFFIXES", "PICKLE_SUFFIXES"]
+__all__ = ["KNOWN_SAFE_TYPES", "PICKLE_SUFFIXES", "SKOPS_SUFFIXES", "load_model", "save_model"]
+
+#: scikit-learn internals trusted on load although skops' default set leaves them out,
+#: each with the review that makes it safe. Rule for adding one: a pure-Python class
+#: whose loaded state is only attributes and list items that skops audits on their own
+#: (no Cython state, no code run from the file's content). Cython types that index
+#: memory by values read from the file (``sklearn.tree._tree.Tree``, HistGradientBoosting's
+#: ``TreePredictor``, ``KDTree``/``BallTree``, distance metrics) are never listed: a
+#: crafted file can make them read out of bounds, so they need an explicit ``trusted=``.
+KNOWN_SAFE_TYPES: dict[str, str] = {
+    "sklearn.compose._column_transformer._RemainderColsList": (
+        "scikit-learn < 1.7 stores ColumnTransformer's remainder columns (remainder="
+        "'passthrough') in this collections.UserList subclass: a list of column names or "
+        "indices plus two plain attributes; loading makes a list of audited items."
+    ),
+    "sklearn.calibration._CalibratedClassifier": (
+        "CalibratedClassifierCV's per-fold holder: plain attributes (the estimator, its "
+        "calibrators, classes, method), each audited by skops on its own."
+    ),
+    "sklearn.calibration._SigmoidCalibration": (
+        "Platt scaling of CalibratedClassifierCV: a BaseEstimator holding two floats, a_ and b_."
+    ),
+    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer": (
+        "MLP's Adam optimiser state: floats and lists of numpy arrays (moment estimates), "
+        "used only to continue training."
+    ),
+    "sklearn.neural_network._stochastic_optimizers.SGDOptimizer": (
+        "MLP's SGD optimiser state: floats and lists of numpy arrays (velocities), used only "
+        "to continue training."
+    ),
+}
+
+_PATH_TYPE = (
+    "`path` must be a str or os.PathLike naming a {what}; received {value}.{fix}"
+)
 
 #: File name endings read and written with skops.
 SKOPS_SUFFIXES = (".skops",)
@@ -34,10 +76,27 @@ def _unknown_suffix(path: Path, action: str) -> ArgumentError:
             "Name the file e.g. model.skops."
             if action == "save"
             else "Save models with rai_toolkit.security.save_model(model, 'model.skops')."
-        )
+        ),
+        argument="path",
     )
 
 
+def _check_path(path: Any, *, what: str) -> Path:
+    if isinstance(path, str | os.PathLike) and str(path).strip():
+        return Path(path)
+    fix = ""
+    if hasattr(path, "predict"):
+        fix = (
+            " load_model reads a model file; a fitted model object can be used as it is."
+            if what.startswith("model file")
+            else ""
+        )
+    raise ArgumentError(
+        _PATH_TYPE.format(what=what, value=describe(path), fix=fix), argument="path"
+    )
+
+
+@public
 def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     """Save a model in the skops format, atomically.
 
@@ -61,7 +120,8 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     ArgumentError
-        If ``path`` does not end in ``.skops``.
+        If ``path`` is not a str/path-like ending in ``.skops`` (including the
+        two arguments given the wrong way round), or ``model`` is None.
     ModelError
         If skops cannot serialise the model.
 
@@ -72,7 +132,18 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     """
     import skops.io as sio
 
-    path = Path(path)
+    if isinstance(model, str | os.PathLike) and not isinstance(path, str | os.PathLike):
+        raise ArgumentError(
+            f"save_model(model, path) takes the model first and the file path second; the "
+            f"arguments look swapped (model is {describe(model)}, path is {describe(path)}). "
+            f"Call save_model(model, 'model.skops').",
+            argument="path",
+        )
+    if model is None:
+        raise ArgumentError(
+            "`model` is None; pass the fitted model to save.", argument="model"
+        )
+    path = _check_path(path, what=".skops file to write")
     if _suffix(path) not in SKOPS_SUFFIXES:
         raise _unknown_suffix(path, "save")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,8 +170,9 @@ def _type_name(value: Any) -> str:
     if isinstance(value, type):
         return f"{value.__module__}.{value.__qualname__}"
     raise ArgumentError(
-        f"trusted must list type names (str) or types; received {value!r}. Copy the names from "
-        f"the UnsafeModelError message after reviewing them."
+        f"trusted must list type names (str) or types; received {describe(value)}. Copy the "
+        f"names from the UnsafeModelError message after reviewing them.",
+        argument="trusted",
     )
 
 
@@ -111,6 +183,17 @@ def _corrupt(path: Path, err: Exception) -> ModelError:
     )
 
 
+def _reasons(types: list[str]) -> str:
+    """Return skops' own explanation of why it leaves some of ``types`` untrusted."""
+    try:
+        from skops.io.exceptions import UNTRUSTED_TYPE_REASONS
+    except ImportError:  # older skops: no explanations
+        return ""
+    notes = [UNTRUSTED_TYPE_REASONS[t] for t in types if t in UNTRUSTED_TYPE_REASONS]
+    return (" " + " ".join(" ".join(n.split()) for n in notes)) if notes else ""
+
+
+@public
 def load_model(
     path: str | os.PathLike[str],
     *,
@@ -121,8 +204,11 @@ def load_model(
 
     A ``.skops`` file is audited before anything is constructed: if it holds
     types outside skops' default trusted set (e.g. LightGBM's
-    ``lightgbm.sklearn.LGBMClassifier`` and ``lightgbm.basic.Booster``), they
-    are refused unless listed in ``trusted``. Pickle files (``.pkl``,
+    ``lightgbm.sklearn.LGBMClassifier`` and ``lightgbm.basic.Booster``, or
+    scikit-learn's tree storage ``sklearn.tree._tree.Tree``), they are refused
+    unless listed in ``trusted``. The reviewed scikit-learn internals of
+    :data:`KNOWN_SAFE_TYPES` (e.g. the remainder columns of a
+    ``ColumnTransformer`` on scikit-learn < 1.7) are trusted without asking. Pickle files (``.pkl``,
     ``.pickle``, ``.joblib``) can run arbitrary code when loaded, so they are
     refused unless ``allow_pickle=True``, and even then a
     :class:`SecurityWarning` is emitted.
@@ -145,11 +231,13 @@ def load_model(
     Raises
     ------
     UnsafeModelError
-        If the file is a pickle and ``allow_pickle`` is False, or a skops file
-        holds untrusted types (listed in the message and in the exception's
-        ``untrusted_types`` attribute).
+        If the file is a pickle and ``allow_pickle`` is False (the exception's
+        ``argument`` is ``"allow_pickle"``), or a skops file holds untrusted
+        types (listed in the message and in the exception's ``untrusted_types``
+        attribute; ``argument`` is ``"trusted"``).
     ArgumentError
-        If the file does not exist or has an unknown extension, or ``trusted`` is malformed.
+        If ``path`` is not a str/path-like, the file does not exist or has an
+        unknown extension, ``trusted`` is malformed or ``allow_pickle`` is not a bool.
     ModelError
         If the file is corrupt or not in the format its extension says.
 
@@ -165,7 +253,17 @@ def load_model(
     >>> model = load_model("lgbm.skops", trusted=["lightgbm.basic.Booster",
     ...     "lightgbm.sklearn.LGBMClassifier", "collections.OrderedDict"])  # doctest: +SKIP
     """
-    path = Path(path)
+    path = _check_path(path, what="model file to read (.skops)")
+    allow_pickle = check_bool(allow_pickle, argument="allow_pickle")
+    if trusted is not None and (
+        isinstance(trusted, str | type | bool) or not isinstance(trusted, Sequence | set)
+    ):
+        raise ArgumentError(
+            f"trusted must be a list of type names or types, not {describe(trusted)}; list the "
+            f"exact types you reviewed, e.g. trusted=['lightgbm.basic.Booster'].",
+            argument="trusted",
+        )
+    trusted_names = sorted({_type_name(t) for t in (trusted or [])})
     suffix = _suffix(path)
     if suffix not in SKOPS_SUFFIXES + PICKLE_SUFFIXES:
         raise _unknown_suffix(path, "load")
@@ -174,39 +272,44 @@ def load_model(
             f"Refusing to load {str(path)!r}: {suffix} files are pickles, and loading a pickle "
             f"can execute arbitrary code. Convert the model once, in a trusted environment, "
             f"with save_model(model, 'model.skops'); or, only if you trust the file's source, "
-            f"pass allow_pickle=True (CLI: --trust-pickle)."
+            f"pass allow_pickle=True.",
+            argument="allow_pickle",
         )
     if not path.is_file():
         raise ArgumentError(
             f"Model file {str(path)!r} does not exist (or is not a file); pass the path of a "
-            f"file written by save_model."
+            f"file written by save_model.",
+            argument="path",
         )
     if suffix in PICKLE_SUFFIXES:
         return _load_pickle(path)
 
     import skops.io as sio
 
-    if trusted is True or isinstance(trusted, str | type):
-        raise ArgumentError(
-            f"trusted must be a list of type names or types, not {trusted!r}; list the exact "
-            f"types you reviewed, e.g. trusted=['lightgbm.basic.Booster']."
-        )
-    trusted_names = sorted({_type_name(t) for t in (trusted or [])})
     try:
         untrusted = sio.get_untrusted_types(file=path)
+    except OSError as err:
+        raise ArgumentError(
+            f"Cannot read model file {str(path)!r}: {type(err).__name__}: {err}. Check that the "
+            f"file is readable.",
+            argument="path",
+        ) from err
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, EOFError, ValueError) as err:
         raise _corrupt(path, err) from err
-    refused = [t for t in untrusted if t not in trusted_names]
+    known_safe = [t for t in untrusted if t in KNOWN_SAFE_TYPES]
+    refused = [t for t in untrusted if t not in trusted_names and t not in KNOWN_SAFE_TYPES]
     if refused:
         err = UnsafeModelError(
             f"Refusing to load {str(path)!r}: it holds {len(refused)} type(s) that are not "
-            f"trusted by default: {', '.join(refused)}. Review them; if you trust them, pass "
-            f"trusted={refused!r} to load_model."
+            f"trusted by default: {', '.join(refused)}.{_reasons(refused)} Review them; if you "
+            f"trust them, pass trusted={refused!r} to load_model.",
+            argument="trusted",
         )
         err.untrusted_types = refused
         raise err
+    allowed = sorted({*trusted_names, *known_safe})
     try:
-        return sio.load(path, trusted=trusted_names or None)
+        return sio.load(path, trusted=allowed or None)
     except UnsafeModelError:
         raise
     except Exception as err:

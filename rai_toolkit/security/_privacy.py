@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._validation import MAX_DISCRETE_LEVELS, check_columns, check_data_frame
-from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit._api import public
+from rai_toolkit._scalars import as_seed, check_int
+from rai_toolkit._validation import MAX_DISCRETE_LEVELS, check_data_frame, resolve_names
 from rai_toolkit.security._pii import (
     RECOMMENDATIONS,
     detect_column,
@@ -250,6 +251,7 @@ class PrivacyReport(SecurityResult):
         )
 
 
+@public
 def check_privacy(
     data: pd.DataFrame,
     *,
@@ -290,8 +292,8 @@ def check_privacy(
         The k-anonymity level to check against; at least 2.
     sample_size : int, default=1000
         At most this many non-missing values per column are scanned for patterns.
-    random_state : int, default=0
-        Seed of the value sample.
+    random_state : int, numpy.random.Generator or RandomState, default=0
+        Seed of the value sample (None: a different sample each call).
 
     Returns
     -------
@@ -303,7 +305,8 @@ def check_privacy(
     DataValidationError
         If ``data`` is not a non-empty DataFrame or a quasi-identifier is not a column.
     ArgumentError
-        If ``k`` < 2 or ``sample_size`` < 1.
+        If ``k`` < 2, ``sample_size`` < 1, ``random_state`` is not a seed, or
+        ``quasi_identifiers`` is not a list of column names (or named Series).
 
     Examples
     --------
@@ -314,35 +317,26 @@ def check_privacy(
     ['email']
     """
     data = check_data_frame(data)
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 2:
-        raise ArgumentError(
-            f"k must be an integer of at least 2; received {k!r}. k-anonymity with k=1 holds "
-            f"for any data; use e.g. k=5 (a common minimum) or k=10."
-        )
-    if (
-        isinstance(sample_size, bool)
-        or not isinstance(sample_size, int | np.integer)
-        or (sample_size < 1)
-    ):
-        raise ArgumentError(
-            f"sample_size must be a positive integer; received {sample_size!r}. "
-            f"Use e.g. sample_size=1000."
-        )
+    k = check_int(
+        k,
+        argument="k",
+        low=2,
+        hint="k-anonymity with k=1 holds for any data; use e.g. k=5 (a common minimum) or k=10.",
+    )
+    sample_size = check_int(
+        sample_size, argument="sample_size", low=1, hint="Use e.g. sample_size=1000."
+    )
+    seed = as_seed(random_state)
     if quasi_identifiers is None:
         qis = [c for c in data.columns if is_quasi_identifier_name(c)]
+    elif isinstance(quasi_identifiers, list | tuple) and not quasi_identifiers:
+        qis = []
     else:
-        if isinstance(quasi_identifiers, str) or not isinstance(quasi_identifiers, Sequence):
-            quasi_identifiers = [quasi_identifiers]
-        qis = list(quasi_identifiers)
-        check_columns(data, qis, argument="quasi_identifiers")
-        if len(set(qis)) != len(qis):
-            raise ArgumentError(f"`quasi_identifiers` repeats a column: {qis!r}.")
+        data, qis = resolve_names(data, quasi_identifiers, argument="quasi_identifiers")
 
     rows = []
     for col in data.columns:
-        found, _ = detect_column(
-            col, data[col], sample_size=int(sample_size), random_state=random_state
-        )
+        found, _ = detect_column(col, data[col], sample_size=sample_size, random_state=seed)
         for f in found:
             rows.append((f.column, f.kind, f.share, f.evidence, RECOMMENDATIONS[f.kind]))
     findings = pd.DataFrame(rows, columns=_FINDING_COLUMNS)

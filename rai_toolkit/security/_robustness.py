@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._validation import call_model, prepare_data
+from rai_toolkit._api import public
+from rai_toolkit._scalars import as_generator, check_int, check_memory, check_real
+from rai_toolkit._validation import call_model, check_data_frame, prepare_data, resolve_columns
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.security._result import SecurityResult
 from rai_toolkit.security._serialize import frame_records, json_safe
@@ -17,6 +19,9 @@ from rai_toolkit.security._serialize import frame_records, json_safe
 __all__ = ["RobustnessReport", "check_robustness"]
 
 _FEATURE_COLUMNS = ["feature", "kind", "scale", "scale_basis", "flip_rate", "n_evaluations"]
+
+#: Bytes per perturbed cell held at once: the tiled copy, one perturbed copy and the model's.
+_BYTES_PER_CELL = 3 * 8
 
 _NOISE_TEXT = (
     "numeric noise of +/-{epsilon:g} x IQR, clipped to each column's observed range and "
@@ -270,6 +275,7 @@ def _swap(column: pd.Series, rng: np.random.Generator) -> pd.Series | None:
     return out
 
 
+@public
 def check_robustness(
     model: Any,
     data: pd.DataFrame,
@@ -318,16 +324,17 @@ def check_robustness(
         Fitted classifier.
     data : pandas.DataFrame
         Rows to perturb, with the target and sensitive columns.
-    target : hashable
-        Target column (not perturbed, used for validation).
-    sensitive_features : hashable or sequence of hashable
+    target : hashable or pandas.Series
+        Target column (not perturbed, used for validation); a named Series is
+        matched to the rows by index.
+    sensitive_features : hashable, pandas.Series or sequence of them
         Columns defining the groups of :attr:`RobustnessReport.by_group`.
     epsilon : float, default=0.1
         Noise half-width as a multiple of each numeric column's IQR (see above
         for columns whose IQR is 0); > 0.
     n_repeats : int, default=3
         Random draws per perturbation.
-    random_state : int, optional
+    random_state : int, numpy.random.Generator or RandomState, optional
         Seed.
     features : sequence of hashable, optional
         Model input columns when the model does not record them.
@@ -344,7 +351,9 @@ def check_robustness(
     Raises
     ------
     ArgumentError
-        If ``epsilon`` <= 0, ``n_repeats`` < 1 or the target is continuous (regression).
+        If ``epsilon`` <= 0, ``n_repeats`` < 1 (or so large the perturbed copies
+        would not fit in memory), a bad ``random_state``, or the target is
+        continuous (regression).
     DataValidationError, NotFittedError, ModelError
         As raised by :func:`rai_toolkit._validation.prepare_data`.
 
@@ -356,23 +365,31 @@ def check_robustness(
     >>> rep.overall["overall"]  # doctest: +SKIP
     0.021
     """
-    if (
-        isinstance(epsilon, bool)
-        or not isinstance(epsilon, int | float | np.number)
-        or not (np.isfinite(epsilon) and epsilon > 0)
-    ):
-        raise ArgumentError(
-            f"epsilon must be a positive number (noise half-width as a multiple of each numeric "
-            f"column's IQR); received {epsilon!r}. Use e.g. epsilon=0.1."
-        )
-    if isinstance(n_repeats, bool) or not isinstance(n_repeats, int | np.integer) or n_repeats < 1:
-        raise ArgumentError(f"n_repeats must be a positive integer; received {n_repeats!r}.")
-    checked = prepare_data(
-        model,
+    epsilon = check_real(
+        epsilon,
+        argument="epsilon",
+        low=0.0,
+        low_open=True,
+        hint="It is the noise half-width as a multiple of each numeric column's IQR; use e.g. "
+        "epsilon=0.1.",
+    )
+    n_repeats = check_int(n_repeats, argument="n_repeats", low=1)
+    rng = as_generator(random_state)
+    data = check_data_frame(data)
+    columns = resolve_columns(
         data,
         target=target,
         sensitive_features=sensitive_features,
         features=features,
+        model=model,
+    )
+    data, target = columns.data, columns.target
+    checked = prepare_data(
+        model,
+        data,
+        target=target,
+        sensitive_features=columns.sensitive_features,
+        features=columns.features,
         bins=bins,
         pos_label=pos_label,
     )
@@ -381,9 +398,14 @@ def check_robustness(
             f"check_robustness measures flips of predicted labels, so it needs a classifier; "
             f"target {target!r} looks continuous. Pass a classification target."
         )
-    rng = np.random.default_rng(random_state)
     X = data[checked.features].reset_index(drop=True)
     n = len(X)
+    check_memory(
+        n * n_repeats * (X.shape[1] + 4) * _BYTES_PER_CELL,
+        argument="n_repeats",
+        what=f"n_repeats={n_repeats:,} perturbed copies of {n:,} rows x {X.shape[1]} columns",
+        fix="Use fewer repeats (the default is 3) or check fewer rows (e.g. data.sample(5000)).",
+    )
     base = np.tile(np.asarray(checked.y_pred), n_repeats)
     tiled = pd.concat([X] * n_repeats, ignore_index=True)
 

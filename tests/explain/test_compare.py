@@ -34,7 +34,7 @@ def test_to_dict_uses_null_for_absent():
     (pd.Series({"x": 1.0, "y": 2.0}), pd.Series({"x": 1.0, "z": 2.0}), {},
      "share 1 feature"),
     (pd.Series({"x": 1.0, "y": 2.0}), pd.Series({"x": 1.0, "y": 2.0}), {"top_k": 0},
-     "top_k must be a positive integer"),
+     "top_k must be an integer >= 1"),
 ])
 def test_errors(a, b, kwargs, message):
     with pytest.raises(ArgumentError, match=message):

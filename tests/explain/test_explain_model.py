@@ -285,7 +285,7 @@ def test_data_lacking_model_columns_names_them(lgbm_pipeline, adult):
 @pytest.mark.parametrize("kwargs, message", [
     ({"method": "deep"}, "method='deep' is not valid"),
     ({"output": "odds"}, "output='odds' is not valid"),
-    ({"max_background": 0}, "max_background must be a positive integer"),
+    ({"max_background": 0}, "max_background must be an integer >= 1"),
 ])
 def test_bad_arguments(lgbm_pipeline, adult, kwargs, message):
     with pytest.raises(ArgumentError, match=message):

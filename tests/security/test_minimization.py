@@ -58,7 +58,7 @@ def test_not_an_explanation():
 
 
 def test_negative_importance():
-    with pytest.raises(DataValidationError, match="'b' have missing or negative values"):
+    with pytest.raises(DataValidationError, match="'b' have missing, infinite or negative values"):
         minimization_candidates(pd.Series({"a": 1.0, "b": -0.1}))
 
 
