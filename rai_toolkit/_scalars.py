@@ -86,6 +86,10 @@ def describe(value: Any) -> str:
     if value is None or isinstance(value, str | bytes | bool | numbers.Number | np.generic):
         text = repr(value.item() if isinstance(value, np.generic) else value)
         return text if len(text) <= 80 else text[:77] + "..."
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
+    if type(value).__module__.split(".")[0] == "pandas":
+        return f"a pandas {type(value).__name__}"
     name = type(value).__name__
     return f"{'an' if name[0] in 'AEIOUaeiou' else 'a'} {name}"
 

@@ -384,6 +384,15 @@ def check_robustness(
         model=model,
     )
     data, target = columns.data, columns.target
+    # before the model is called: the model inputs are at most the columns of data
+    n_columns = len(columns.features) if columns.features is not None else data.shape[1]
+    check_memory(
+        len(data) * n_repeats * (n_columns + 4) * _BYTES_PER_CELL,
+        argument="n_repeats",
+        what=f"n_repeats={n_repeats:,} perturbed copies of {len(data):,} rows x {n_columns} "
+        f"columns",
+        fix="Use fewer repeats (the default is 3) or check fewer rows (e.g. data.sample(5000)).",
+    )
     checked = prepare_data(
         model,
         data,
@@ -400,12 +409,6 @@ def check_robustness(
         )
     X = data[checked.features].reset_index(drop=True)
     n = len(X)
-    check_memory(
-        n * n_repeats * (X.shape[1] + 4) * _BYTES_PER_CELL,
-        argument="n_repeats",
-        what=f"n_repeats={n_repeats:,} perturbed copies of {n:,} rows x {X.shape[1]} columns",
-        fix="Use fewer repeats (the default is 3) or check fewer rows (e.g. data.sample(5000)).",
-    )
     base = np.tile(np.asarray(checked.y_pred), n_repeats)
     tiled = pd.concat([X] * n_repeats, ignore_index=True)
 

@@ -137,3 +137,23 @@ def test_empty_group_raises():
     message = "group_proportion=0.01 with n_samples=10 gives group 'b' no rows"
     with pytest.raises(ArgumentError, match=re.escape(message)):
         make_biased_classification(10, group_proportion=0.01)
+
+
+def test_huge_sizes_are_refused_before_allocating():
+    for kwargs, argument in [({"n_samples": 10**12}, "n_samples"),
+                             ({"n_samples": 1000, "n_features": 10**9}, "n_samples")]:
+        with pytest.raises(ArgumentError, match=r"A synthetic data set of .* rows x .* features "
+                           r"would need about .* of memory, more than the") as info:
+            make_biased_classification(**kwargs)
+        assert info.value.argument == argument
+
+
+def test_accepts_a_random_state_instance_on_every_numpy():
+    a = make_biased_classification(50, random_state=np.random.RandomState(0))
+    b = make_biased_classification(50, random_state=np.random.RandomState(0))
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    # an int gives the same data as before the shared seed validator
+    c = make_biased_classification(50, random_state=7)
+    rng = np.random.default_rng(7)
+    is_b = rng.permutation(np.arange(50) < 25)
+    np.testing.assert_array_equal(c.frame["group"].to_numpy() == "b", is_b)

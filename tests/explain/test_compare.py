@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.exceptions import ArgumentError, DataValidationError
 from rai_toolkit.explain import compare_explanations
 
 
@@ -39,3 +39,22 @@ def test_to_dict_uses_null_for_absent():
 def test_errors(a, b, kwargs, message):
     with pytest.raises(ArgumentError, match=message):
         compare_explanations(a, b, **kwargs)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_undefined_importances_are_refused_not_ranked(bad):
+    a = pd.Series({"age": 0.5, "sex": bad, "hours": 0.1})
+    b = pd.Series({"age": 0.4, "sex": 0.1, "hours": 0.2})
+    with pytest.raises(DataValidationError, match=r"`a` has missing or infinite importance for "
+                       r"1 feature\(s\) \('sex'\); ranks of undefined importances are "
+                       r"meaningless") as info:
+        compare_explanations(a, b)
+    assert info.value.argument == "a"
+    with pytest.raises(DataValidationError, match=r"`b` has missing or infinite importance"):
+        compare_explanations(b, a)
+
+
+def test_repeated_features_are_refused():
+    a = pd.Series([0.5, 0.3], index=["age", "age"])
+    with pytest.raises(DataValidationError, match=r"`a` lists feature\(s\) 'age' more than once"):
+        compare_explanations(a, pd.Series({"age": 0.1, "sex": 0.2}))

@@ -334,3 +334,39 @@ def test_duplicated_rows_are_explained_once_with_identical_values(lgbm_pipeline,
     np.testing.assert_allclose(report.values.iloc[1500:], lgbm_report.values.iloc[:500],
                                atol=1e-12)
     assert report.additivity_error < 1e-6
+
+
+def test_model_agnostic_background_is_refused_when_it_cannot_fit(monkeypatch, logistic_pipeline,
+                                                                  adult):
+    from rai_toolkit import _scalars
+
+    # 1 MiB allowed: 10 masks x 200 background rows x 14 features x 32 bytes needs ~0.9 MiB,
+    # 10 x 1000 x 14 x 32 needs ~4.3 MiB
+    monkeypatch.setattr(_scalars, "memory_limit", lambda: 2**20)
+    explain_model(logistic_pipeline, adult.iloc[:2], target="income", method="permutation",
+                  max_background=200)
+    with pytest.raises(ArgumentError, match=r"The permutation explainer with 1,000 background "
+                       r"rows and 14 features would need about 4\.3 MiB of memory.*Pass a smaller "
+                       r"max_background") as info:
+        explain_model(logistic_pipeline, adult.iloc[:2], target="income",
+                      background=adult.iloc[:1000], method="permutation", max_background=1000)
+    assert info.value.argument == "max_background"
+
+
+def test_target_as_series_and_by_group_series(lgbm_pipeline, adult):
+    X = adult.drop(columns="income")
+    report = explain_model(lgbm_pipeline, X, target=adult["income"])
+    assert report.feature_names == list(X.columns)
+    sex = adult["sex"].rename("gender")
+    table = report.by_group(sex)
+    assert table.index.name == "gender"
+    assert table["count"].to_dict() == adult["sex"].value_counts().to_dict()
+    with pytest.raises(ArgumentError, match=r"signed must be True or False"):
+        report.by_group("sex", signed="yes")
+
+
+@pytest.mark.parametrize(("i", "match"), [(1.5, r"i must be an integer; received 1\.5"),
+                                          (True, r"i must be an integer; received True")])
+def test_local_row_position_is_an_integer(lgbm_report, i, match):
+    with pytest.raises(ArgumentError, match=match):
+        lgbm_report.local(i)

@@ -69,3 +69,39 @@ def test_glassbox_agrees_with_boosted_model(ebm_report, lgbm_report):
     cmp = compare_explanations(lgbm_report, ebm_report, top_k=5)
     assert set(cmp.common_features) == set(ebm_report.feature_names)
     assert cmp.spearman > 0.5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_jobs": 0}, r"n_jobs must be a non-zero integer in \[-1024, 1024\] \(-1: all "
+                        r"cores\); received 0"),
+        ({"n_jobs": 10**12}, r"n_jobs must be a non-zero integer .*received 1000000000000"),
+        ({"exclude_sensitive": "yes"}, r"exclude_sensitive must be True or False"),
+        ({"outer_bags": 10**12}, r"Training 1,000,000,000,000 outer bags on .* rows would need "
+                                 r"about .* of memory"),
+        ({"random_state": "seed"}, r"random_state must be None, a non-negative integer"),
+        ({"sensitive_features": "income"}, r"Sensitive feature 'income' is the target"),
+    ],
+)
+def test_bad_settings(adult, kwargs, match):
+    with pytest.raises(ArgumentError, match=match) as info:
+        fit_glassbox(adult.iloc[:200], target="income", max_rounds=5, **kwargs)
+    assert info.value.argument == next(iter(kwargs))
+
+
+def test_infinite_target_is_not_a_regression(adult):
+    frame = adult.iloc[:200].astype({"income": float})
+    frame.iloc[0, frame.columns.get_loc("income")] = np.inf
+    with pytest.raises(DataValidationError, match=r"Target column 'income' has 1 infinite"):
+        fit_glassbox(frame, target="income", max_rounds=5)
+
+
+def test_a_generator_seed_is_one_int_for_the_ebm(adult):
+    a = fit_glassbox(adult.iloc[:300], target="income", max_rounds=20, outer_bags=1,
+                     random_state=np.random.default_rng(0))
+    b = fit_glassbox(adult.iloc[:300], target="income", max_rounds=20, outer_bags=1,
+                     random_state=np.random.default_rng(0))
+    seed = int(np.random.default_rng(0).integers(0, 2**32 - 1, dtype=np.int64))
+    assert a.model.random_state == b.model.random_state == seed
+    np.testing.assert_array_equal(a.values, b.values)

@@ -100,3 +100,32 @@ def test_bad_settings_raise_clear_errors(planted):
         analyze_errors(None, planted, target="y", y_pred="pred", max_conditions=3)
     with pytest.raises(DataValidationError, match="'nope' given as `cohort_features` not found"):
         analyze_errors(None, planted, target="y", y_pred="pred", cohort_features=["nope"])
+
+
+def test_misaligned_predictions_and_malformed_options(planted):
+    shifted = planted["pred"].set_axis(planted.index + 10_000)
+    with pytest.raises(DataValidationError, match=r"`y_pred` is a pandas Series whose index "
+                       r"does not match the index of `data`"):
+        analyze_errors(None, planted, target="y", y_pred=shifted)
+    with pytest.raises(DataValidationError, match=r"Column 'nope' given as `y_pred` not found"):
+        analyze_errors(None, planted, target="y", y_pred="nope")
+    with pytest.raises(ArgumentError, match=r"exclude must be a dict \{feature: \[levels\]\} or a "
+                       r"list of dicts \{feature: level, \.\.\.\}; received 'colour'"):
+        analyze_errors(None, planted, target="y", y_pred="pred", exclude="colour")
+    with pytest.raises(ArgumentError, match=r"exclude\['colour'\] must be a list of levels; "
+                       r"received 'red'"):
+        analyze_errors(None, planted, target="y", y_pred="pred", exclude={"colour": "red"})
+    with pytest.raises(ArgumentError, match=r"n_bins must be an integer in \[2, 1000\]; "
+                       r"received 1000000000"):
+        analyze_errors(None, planted, target="y", y_pred="pred", n_bins=10**9)
+    with pytest.raises(DataValidationError, match=r"Predictions contain 1 missing value"):
+        analyze_errors(None, planted, target="y",
+                       y_pred=planted["pred"].astype(float).where(planted.index != 5))
+
+
+def test_series_target_and_cohort_feature(planted):
+    by_name = analyze_errors(None, planted, target="y", y_pred="pred")
+    X = planted.drop(columns=["y", "colour"])
+    by_series = analyze_errors(None, X, target=planted["y"], y_pred="pred",
+                               cohort_features=[planted["colour"], "size", "weight"])
+    pd.testing.assert_frame_equal(by_name.cohorts, by_series.cohorts)

@@ -201,3 +201,45 @@ def test_auc_interval_contains_estimate(tree_result):
     lo, hi = tree_result.auc_ci
     assert lo < tree_result.auc < hi
     assert hi - lo < 0.05
+
+
+# ---------------------------------------------------------------- label coding
+def test_holdout_coded_1_2_is_refused_not_read_as_high_risk(adult_split, adult_logreg):
+    ds, train, holdout = adult_split
+    right = membership_inference_risk(adult_logreg, train, holdout, target=ds.target,
+                                      n_bootstrap=0, random_state=0)
+    assert right.risk == "low"
+    shifted = holdout.assign(**{ds.target: holdout[ds.target] + 1})  # 1/2 instead of 0/1
+    with pytest.raises(DataValidationError, match=r"The target 'income' of `holdout` holds "
+                       r"label\(s\) 2 that are not among the model's classes_ \(0, 1\)\. The "
+                       r"attack reads the probability") as info:
+        membership_inference_risk(adult_logreg, train, shifted, target=ds.target)
+    assert info.value.argument == "target"
+
+
+def test_string_labels():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"a": rng.normal(size=400), "b": rng.normal(size=400)})
+    frame["y"] = (frame["a"] + rng.normal(size=400) > 0).astype(int)
+    model = LogisticRegression().fit(frame[["a", "b"]], frame["y"])
+    coded = frame.assign(y=frame["y"].map({0: "no", 1: "yes"}))
+    with pytest.raises(DataValidationError, match=r"`train` holds label\(s\) '(no|yes)', "
+                       r"'(no|yes)' that are not among the model's classes_ \(0, 1\)"):
+        membership_inference_risk(model, coded, coded, target="y")
+    # a model trained on the strings gives the same attack as on 0/1 (same probabilities)
+    text_model = LogisticRegression().fit(coded[["a", "b"]], coded["y"])
+    as_text = membership_inference_risk(text_model, coded.iloc[:200], coded.iloc[200:],
+                                        target="y", n_bootstrap=0, random_state=0)
+    as_int = membership_inference_risk(model, frame.iloc[:200], frame.iloc[200:],
+                                       target="y", n_bootstrap=0, random_state=0)
+    assert as_text.auc == pytest.approx(as_int.auc, abs=1e-9)
+    assert 0.4 < as_int.auc < 0.6
+
+
+def test_huge_n_bootstrap_is_refused_before_allocating(small):
+    model, frame = small
+    with pytest.raises(ArgumentError, match=r"n_bootstrap=1,000,000,000,000 bootstrap "
+                       r"replicates would need about 7\.3 TiB of memory, more than the .* one "
+                       r"call may use") as info:
+        membership_inference_risk(model, frame, frame, target="y", n_bootstrap=10**12)
+    assert info.value.argument == "n_bootstrap"

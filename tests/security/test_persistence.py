@@ -140,3 +140,137 @@ def test_trusted_true_refused(tmp_path, logreg):
     path = save_model(logreg, tmp_path / "m.skops")
     with pytest.raises(ArgumentError, match="trusted must be a list"):
         load_model(path, trusted=True)
+
+
+# ---------------------------------------------------------------- reviewed scikit-learn internals
+def _pipelines(data):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = data
+    encoder = make_column_transformer(
+        (OneHotEncoder(handle_unknown="ignore"), ["c"]), remainder="passthrough"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # MLP convergence on tiny data; not under test
+        return {
+            "column_transformer_passthrough": make_pipeline(encoder, LogisticRegression()),
+            "calibrated": make_pipeline(
+                make_column_transformer((OneHotEncoder(), ["c"]), (StandardScaler(), ["a"])),
+                CalibratedClassifierCV(LogisticRegression(), cv=3),
+            ),
+            "mlp_adam": make_pipeline(
+                make_column_transformer((OneHotEncoder(), ["c"]), remainder="passthrough"),
+                MLPClassifier(hidden_layer_sizes=(4,), max_iter=30, random_state=0),
+            ),
+        }, X, y
+
+
+@pytest.mark.parametrize("name", ["column_transformer_passthrough", "calibrated", "mlp_adam"])
+def test_plain_sklearn_pipelines_round_trip_without_trusted(tmp_path, data, name):
+    models, X, y = _pipelines(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = models[name].fit(X, y)
+    path = save_model(model, tmp_path / f"{name}.skops")
+    loaded = load_model(path)  # no trusted=, on scikit-learn 1.5 (oldest stack) as on 1.9
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_known_safe_types_are_pure_python_classes():
+    import importlib
+    import inspect
+
+    import sklearn
+
+    from rai_toolkit.security._persistence import KNOWN_SAFE_TYPES
+
+    present = 0
+    for name, reason in KNOWN_SAFE_TYPES.items():
+        assert name.startswith("sklearn.") and len(reason) > 40
+        module_name, _, cls_name = name.rpartition(".")
+        cls = getattr(importlib.import_module(module_name), cls_name, None)
+        if cls is None:  # e.g. _RemainderColsList is gone from scikit-learn >= 1.7
+            assert name.endswith("_RemainderColsList")
+            assert tuple(int(p) for p in sklearn.__version__.split(".")[:2]) >= (1, 7)
+            continue
+        present += 1
+        # defined in a .py file (no Cython state indexed by values read from the file)
+        assert inspect.getsourcefile(cls).endswith(".py")
+        assert not hasattr(cls, "__pyx_vtable__")
+    assert present >= 4
+
+
+def test_tree_storage_still_needs_explicit_trust(tmp_path, data):
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = data
+    model = DecisionTreeClassifier(max_depth=2).fit(X[["a"]], y)
+    path = save_model(model, tmp_path / "tree.skops")
+    with pytest.raises(UnsafeModelError, match=r"sklearn\.tree\._tree\.Tree.*out-of-bounds "
+                       r"memory") as info:
+        load_model(path)
+    assert info.value.untrusted_types == ["sklearn.tree._tree.Tree"]
+    assert info.value.argument == "trusted"
+    loaded = load_model(path, trusted=info.value.untrusted_types)
+    np.testing.assert_array_equal(loaded.predict(X[["a"]]), model.predict(X[["a"]]))
+
+
+# ---------------------------------------------------------------- path and flag arguments
+def test_swapped_arguments(tmp_path, logreg):
+    with pytest.raises(ArgumentError, match=r"save_model\(model, path\) takes the model first "
+                       r"and the file path second; the arguments look swapped") as info:
+        save_model(str(tmp_path / "m.skops"), logreg)
+    assert info.value.argument == "path"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"), [(None, "None"), (3, "3"), (b"m.skops", "b'm.skops'"), ("", "''")]
+)
+def test_save_path_must_be_a_path(logreg, path, shown):
+    with pytest.raises(ArgumentError, match=rf"`path` must be a str or os\.PathLike naming a "
+                       rf"\.skops file to write; received {shown}"):
+        save_model(logreg, path)
+
+
+def test_save_none_model(tmp_path):
+    with pytest.raises(ArgumentError, match=r"`model` is None; pass the fitted model to save"):
+        save_model(None, tmp_path / "m.skops")
+
+
+def test_load_none_or_a_model_object(logreg):
+    with pytest.raises(ArgumentError, match=r"`path` must be a str or os\.PathLike naming a "
+                       r"model file to read \(\.skops\); received None\.$"):
+        load_model(None)
+    with pytest.raises(ArgumentError, match=r"received a LogisticRegression\. load_model reads "
+                       r"a model file; a fitted model object can be used as it is\."):
+        load_model(logreg)
+
+
+@pytest.mark.parametrize("flag", ["yes", 1, None])
+def test_allow_pickle_must_be_a_bool(tmp_path, logreg, flag):
+    path = tmp_path / "model.pkl"
+    joblib.dump(logreg, path)
+    with pytest.raises(ArgumentError, match=r"allow_pickle must be True or False; received "):
+        load_model(path, allow_pickle=flag)
+
+
+def test_pickle_refusal_names_the_argument_not_a_cli_flag(tmp_path, logreg):
+    path = tmp_path / "model.pkl"
+    joblib.dump(logreg, path)
+    with pytest.raises(UnsafeModelError) as info:
+        load_model(path)
+    assert info.value.argument == "allow_pickle"
+    assert "--" not in str(info.value) and "CLI" not in str(info.value)
+
+
+def test_trusted_must_list_names(tmp_path, logreg):
+    path = save_model(logreg, tmp_path / "m.skops")
+    for bad in ("lightgbm.basic.Booster", 3):
+        with pytest.raises(ArgumentError, match="trusted must be a list of type names or types"):
+            load_model(path, trusted=bad)
+    with pytest.raises(ArgumentError, match=r"trusted must list type names \(str\) or types; "
+                       r"received 3"):
+        load_model(path, trusted=[3])

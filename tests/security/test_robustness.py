@@ -301,3 +301,25 @@ def test_integer_column_below_one_step_is_not_perturbed(synthetic):
     row = report.by_feature.set_index("feature").loc["h"]
     assert row["scale_basis"] == "below_integer_step"
     assert np.isnan(row["flip_rate"]) and row["n_evaluations"] == 0
+
+
+def test_huge_n_repeats_is_refused_before_allocating(synthetic):
+    model = ThresholdModel()
+    with pytest.raises(ArgumentError, match=r"n_repeats=1,000,000,000 perturbed copies of "
+                       rf"{len(synthetic):,} rows x \d+ columns would need about .* of memory, "
+                       r"more than the .* one call may use") as info:
+        check_robustness(model, synthetic, target="y", sensitive_features="group",
+                         n_repeats=10**9)
+    assert info.value.argument == "n_repeats"
+    assert model.calls == []  # nothing was computed
+
+
+def test_series_target_and_groups_give_the_named_result(synthetic):
+    X = synthetic.drop(columns=["y", "group"])
+    by_name = check_robustness(ThresholdModel(), synthetic, target="y",
+                               sensitive_features="group", features=list(X.columns),
+                               random_state=0)
+    by_series = check_robustness(ThresholdModel(), X, target=synthetic["y"],
+                                 sensitive_features=synthetic["group"], features=list(X.columns),
+                                 random_state=0)
+    pd.testing.assert_frame_equal(by_name.by_group, by_series.by_group)

@@ -1,0 +1,162 @@
+"""What a caller sees of warnings is ours: library noise is dropped or passed on labelled."""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import pytest
+from sklearn.compose import make_column_transformer
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+import rai_toolkit as rai
+from rai_toolkit._api import public
+from rai_toolkit.exceptions import LibraryWarning, RaiToolkitWarning, SmallGroupWarning
+
+LIBRARY_FILE = os.path.join(sys.prefix, "lib", "site-packages", "somelib", "core.py")
+
+
+@pytest.fixture(scope="module")
+def adult():
+    ds = rai.load_adult()
+    frame = ds.frame.sample(1500, random_state=0)
+    X = frame.drop(columns=ds.target)
+    encoder = make_column_transformer(
+        (OneHotEncoder(handle_unknown="ignore"), list(ds.categorical_features)),
+        remainder="passthrough",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the caller's own fit may warn; not under test
+        logistic = make_pipeline(encoder, LogisticRegression(max_iter=200)).fit(X, frame["income"])
+        forest = make_pipeline(
+            encoder, RandomForestClassifier(n_estimators=10, random_state=0)
+        ).fit(X, frame["income"])
+    return frame, logistic, forest
+
+
+def _caught(call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return caught
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda f, lr, rf: rai.analyze_fairness(lr, f, target="income", sensitive_features="sex",
+                                               n_boot=100, random_state=0),
+        # the first SHAP call imports shap, which warns on the oldest stack
+        lambda f, lr, rf: rai.explain_model(rf, f.iloc[:100], target="income", random_state=0),
+        lambda f, lr, rf: rai.explain_model(lr, f.iloc[:100], target="income", random_state=0),
+        # pandas 1.5 calls numpy's deprecated find_common_type here on the oldest stack
+        lambda f, lr, rf: rai.assess(lr, f, target="income", sensitive_features=["sex"],
+                                     train=f, n_boot=100, random_state=0, max_explain_rows=200),
+    ],
+)
+def test_a_typical_call_emits_only_rai_toolkit_warnings(adult, call):
+    caught = _caught(lambda: call(*adult))
+    # nothing from the libraries: neither raw nor passed on as a LibraryWarning
+    foreign = [(w.category.__name__, str(w.message)[:120]) for w in caught
+               if not issubclass(w.category, RaiToolkitWarning)
+               or issubclass(w.category, LibraryWarning)]
+    assert foreign == []
+    # our own warnings still arrive, pointing at the caller's line
+    for w in caught:
+        assert w.filename == __file__
+
+
+def _emit(*records):
+    @public
+    def entry():
+        """Emit warnings as if from inside a rai_toolkit call.
+
+        Parameters
+        ----------
+        None
+        """
+        for message, category, filename in records:
+            warnings.warn_explicit(message, category, filename, 1, module="somelib.core")
+
+    return entry
+
+
+def test_library_deprecations_are_dropped_other_library_warnings_are_labelled():
+    entry = _emit(
+        ("np.find_common_type is deprecated", DeprecationWarning, LIBRARY_FILE),
+        ("will change in 2.0", FutureWarning, LIBRARY_FILE),
+        ("solver did not converge", UserWarning, LIBRARY_FILE),
+        ("solver did not converge", UserWarning, LIBRARY_FILE),
+        ("X does not have valid feature names, but LGBMClassifier was fitted with feature "
+         "names", UserWarning, LIBRARY_FILE),
+    )
+    caught = _caught(entry)
+    assert [w.category for w in caught] == [LibraryWarning]  # deduplicated
+    routed = caught[0].message
+    assert str(routed) == "somelib (UserWarning): solver did not converge"
+    assert routed.source == "somelib" and routed.original_category == "UserWarning"
+    assert caught[0].filename == __file__
+
+
+def test_library_warning_classes_keep_their_package_name():
+    from sklearn.exceptions import ConvergenceWarning
+
+    caught = _caught(_emit(("lbfgs failed", ConvergenceWarning, LIBRARY_FILE)))
+    assert str(caught[0].message) == "sklearn (ConvergenceWarning): lbfgs failed"
+    assert caught[0].message.source == "sklearn"
+
+
+def test_our_warnings_and_the_callers_own_pass_unchanged():
+    caller_file = __file__  # e.g. a warning raised by the caller's own model class
+    entry = _emit(
+        ("3 groups are small", SmallGroupWarning, rai.__file__),
+        ("my model is odd", UserWarning, caller_file),
+        ("my API is old", DeprecationWarning, caller_file),
+    )
+    caught = _caught(entry)
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (SmallGroupWarning, "3 groups are small"),
+        (UserWarning, "my model is odd"),
+        (DeprecationWarning, "my API is old"),
+    ]
+
+
+def test_numeric_noise_of_our_own_code_is_dropped_and_filters_still_apply():
+    package_file = os.path.join(os.path.dirname(rai.__file__), "fairness", "_metrics.py")
+    entry = _emit(
+        ("invalid value encountered in divide", RuntimeWarning, package_file),
+        ("2 groups are small", SmallGroupWarning, package_file),
+    )
+    assert [w.category for w in _caught(entry)] == [SmallGroupWarning]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", SmallGroupWarning)
+        entry()
+    assert caught == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallGroupWarning)
+        with pytest.raises(SmallGroupWarning, match="2 groups are small"):
+            entry()
+
+
+def test_warnings_are_passed_on_when_the_call_fails():
+    @public
+    def failing():
+        """Fail after warning.
+
+        Parameters
+        ----------
+        None
+        """
+        warnings.warn("before the error", SmallGroupWarning, stacklevel=2)
+        raise ValueError("boom")
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="boom"):
+            failing()
+    assert [str(w.message) for w in caught] == ["before the error"]
