@@ -24,6 +24,8 @@ from rai_toolkit.exceptions import ArgumentError
 
 __all__ = [
     "MAX_SEED",
+    "Progress",
+    "SeedLike",
     "as_generator",
     "as_seed",
     "check_bool",
@@ -39,6 +41,11 @@ __all__ = [
     "describe",
     "memory_limit",
 ]
+
+#: What every ``random_state`` argument accepts (see :func:`check_random_state`).
+SeedLike = int | np.random.Generator | np.random.RandomState | None
+#: What every ``progress`` argument accepts (see :func:`check_progress`).
+Progress = bool | Callable[[str], None] | None
 
 #: Largest accepted integer seed (numpy's RandomState and scikit-learn take seeds < 2**32).
 MAX_SEED = 2**32 - 1

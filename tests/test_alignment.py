@@ -216,3 +216,20 @@ def test_resolve_columns_never_changes_the_callers_frame(case):
     assert list(X.columns) == before
     assert resolved.attached == ("outcome",)
     assert resolved.data["outcome"].equals(test["y"].rename("outcome"))
+
+
+def test_mitigated_model_matches_sensitive_features_by_index(case):
+    model, test, _, _ = case
+    train, rest = test.iloc[:500], test.iloc[500:]
+    result = rai.mitigate(model, train, rest, target="y", sensitive_features="group", n_boot=0,
+                          random_state=0)
+    X = rest[COLS]
+    expected = result.model.predict(X, sensitive_features=rest["group"].to_numpy())
+    shuffled = rest["group"].sample(frac=1, random_state=5)
+    np.testing.assert_array_equal(result.model.predict(X, sensitive_features=shuffled), expected)
+    np.testing.assert_array_equal(
+        result.model.predict(X, sensitive_features=rest[["group"]].iloc[::-1]), expected
+    )
+    with pytest.raises(DataValidationError, match=r"`sensitive_features` is a pandas Series "
+                       r"whose index does not match the index of `X`"):
+        result.model.predict(X, sensitive_features=rest["group"].reset_index(drop=True))

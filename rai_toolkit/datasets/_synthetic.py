@@ -7,6 +7,7 @@ import pandas as pd
 
 from rai_toolkit._api import public
 from rai_toolkit._scalars import (
+    SeedLike,
     as_generator,
     check_fraction,
     check_int,
@@ -46,7 +47,7 @@ def make_biased_classification(
     feature_bias: float = 0.0,
     n_features: int = 5,
     proxy_strength: float = 1.0,
-    random_state: int | np.random.Generator | None = None,
+    random_state: SeedLike = None,
 ) -> Dataset:
     """Generate binary classification data whose unfairness is known exactly.
 
@@ -87,7 +88,7 @@ def make_biased_classification(
     proxy_strength : float, default=1.0
         Mean difference of the ``proxy`` column between group "b" and "a", in
         standard deviations. ``0`` makes it pure noise.
-    random_state : int, numpy.random.Generator or None, default=None
+    random_state : int, numpy.random.Generator, RandomState or None, default=None
         Seed or generator for reproducible output.
 
     Returns

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._scalars import check_choice, check_random_state
+from rai_toolkit._scalars import SeedLike, check_choice, check_random_state
 from rai_toolkit._validation import (
     check_data_frame,
     check_sensitive_not_target,
@@ -281,7 +281,7 @@ def explain_disparity(
     report: ExplanationReport | None = None,
     bins: Any = None,
     method: str = "auto",
-    random_state: int | None = None,
+    random_state: SeedLike = None,
 ) -> DisparityExplanation:
     """Split the gap in mean model output between groups into per-feature contributions.
 
@@ -308,7 +308,7 @@ def explain_disparity(
         Bins for a continuous ``sensitive_feature``.
     method : str, default="auto"
         Explainer, as in :func:`explain_model`.
-    random_state : int, optional
+    random_state : int, numpy.random.Generator or RandomState, optional
         Seed, as in :func:`explain_model`.
 
     Returns

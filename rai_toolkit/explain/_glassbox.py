@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._scalars import as_seed, check_bool, check_int, check_memory
+from rai_toolkit._scalars import SeedLike, as_seed, check_bool, check_int, check_memory
 from rai_toolkit._validation import (
     check_columns,
     check_data_frame,
@@ -63,7 +63,7 @@ def fit_glassbox(
     features: Sequence[Hashable] | None = None,
     sensitive_features: Hashable | Sequence[Hashable] | None = None,
     exclude_sensitive: bool = True,
-    random_state: int | None = None,
+    random_state: SeedLike = None,
     max_rounds: int = 1000,
     interactions: int = 0,
     outer_bags: int = 4,

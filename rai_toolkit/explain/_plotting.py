@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._plotting import axes_or_new
-from rai_toolkit._scalars import as_generator, check_int
+from rai_toolkit._scalars import SeedLike, as_generator, check_int
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.explain._disparity import DisparityExplanation
 from rai_toolkit.explain._report import ExplanationReport
@@ -82,7 +82,7 @@ def _colour_values(column: pd.Series) -> np.ndarray:
 
 def plot_beeswarm(
     report: ExplanationReport, *, top: int = 15, max_points: int = 2000, ax: Any = None,
-    random_state: int = 0,
+    random_state: SeedLike = 0,
 ) -> Any:
     """SHAP summary (beeswarm) plot: one row of points per feature.
 
@@ -99,7 +99,7 @@ def plot_beeswarm(
         Rows drawn (a seeded sample when there are more; the plot says so).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
-    random_state : int, default=0
+    random_state : int, numpy.random.Generator or RandomState, default=0
         Seed of the row sample and the jitter.
 
     Returns

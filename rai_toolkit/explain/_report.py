@@ -14,6 +14,7 @@ import pandas as pd
 from rai_toolkit._api import public
 from rai_toolkit._io import json_safe as _json_value
 from rai_toolkit._scalars import (
+    SeedLike,
     as_generator,
     check_bool,
     check_choice,
@@ -416,7 +417,7 @@ def explain_model(
     max_background: int = 100,
     method: str = "auto",
     output: str = "auto",
-    random_state: int | None = None,
+    random_state: SeedLike = None,
     pos_label: Any = None,
 ) -> ExplanationReport:
     """Explain a model with SHAP values in its raw feature space.

@@ -19,7 +19,13 @@ import numpy as np
 import scipy.sparse
 
 from rai_toolkit._api import public
-from rai_toolkit._scalars import as_generator, check_fraction, check_int, check_random_state
+from rai_toolkit._scalars import (
+    SeedLike,
+    as_generator,
+    check_fraction,
+    check_int,
+    check_random_state,
+)
 from rai_toolkit._validation import check_label, check_probabilities, prepare_data
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, SmallGroupWarning
 from rai_toolkit.fairness._cells import bootstrap_tables, build_cells
@@ -276,7 +282,7 @@ def analyze_fairness(
     reference_group: Any = None,
     n_boot: int = 1000,
     ci: float = 0.95,
-    random_state: int | np.random.Generator | None = None,
+    random_state: SeedLike = None,
     min_group_size: int = 30,
     thresholds: Mapping[str, float] | None = None,
     bins: Mapping[Hashable, Any] | None = None,
@@ -319,7 +325,7 @@ def analyze_fairness(
         Bootstrap replicates for the intervals; 0 skips them.
     ci : float, default=0.95
         Coverage of the intervals.
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator, RandomState or None
         Seed of the bootstrap.
     min_group_size : int, default=30
         Smallest support for a group to count in a verdict: rows for rate-of-rows

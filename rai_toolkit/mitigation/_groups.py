@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._validation import encode_sensitive
+from rai_toolkit._validation import align_values, encode_sensitive
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
 __all__ = ["GROUP_SEPARATOR", "check_bins", "group_labels", "sensitive_frame"]
@@ -54,7 +54,7 @@ def group_labels(
     return as_text.agg(GROUP_SEPARATOR.join, axis=1).to_numpy(dtype=object)
 
 
-def sensitive_frame(values: Any, names: Sequence[Hashable], n_rows: int) -> pd.DataFrame:
+def sensitive_frame(values: Any, names: Sequence[Hashable], rows: pd.DataFrame) -> pd.DataFrame:
     """Turn the ``sensitive_features=`` given at predict time into a frame of ``names``.
 
     Parameters
@@ -65,13 +65,14 @@ def sensitive_frame(values: Any, names: Sequence[Hashable], n_rows: int) -> pd.D
         sensitive feature in ``names`` order.
     names : sequence of hashable
         Sensitive feature names the model was fitted with.
-    n_rows : int
-        Rows of ``X``.
+    rows : pandas.DataFrame
+        ``X``: a Series or DataFrame is matched to its rows by index label
+        (:func:`rai_toolkit._validation.align_values`), never by position.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``names``, ``n_rows`` rows.
+        Columns ``names``, one row per row of ``X``.
 
     Raises
     ------
@@ -79,6 +80,14 @@ def sensitive_frame(values: Any, names: Sequence[Hashable], n_rows: int) -> pd.D
         If the values do not match ``names`` or ``n_rows``.
     """
     names = list(names)
+    n_rows = rows.shape[0]
+    if isinstance(values, pd.Series | pd.DataFrame):
+        aligned = align_values(values, rows, argument="sensitive_features", data_argument="X")
+        values = (
+            pd.DataFrame(aligned, columns=values.columns)
+            if isinstance(values, pd.DataFrame)
+            else pd.Series(aligned, name=values.name)
+        )
     if isinstance(values, pd.DataFrame):
         if all(n in values.columns for n in names):
             frame = values[names]

@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from rai_toolkit._api import public
-from rai_toolkit._scalars import MAX_SEED, as_seed, check_bool, check_int
+from rai_toolkit._scalars import MAX_SEED, SeedLike, as_seed, check_bool, check_int
 from rai_toolkit._validation import (
     call_model,
     check_columns,
@@ -176,7 +176,7 @@ def mitigate(
     constraint: str = "demographic_parity",
     method: str = "postprocess",
     grid_size: int = 20,
-    random_state: int | None = None,
+    random_state: SeedLike = None,
     features: Sequence[Hashable] | None = None,
     objective: str = "accuracy_score",
     n_boot: int = 1000,
@@ -224,9 +224,10 @@ def mitigate(
         Mitigation method.
     grid_size : int, default=20
         GridSearch candidates for the trade-off (``method="reduction"``).
-    random_state : int, optional
+    random_state : int, numpy.random.Generator or RandomState, optional
         Seed of the randomised mitigated predictions and of the bootstrap. When None
-        a seed is drawn and recorded in :attr:`MitigationResult.random_state`.
+        (or a generator) an int seed is drawn and recorded in
+        :attr:`MitigationResult.random_state`.
     features : sequence of hashable, optional
         Model input columns, when the model does not record ``feature_names_in_``.
     objective : str, default="accuracy_score"

@@ -186,7 +186,7 @@ class PostprocessedClassifier(ClassifierMixin, BaseEstimator):
         X = check_data_frame(X, argument="X")
         cols = model_features(self, X)
         scores = model_scores(self.estimator, X[cols], self.score_method, self.pos_label)
-        frame = sensitive_frame(sensitive_features, self.sensitive_features, X.shape[0])
+        frame = sensitive_frame(sensitive_features, self.sensitive_features, X)
         groups = group_labels(frame, list(self.sensitive_features), bins=self.bins)
         unseen = sorted(set(groups) - set(self.known_groups))
         if unseen:

@@ -24,6 +24,8 @@ import pandas as pd
 from rai_toolkit._api import public
 from rai_toolkit._io import dump_json, write_text_atomic
 from rai_toolkit._scalars import (
+    Progress,
+    SeedLike,
     as_seed,
     check_bool,
     check_int,
@@ -429,14 +431,14 @@ def assess(
     mitigation: Any = None,
     n_boot: int = 1000,
     min_cell_size: int = 10,
-    random_state: int | None = None,
+    random_state: SeedLike = None,
     title: str | None = None,
     dataset_description: str | None = None,
     bins: Mapping[Hashable, Any] | None = None,
     max_explain_rows: int | None = 5000,
     model_source: str | None = None,
     impact_fields: Mapping[str, Any] | None = None,
-    progress: bool | Callable[[str], None] | None = None,
+    progress: Progress = None,
     **fairness_kwargs: Any,
 ) -> Assessment:
     """Run every Responsible AI check on a model and bundle the results for sharing.

@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from rai_toolkit._api import public
-from rai_toolkit._scalars import as_generator, check_int, check_memory, check_random_state
+from rai_toolkit._scalars import SeedLike, as_generator, check_int, check_memory, check_random_state
 from rai_toolkit._validation import (
     call_model,
     check_columns,
@@ -312,7 +312,7 @@ def membership_inference_risk(
     features: Sequence[Hashable] | None = None,
     n_samples: int | None = None,
     n_bootstrap: int = 200,
-    random_state: int | None = None,
+    random_state: SeedLike = None,
 ) -> MembershipInferenceResult:
     """Measure how well a loss-threshold attack tells training rows from unseen rows.
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._scalars import as_seed, check_int
+from rai_toolkit._scalars import SeedLike, as_seed, check_int
 from rai_toolkit._validation import MAX_DISCRETE_LEVELS, check_data_frame, resolve_names
 from rai_toolkit.security._pii import (
     RECOMMENDATIONS,
@@ -258,7 +258,7 @@ def check_privacy(
     quasi_identifiers: Sequence[Hashable] | None = None,
     k: int = 5,
     sample_size: int = 1000,
-    random_state: int = 0,
+    random_state: SeedLike = 0,
 ) -> PrivacyReport:
     """Find personal data in a table and measure its k-anonymity.
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._scalars import as_generator, check_int, check_memory, check_real
+from rai_toolkit._scalars import SeedLike, as_generator, check_int, check_memory, check_real
 from rai_toolkit._validation import call_model, check_data_frame, prepare_data, resolve_columns
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.security._result import SecurityResult
@@ -284,7 +284,7 @@ def check_robustness(
     sensitive_features: Hashable | Sequence[Hashable],
     epsilon: float = 0.1,
     n_repeats: int = 3,
-    random_state: int | None = None,
+    random_state: SeedLike = None,
     features: Sequence[Hashable] | None = None,
     bins: Mapping[Hashable, Any] | None = None,
     pos_label: Any = 1,
