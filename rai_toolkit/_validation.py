@@ -50,6 +50,7 @@ __all__ = [
     "check_data_frame",
     "check_columns",
     "check_fitted",
+    "check_hashable_columns",
     "check_sensitive_not_target",
     "check_target_values",
     "encode_sensitive",
@@ -678,7 +679,11 @@ def _check_finite(values: Any, *, what: str, argument: str) -> None:
     if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
         if series.dtype != object:
             return
-        numbers_ = [v for v in pd.unique(series) if isinstance(v, float | np.floating)]
+        try:
+            levels = pd.unique(series)
+        except TypeError:  # unhashable values: refused by the caller's own check
+            return
+        numbers_ = [v for v in levels if isinstance(v, float | np.floating)]
         n_inf = int(np.isinf(np.asarray(numbers_, dtype=float)).sum()) if numbers_ else 0
     else:
         arr = series.to_numpy(dtype=float, na_value=np.nan)
@@ -704,6 +709,45 @@ def _check_one_kind(levels: Any, *, what: str, argument: str) -> None:
             f"compared. Convert them, e.g. .astype(str), consistently in the data and the model.",
             argument=argument,
         )
+
+
+def check_hashable_columns(
+    data: pd.DataFrame,
+    columns: Sequence[Hashable],
+    *,
+    argument: str,
+    purpose: str = "rows can only be grouped by hashable values",
+) -> None:
+    """Refuse columns holding unhashable values (lists, dicts): they cannot form groups.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The rows.
+    columns : sequence of hashable
+        Columns that will be grouped by.
+    argument : str
+        The argument that named them.
+    purpose : str, optional
+        Why hashable values are needed (for the message).
+
+    Raises
+    ------
+    DataValidationError
+        If a column holds unhashable values.
+    """
+    for name in columns:
+        col = data[name]
+        if col.dtype != object:
+            continue
+        try:
+            pd.unique(col)
+        except TypeError as err:
+            raise DataValidationError(
+                f"Column {name!r} given as `{argument}` holds unhashable values (e.g. lists or "
+                f"dicts); {purpose}. Convert them, e.g. data[{name!r}].astype(str).",
+                argument=argument,
+            ) from err
 
 
 def check_label(value: Any, *, argument: str = "pos_label", expected: str = "") -> Any:

@@ -29,12 +29,13 @@ from rai_toolkit._scalars import SeedLike, as_seed, check_bool, check_int, check
 from rai_toolkit._validation import (
     check_columns,
     check_data_frame,
+    check_hashable_columns,
     check_sensitive_not_target,
     check_target_values,
     infer_task,
     resolve_columns,
 )
-from rai_toolkit.exceptions import ArgumentError, DependencyError
+from rai_toolkit.exceptions import ArgumentError, DataValidationError, DependencyError, ModelError
 from rai_toolkit.explain._report import ExplanationReport
 
 __all__ = ["fit_glassbox"]
@@ -112,9 +113,13 @@ def fit_glassbox(
     Raises
     ------
     DataValidationError
-        Missing columns or a target with missing values.
+        Missing columns, a target with missing or infinite values, or feature
+        columns of dates or unhashable values.
     ArgumentError
-        Bad settings or a multiclass target.
+        Bad settings (e.g. so many outer bags that training would not fit in
+        memory) or a multiclass target.
+    ModelError
+        If interpret fails to train on the data.
     DependencyError
         If interpret is not installed.
 
@@ -187,6 +192,18 @@ def fit_glassbox(
         fix="Use fewer outer bags (the default is 4).",
     )
     X = data[cols]
+    check_hashable_columns(
+        X, cols, argument="features", purpose="an EBM learns from numbers and categories"
+    )
+    dated = [c for c in cols if pd.api.types.is_datetime64_any_dtype(X[c])
+             or pd.api.types.is_timedelta64_dtype(X[c])]
+    if dated:
+        raise DataValidationError(
+            f"Column(s) {', '.join(map(repr, dated))} hold dates or durations; an EBM learns "
+            f"from numbers and categories. Convert them first (e.g. data[col].dt.year, or the "
+            f"days since a reference date), or leave them out with features=[...].",
+            argument="features",
+        )
     settings = dict(EBM_SETTINGS, outer_bags=outer_bags, max_rounds=max_rounds, n_jobs=n_jobs)
     settings["interactions"] = interactions
     if seed is not None:
@@ -197,7 +214,15 @@ def fit_glassbox(
     ebm = estimator_cls(**settings)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Missing values detected")
-        ebm.fit(X, y)
+        try:
+            ebm.fit(X, y)
+        except Exception as err:  # noqa: BLE001 - interpret's failure, reported with context
+            raise ModelError(
+                f"interpret could not train {estimator_cls.__name__} on {len(X):,} rows x "
+                f"{len(cols)} columns: {type(err).__name__}: {err}. Check the dtypes of the "
+                f"feature columns (numbers, strings or categories).",
+                argument="data",
+            ) from err
         terms = np.asarray(ebm.eval_terms(X), dtype=float)
         if task == "regression":
             model_output = np.asarray(ebm.predict(X), dtype=float)

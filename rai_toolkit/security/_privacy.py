@@ -11,7 +11,12 @@ import pandas as pd
 
 from rai_toolkit._api import public
 from rai_toolkit._scalars import SeedLike, as_seed, check_int
-from rai_toolkit._validation import MAX_DISCRETE_LEVELS, check_data_frame, resolve_names
+from rai_toolkit._validation import (
+    MAX_DISCRETE_LEVELS,
+    check_data_frame,
+    check_hashable_columns,
+    resolve_names,
+)
 from rai_toolkit.security._pii import (
     RECOMMENDATIONS,
     detect_column,
@@ -333,6 +338,7 @@ def check_privacy(
         qis = []
     else:
         data, qis = resolve_names(data, quasi_identifiers, argument="quasi_identifiers")
+    check_hashable_columns(data, qis, argument="quasi_identifiers")
 
     rows = []
     for col in data.columns:

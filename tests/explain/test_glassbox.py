@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
@@ -105,3 +106,13 @@ def test_a_generator_seed_is_one_int_for_the_ebm(adult):
     seed = int(np.random.default_rng(0).integers(0, 2**32 - 1, dtype=np.int64))
     assert a.model.random_state == b.model.random_state == seed
     np.testing.assert_array_equal(a.values, b.values)
+
+
+def test_feature_columns_an_ebm_cannot_learn_from(adult):
+    rows = adult.iloc[:100]
+    with pytest.raises(DataValidationError, match=r"Column 'tags' given as `features` holds "
+                       r"unhashable values .*an EBM learns from numbers and categories"):
+        fit_glassbox(rows.assign(tags=[[1]] * len(rows)), target="income", max_rounds=3)
+    dated = rows.assign(when=pd.date_range("2020-01-01", periods=len(rows)))
+    with pytest.raises(DataValidationError, match=r"Column\(s\) 'when' hold dates or durations"):
+        fit_glassbox(dated, target="income", max_rounds=3)

@@ -235,3 +235,19 @@ def test_k_below_two(tiny, k):
 def test_bad_sample_size(tiny):
     with pytest.raises(ArgumentError, match="sample_size must be an integer >= 1; received 0"):
         check_privacy(tiny, sample_size=0)
+
+
+def test_unhashable_quasi_identifiers_are_refused(tiny):
+    data = tiny.assign(tags=[[1, 2]] * len(tiny))
+    with pytest.raises(DataValidationError, match=r"Column 'tags' given as `quasi_identifiers` "
+                       r"holds unhashable values \(e\.g\. lists or dicts\); rows can only be "
+                       r"grouped by hashable values"):
+        check_privacy(data, quasi_identifiers=["tags"])
+
+
+def test_quasi_identifiers_as_series_and_seeds(tiny):
+    named = check_privacy(tiny, quasi_identifiers=["age"])
+    series = check_privacy(tiny.drop(columns="age"), quasi_identifiers=[tiny["age"]])
+    pd.testing.assert_series_equal(named.k_anonymity, series.k_anonymity)
+    with pytest.raises(ArgumentError, match=r"random_state must be None, a non-negative integer"):
+        check_privacy(tiny, random_state="x")
