@@ -13,12 +13,13 @@ from rai_toolkit.security._membership import (
     membership_inference_risk,
 )
 from rai_toolkit.security._minimization import minimization_candidates
-from rai_toolkit.security._persistence import load_model, save_model
+from rai_toolkit.security._persistence import KNOWN_SAFE_TYPES, load_model, save_model
 from rai_toolkit.security._pii import KINDS as PII_KINDS
 from rai_toolkit.security._privacy import PrivacyReport, check_privacy
 from rai_toolkit.security._robustness import RobustnessReport, check_robustness
 
 __all__ = [
+    "KNOWN_SAFE_TYPES",
     "PII_KINDS",
     "RISK_THRESHOLDS",
     "MembershipInferenceResult",
