@@ -9,8 +9,8 @@
 * :func:`analyze_errors` - the cohorts where a model errs most.
 * :func:`plan_suppression` - which group cells a shared report must hide.
 
-Names are imported on first use, so that the command line (which registers
-``rai_toolkit.report._cli``) starts without loading pandas.
+Names are imported on first use, so that the command line (``rai_toolkit.cli``)
+starts without loading pandas.
 """
 
 from __future__ import annotations

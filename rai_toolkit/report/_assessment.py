@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._io import dump_json, write_text_atomic
+from rai_toolkit._io import HTML_SUFFIXES, check_output_path, dump_json, write_text_atomic
 from rai_toolkit._validation import check_columns, check_data_frame, prepare_data
 from rai_toolkit.exceptions import (
     ArgumentError,
@@ -286,7 +286,7 @@ class Assessment:
         Parameters
         ----------
         path : str or path-like, optional
-            Where to write.
+            Where to write; must end in ``.json``.
         indent : int or None, default=2
             JSON indentation.
 
@@ -303,18 +303,26 @@ class Assessment:
         Parameters
         ----------
         path : str or path-like, optional
-            Where to write.
+            Where to write; must end in ``.html`` (or ``.htm``). Checked before rendering.
 
         Returns
         -------
         str
             The HTML text: one file, inline CSS and SVG, no script, no request.
+
+        Raises
+        ------
+        ArgumentError
+            If ``path`` cannot be written or does not end in ``.html``/``.htm``
+            (see :func:`rai_toolkit._io.check_output_path`).
         """
         from rai_toolkit.report._html import render_html
 
+        if path is not None:
+            check_output_path(path, suffixes=HTML_SUFFIXES)
         text = render_html(self.to_dict())
         if path is not None:
-            write_text_atomic(path, text)
+            write_text_atomic(path, text, suffixes=HTML_SUFFIXES)
         return text
 
     def impact_assessment(self, **fields: Any) -> str:

@@ -1,0 +1,99 @@
+"""``rai-toolkit dashboard PATH``: the dashboard room's command, spoken in this CLI's voice.
+
+The parser and the handler are the dashboard room's
+(:func:`rai_toolkit.dashboard._cli.add_dashboard_parser` and
+:func:`~rai_toolkit.dashboard._cli.run_dashboard`); this module registers them
+and routes their output through :mod:`rai_toolkit.cli._console`: Python
+warnings become ``warning:`` lines, errors become the one ``error:`` line of
+:func:`rai_toolkit.cli.main`, and the ``WARNING:`` lines the handler prints
+itself are restyled as ``warning:`` lines. That restyling goes away when the
+command's module moves into this package and prints through the console
+directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import sys
+from typing import TextIO
+
+from rai_toolkit.cli._console import print_warning, warnings_as_lines
+
+__all__ = ["FLAGS", "add_parser", "run"]
+
+#: Parameters of ``launch_dashboard`` -> the flag of this command that sets them.
+FLAGS = {"insights": "PATH", "path": "PATH", "host": "--host", "port": "--port",
+         "allow_remote": "--allow-remote"}  # fmt: skip
+
+#: Prefix of the warning lines ``run_dashboard`` prints itself.
+_HANDLER_WARNING_PREFIX = "WARNING: "
+
+
+class _WarningLines(io.TextIOBase):
+    """A stderr stand-in that reprints the handler's ``WARNING: ...`` lines as ``warning:``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        while "\n" in self._pending:
+            line, self._pending = self._pending.split("\n", 1)
+            if line.startswith(_HANDLER_WARNING_PREFIX):
+                print_warning(line[len(_HANDLER_WARNING_PREFIX) :], stream=self._stream)
+            else:
+                self._stream.write(line + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending)
+            self._pending = ""
+        self._stream.flush()
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the dashboard room's ``dashboard`` command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From ``ArgumentParser.add_subparsers``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The command's parser.
+    """
+    from rai_toolkit.dashboard._cli import add_dashboard_parser
+
+    return add_dashboard_parser(subparsers)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve the saved dashboard until Ctrl-C, printing through this CLI's console.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed by the dashboard room's parser.
+
+    Returns
+    -------
+    int
+        The handler's exit status.
+    """
+    from rai_toolkit.dashboard._cli import run_dashboard
+
+    stderr = _WarningLines(sys.stderr)
+    try:
+        with warnings_as_lines(), contextlib.redirect_stderr(stderr):
+            return int(run_dashboard(args))
+    finally:
+        stderr.flush()
