@@ -174,16 +174,16 @@ def check_output_path(
     """
     target = _as_path(path, argument=argument, suffixes=suffixes)
     shown = str(target)
+    if os.path.isdir(target):
+        raise ArgumentError(
+            f"{argument} {shown!r} is a folder; pass the path of a file inside it, e.g. "
+            f"{str(target / _example_name(suffixes))!r}."
+        )
     if suffixes is not None and target.suffix.lower() not in suffixes:
         raise ArgumentError(
             f"{argument} {shown!r} should end in {' or '.join(suffixes)}; received "
             f"{target.suffix or 'no extension'}. Name the file e.g. "
             f"{(target.stem or 'output') + suffixes[0]!r}."
-        )
-    if os.path.isdir(target):
-        raise ArgumentError(
-            f"{argument} {shown!r} is a folder; pass the path of a file inside it, e.g. "
-            f"{str(target / _example_name(suffixes))!r}."
         )
     if os.path.exists(target):
         if not os.path.isfile(target):

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from rai_toolkit.cli._console import print_warning, warnings_as_lines
 
@@ -31,31 +30,37 @@ FLAGS = {"insights": "PATH", "path": "PATH", "host": "--host", "port": "--port",
 _HANDLER_WARNING_PREFIX = "WARNING: "
 
 
-class _WarningLines(io.TextIOBase):
-    """A stderr stand-in that reprints the handler's ``WARNING: ...`` lines as ``warning:``."""
+class _WarningLines:
+    """A stderr stand-in that reprints the handler's ``WARNING: ...`` lines as ``warning:``.
+
+    ``print`` writes its text and its line end in separate calls, so a write
+    that starts with the prefix is one whole warning, however many lines its
+    message spans; the line end that follows it is dropped, since
+    :func:`print_warning` ends its own line. Anything else passes through, and
+    other attributes (``encoding``, ``isatty``, ...) are the real stream's.
+    """
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
-        self._pending = ""
-
-    def writable(self) -> bool:
-        return True
+        self._drop_line_end = False
 
     def write(self, text: str) -> int:
-        self._pending += text
-        while "\n" in self._pending:
-            line, self._pending = self._pending.split("\n", 1)
-            if line.startswith(_HANDLER_WARNING_PREFIX):
-                print_warning(line[len(_HANDLER_WARNING_PREFIX) :], stream=self._stream)
-            else:
-                self._stream.write(line + "\n")
+        if self._drop_line_end and text == "\n":
+            self._drop_line_end = False
+            return len(text)
+        self._drop_line_end = False
+        if text.startswith(_HANDLER_WARNING_PREFIX):
+            print_warning(text[len(_HANDLER_WARNING_PREFIX) :], stream=self._stream)
+            self._drop_line_end = True
+        else:
+            self._stream.write(text)
         return len(text)
 
     def flush(self) -> None:
-        if self._pending:
-            self._stream.write(self._pending)
-            self._pending = ""
         self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -91,9 +96,5 @@ def run(args: argparse.Namespace) -> int:
     """
     from rai_toolkit.dashboard._cli import run_dashboard
 
-    stderr = _WarningLines(sys.stderr)
-    try:
-        with warnings_as_lines(), contextlib.redirect_stderr(stderr):
-            return int(run_dashboard(args))
-    finally:
-        stderr.flush()
+    with warnings_as_lines(), contextlib.redirect_stderr(_WarningLines(sys.stderr)):
+        return int(run_dashboard(args))

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import pickle
-import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -110,39 +106,6 @@ def error_lines_only():
         return "\n".join(kept) + ("\n" if kept else "")
 
     return keep
-
-
-def _cannot_create_files_in(folder: Path) -> bool:
-    try:
-        fd, name = tempfile.mkstemp(dir=folder)
-    except OSError:
-        return True
-    os.close(fd)
-    os.unlink(name)
-    return False
-
-
-@pytest.fixture
-def unwritable_dir(tmp_path):
-    """A folder in which no file can be created, even by root (chattr +i when running as root)."""
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    if os.geteuid() == 0:
-        chattr = shutil.which("chattr")
-        if chattr is None:
-            pytest.fail("running as root needs `chattr` (e2fsprogs) to make a folder unwritable")
-        subprocess.run([chattr, "+i", str(folder)], check=True)
-        undo = [chattr, "-i", str(folder)]
-    else:
-        folder.chmod(0o555)
-        undo = None
-    if not _cannot_create_files_in(folder):
-        pytest.fail(f"could not make {folder} unwritable on this machine")
-    yield folder
-    if undo:
-        subprocess.run(undo, check=True)
-    else:
-        folder.chmod(0o755)
 
 
 @pytest.fixture
