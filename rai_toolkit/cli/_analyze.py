@@ -24,7 +24,7 @@ from rai_toolkit.cli._console import (
 )
 from rai_toolkit.cli._parser import did_you_mean, int_at_least
 from rai_toolkit.cli._summary import print_summary
-from rai_toolkit.exceptions import UnsafeModelError
+from rai_toolkit.exceptions import ArgumentError, UnsafeModelError
 
 __all__ = ["FLAGS", "add_parser", "run"]
 
@@ -46,6 +46,9 @@ FLAGS = {
 
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
 
+#: ``--fail-on any``: every criterion the assessment evaluated.
+ANY = "any"
+
 
 def _criterion_names() -> tuple[str, ...]:
     from rai_toolkit.fairness._criteria_names import CRITERION_NAMES
@@ -64,7 +67,7 @@ def parse_fail_on(value: str) -> list[str]:
     Returns
     -------
     list of str
-        Criterion names of the fairness room's registry.
+        Criterion names of the fairness room's registry, or ``["any"]``.
 
     Raises
     ------
@@ -76,7 +79,7 @@ def parse_fail_on(value: str) -> list[str]:
     if not names:
         raise argparse.ArgumentTypeError("is empty; name at least one criterion, or 'any'")
     if "any" in names:
-        return list(criteria)
+        return [ANY]
     for name in names:
         if name not in criteria:
             hint = did_you_mean(name, criteria)
@@ -174,7 +177,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="favourable class (default 1; parsed as a number when possible)",
     )
     parser.add_argument("--title", help="report title")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
+    )
     return parser
 
 
@@ -231,6 +236,27 @@ def _phrase_refusal(err: UnsafeModelError, path: Path) -> UnsafeModelError:
     return err
 
 
+def _check_fail_on(names: list[str] | None, assessment: Any) -> list[str] | None:
+    """Return the criteria to gate on; a named one without any verdict is an error, not a pass."""
+    if names is None:
+        return None
+    evaluated = list(
+        dict.fromkeys(v["criterion"] for v in assessment.to_dict()["fairness"]["verdicts"])
+    )
+    if names == [ANY]:
+        return evaluated
+    missing = [name for name in names if name not in evaluated]
+    if missing:
+        raise ArgumentError(
+            f"--fail-on names {', '.join(missing)}, but this assessment has no verdict on "
+            f"{'it' if len(missing) == 1 else 'them'}: it evaluated "
+            f"{', '.join(evaluated) or 'no criterion'}. A criterion applies only to some models "
+            f"(calibration needs predicted probabilities; bounded_group_loss is for regression). "
+            f"Remove it from --fail-on (or use 'any'); nothing was written."
+        )
+    return names
+
+
 def _check_outputs(args: argparse.Namespace) -> list[tuple[str, str, tuple[str, ...]]]:
     """Check every output path before any work; return (flag, path, suffixes) per output."""
     from rai_toolkit._io import HTML_SUFFIXES, JSON_SUFFIXES, check_output_path
@@ -281,6 +307,7 @@ def run(args: argparse.Namespace) -> int:
             model_source=source,
             progress=Progress(),
         )
+        fail_on = _check_fail_on(args.fail_on, assessment)
         render: dict[str, Callable[[], str]] = {
             "--out": assessment.to_html,
             "--json": assessment.to_json,
@@ -290,8 +317,8 @@ def run(args: argparse.Namespace) -> int:
                 files.write_text(path, render[flag](), argument=flag, suffixes=suffixes)
         written = files.commit()
     print_summary(assessment, written)
-    if args.fail_on is not None:
-        failed = assessment.failed(args.fail_on)
+    if fail_on is not None:
+        failed = assessment.failed(fail_on)
         if failed:
             print(f"fail-on: {', '.join(failed)} failed (exit status 1)", file=sys.stderr)
             return EXIT_CRITERION_FAILED

@@ -123,7 +123,8 @@ def test_top_level_help_lists_every_command_and_exit_status(run_cli):
                                           "received 'many'"),
         (["analyze", "--n-boot", "-1"], "argument --n-boot: must be 0 or more, received -1"),
         (["analyze", "--min-cell-size", "0"], "argument --min-cell-size: must be 1 or more"),
-        (["analyze", "--seed", "1.5"], "argument --seed: invalid int value: '1.5'"),
+        (["analyze", "--seed", "1.5"], "argument --seed: expected a whole number, received '1.5'"),
+        (["analyze", "--seed", "-3"], "argument --seed: must be 0 or more, received -3"),
         (["analyze", "--fail-on", "demographic_parit"], "argument --fail-on: unknown criterion "
                                                         "'demographic_parit'; did you mean "
                                                         "'demographic_parity'?"),
@@ -257,3 +258,13 @@ def test_analyze_maps_every_flagged_parameter_to_a_real_option():
 
     parser = _analyze.add_parser(Parser(prog="rai-toolkit").add_subparsers(parser_class=Parser))
     assert set(_analyze.FLAGS.values()) <= set(option_strings(parser))
+
+
+def test_the_documented_exit_statuses_are_the_programs():
+    from rai_toolkit.cli import _console
+
+    documented = (ROOT / "docs" / "cli.md").read_text()
+    codes = {name: value for name, value in vars(_console).items() if name.startswith("EXIT_")}
+    assert sorted(codes.values()) == [0, 1, 2, 3, 130, 141]
+    for value in codes.values():
+        assert f"\n| {value} | " in documented, value
