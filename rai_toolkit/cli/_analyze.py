@@ -20,7 +20,6 @@ from rai_toolkit.cli._console import (
     EXIT_OK,
     Progress,
     print_warning,
-    warnings_as_lines,
 )
 from rai_toolkit.cli._parser import did_you_mean, int_at_least
 from rai_toolkit.cli._summary import print_summary
@@ -287,35 +286,34 @@ def run(args: argparse.Namespace) -> int:
 
     data = read_table(args.data, argument="--data")
     train = None if args.train is None else read_table(args.train, argument="--train")
-    with warnings_as_lines():
-        model, source = _load_model(args)
-        from rai_toolkit.report import assess
+    model, source = _load_model(args)
+    from rai_toolkit.report import assess
 
-        assessment = assess(
-            model,
-            data,
-            target=args.target,
-            sensitive_features=args.sensitive,
-            train=train,
-            explain=not args.no_explain,
-            n_boot=args.n_boot,
-            min_cell_size=args.min_cell_size,
-            random_state=args.seed,
-            title=args.title,
-            pos_label=_pos_label(args.pos_label),
-            dataset_description=f"file {Path(args.data).name}",
-            model_source=source,
-            progress=Progress(),
-        )
-        fail_on = _check_fail_on(args.fail_on, assessment)
-        render: dict[str, Callable[[], str]] = {
-            "--out": assessment.to_html,
-            "--json": assessment.to_json,
-        }
-        with OutputFiles() as files:
-            for flag, path, suffixes in outputs:
-                files.write_text(path, render[flag](), argument=flag, suffixes=suffixes)
-        written = files.commit()
+    assessment = assess(
+        model,
+        data,
+        target=args.target,
+        sensitive_features=args.sensitive,
+        train=train,
+        explain=not args.no_explain,
+        n_boot=args.n_boot,
+        min_cell_size=args.min_cell_size,
+        random_state=args.seed,
+        title=args.title,
+        pos_label=_pos_label(args.pos_label),
+        dataset_description=f"file {Path(args.data).name}",
+        model_source=source,
+        progress=Progress(),
+    )
+    fail_on = _check_fail_on(args.fail_on, assessment)
+    render: dict[str, Callable[[], str]] = {
+        "--out": assessment.to_html,
+        "--json": assessment.to_json,
+    }
+    with OutputFiles() as files:
+        for flag, path, suffixes in outputs:
+            files.write_text(path, render[flag](), argument=flag, suffixes=suffixes)
+    written = files.commit()
     print_summary(assessment, written)
     if fail_on is not None:
         failed = assessment.failed(fail_on)

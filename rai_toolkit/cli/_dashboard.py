@@ -18,7 +18,7 @@ import contextlib
 import sys
 from typing import Any, TextIO
 
-from rai_toolkit.cli._console import print_warning, warnings_as_lines
+from rai_toolkit.cli._console import print_warning
 
 __all__ = ["FLAGS", "add_parser", "run"]
 
@@ -96,5 +96,5 @@ def run(args: argparse.Namespace) -> int:
     """
     from rai_toolkit.dashboard._cli import run_dashboard
 
-    with warnings_as_lines(), contextlib.redirect_stderr(_WarningLines(sys.stderr)):
+    with contextlib.redirect_stderr(_WarningLines(sys.stderr)):
         return int(run_dashboard(args))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rai_toolkit.cli._console import EXIT_OK, Progress, warnings_as_lines
+from rai_toolkit.cli._console import EXIT_OK, Progress
 
 __all__ = ["add_parser", "run"]
 
@@ -68,9 +68,6 @@ def run(args: argparse.Namespace) -> int:
     from rai_toolkit.cli._summary import print_summary
     from rai_toolkit.report._demo import run_demo
 
-    with warnings_as_lines():
-        assessment, html_path, json_path = run_demo(
-            Path(out), quick=args.quick, progress=Progress()
-        )
+    assessment, html_path, json_path = run_demo(Path(out), quick=args.quick, progress=Progress())
     print_summary(assessment, [html_path, json_path])
     return EXIT_OK

@@ -36,9 +36,10 @@ from rai_toolkit.cli._console import (
     EXIT_PIPE_CLOSED,
     one_line,
     print_error,
+    warnings_as_lines,
 )
 from rai_toolkit.cli._parser import Parser, UsageError, add_debug_option, did_you_mean
-from rai_toolkit.exceptions import RaiToolkitError
+from rai_toolkit.exceptions import ArgumentError, RaiToolkitError
 
 __all__ = ["COMMANDS", "main"]
 
@@ -138,7 +139,8 @@ def _run(argv: list[str], flags: dict[str, str]) -> int:
     if isinstance(args, int):
         return args
     flags.update(getattr(module, "FLAGS", {}))
-    return int(module.run(args))
+    with warnings_as_lines():
+        return int(module.run(args))
 
 
 def describe_error(err: BaseException, flags: Mapping[str, str]) -> str:
@@ -200,6 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         error ...`` line; ``--debug`` or ``RAI_TOOLKIT_DEBUG=1`` adds the
         traceback); 130 interrupted; 141 stdout closed early (e.g. ``| head``).
 
+    Raises
+    ------
+    ArgumentError
+        If ``argv`` is a string rather than a list of arguments.
+
     Examples
     --------
     >>> from rai_toolkit.cli import main
@@ -207,6 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     rai-toolkit 0.1.0
     0
     """
+    if isinstance(argv, str | bytes):
+        raise ArgumentError(
+            f"argv must be a list of arguments, e.g. ['datasets', 'list']; received the string "
+            f"{argv!r}. Split it first (shlex.split)."
+        )
     arguments = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
     flags: dict[str, str] = {}
     try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from rai_toolkit.cli import main
 from rai_toolkit.cli._main import COMMANDS, describe_error
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
@@ -268,3 +269,33 @@ def test_the_documented_exit_statuses_are_the_programs():
     assert sorted(codes.values()) == [0, 1, 2, 3, 130, 141]
     for value in codes.values():
         assert f"\n| {value} | " in documented, value
+
+
+def test_warnings_of_any_command_are_one_line_each_and_deprecations_are_dropped(
+    run_cli, monkeypatch
+):
+    import warnings
+
+    from rai_toolkit.exceptions import SmallGroupWarning
+
+    def noisy():
+        for _ in range(3):
+            warnings.warn(
+                "group 'x' has 4 rows;\n  its metrics are unreliable",
+                SmallGroupWarning,
+                stacklevel=1,
+            )
+        warnings.warn("np.find_common_type is deprecated", DeprecationWarning, stacklevel=1)
+        warnings.warn("a future default changes", FutureWarning, stacklevel=1)
+        print("listed")
+        return 0
+
+    monkeypatch.setattr("rai_toolkit.cli._datasets._list", noisy)
+    code, out, err = run_cli("datasets", "list")
+    assert code == 0 and out == "listed\n"
+    assert err == "warning: group 'x' has 4 rows; its metrics are unreliable\n"
+
+
+def test_main_refuses_a_string_for_argv():
+    with pytest.raises(ArgumentError, match="argv must be a list of arguments, e.g. \\['datasets'"):
+        main("datasets list")
