@@ -66,10 +66,6 @@ _TMP_NAME_CHARS = 40
 
 
 # ------------------------------------------------------------------ output paths
-def _shown(path: Any) -> str:
-    return repr(os.fspath(path)) if isinstance(path, str | os.PathLike) else repr(path)
-
-
 def _example_name(suffixes: Sequence[str] | None) -> str:
     return "output" + (suffixes[0] if suffixes else ".txt")
 
