@@ -46,8 +46,15 @@ EXIT_INTERRUPTED = 130
 #: The reader of stdout went away, e.g. ``| head`` (128 + SIGPIPE, as a shell reports it).
 EXIT_PIPE_CLOSED = 141
 
-#: Warning categories addressed to developers of the libraries, not to the people reading results.
-_DEVELOPER_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+#: Warning categories addressed to developers (of rai_toolkit or the libraries it calls), not
+#: to the person running a command; Python hides the last two by default.
+_DEVELOPER_WARNINGS = (
+    DeprecationWarning,
+    PendingDeprecationWarning,
+    FutureWarning,
+    ImportWarning,
+    ResourceWarning,
+)
 
 
 def one_line(text: Any) -> str:
@@ -115,10 +122,9 @@ class Progress:
 def warnings_as_lines() -> Iterator[None]:
     """Print each distinct warning raised inside the block as one ``warning:`` line, at once.
 
-    Deprecation and future warnings are dropped: they are addressed to the
-    developers of the libraries rai_toolkit calls, not to the person running the
-    command. Code inside that records its own warnings (``catch_warnings``)
-    keeps them.
+    Deprecation, future, import and resource warnings are dropped: they are
+    addressed to developers, not to the person running the command. Code
+    inside that records its own warnings (``catch_warnings``) keeps them.
 
     Yields
     ------

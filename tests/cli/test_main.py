@@ -287,6 +287,7 @@ def test_warnings_of_any_command_are_one_line_each_and_deprecations_are_dropped(
             )
         warnings.warn("np.find_common_type is deprecated", DeprecationWarning, stacklevel=1)
         warnings.warn("a future default changes", FutureWarning, stacklevel=1)
+        warnings.warn("unclosed file <_io.BufferedReader>", ResourceWarning, stacklevel=1)
         print("listed")
         return 0
 
