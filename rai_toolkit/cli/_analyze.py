@@ -25,7 +25,7 @@ from rai_toolkit.cli._parser import did_you_mean, int_at_least
 from rai_toolkit.cli._summary import print_summary
 from rai_toolkit.exceptions import ArgumentError, UnsafeModelError
 
-__all__ = ["FLAGS", "add_parser", "run"]
+__all__ = ["ANY", "FLAGS", "add_parser", "parse_fail_on", "run"]
 
 #: Parameters of ``assess`` / ``load_model`` -> the flag of this command that sets them.
 FLAGS = {
@@ -42,8 +42,6 @@ FLAGS = {
     "trusted": "--trust",
     "allow_pickle": "--trust-pickle",
 }
-
-_PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
 
 #: ``--fail-on any``: every criterion the assessment evaluated.
 ANY = "any"
@@ -196,9 +194,10 @@ def _pos_label(value: str | None) -> Any:
 def _load_model(args: argparse.Namespace) -> tuple[Any, str]:
     """Load ``--model``; phrase refusals with this command's flags. Returns (model, source)."""
     from rai_toolkit.security import load_model
+    from rai_toolkit.security._persistence import PICKLE_SUFFIXES
 
     path = Path(args.model)
-    is_pickle = path.suffix.lower() in _PICKLE_SUFFIXES
+    is_pickle = path.suffix.lower() in PICKLE_SUFFIXES
     if is_pickle and args.trust_pickle:
         print_warning(
             f"loading pickle file {args.model!r} because of --trust-pickle: unpickling can "
