@@ -44,8 +44,10 @@ __all__ = [
     "BUNDLE_SCHEMA",
     "BundleVerification",
     "environment",
+    "check_bundle_path",
     "evidence_map",
     "generate_keypair",
+    "run_bundle",
     "verify_bundle",
     "write_bundle",
 ]
@@ -665,6 +667,38 @@ def _audit_members(audits: Iterable[Any]) -> list[tuple[str, bytes]]:
     return members
 
 
+def check_bundle_path(path: Any, *, overwrite: bool, argument: str = "path") -> Path:
+    """Check a bundle path before any work: a ``.zip`` in an existing, writable folder.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Where the bundle will be written.
+    overwrite : bool
+        Whether an existing file may be replaced.
+    argument : str, default="path"
+        Argument name used in messages.
+
+    Returns
+    -------
+    pathlib.Path
+        The path.
+
+    Raises
+    ------
+    ArgumentError
+        If the path exists (without ``overwrite``), is a folder, does not end in
+        ``.zip`` or its folder is missing or read-only.
+    """
+    target = _check_new_file(path, argument=argument, overwrite=overwrite)
+    if target.suffix.lower() != ".zip":
+        raise ArgumentError(
+            f"`{argument}` {str(target)!r} should end in .zip; received "
+            f"{target.suffix or 'no extension'}. Choose a name such as 'evidence.zip'."
+        )
+    return target
+
+
 def write_bundle(
     assessment: Any,
     path: str | os.PathLike,
@@ -701,12 +735,7 @@ def write_bundle(
     """
     if not isinstance(overwrite, bool):
         raise ArgumentError(f"overwrite must be True or False; received {overwrite!r}.")
-    target = _check_new_file(path, argument="path", overwrite=overwrite)
-    if target.suffix.lower() != ".zip":
-        raise ArgumentError(
-            f"`path` {str(target)!r} should end in .zip; received "
-            f"{target.suffix or 'no extension'}. Choose a name such as 'evidence.zip'."
-        )
+    target = check_bundle_path(path, overwrite=overwrite)
     key = None if signing_key is None else load_signing_key(signing_key)
     doc = assessment.to_dict()
     data_record = _data_record(data, (doc.get("model_card") or {}).get("n_rows"))
@@ -846,9 +875,9 @@ class BundleVerification:
             )
             lines = [f"OK: {len(self.files)} files match the manifest; {who}."]
         else:
-            text = next(t for f, t in self.problems if f == self.first_difference)
-            lines = [f"FAILED: {self.first_difference} {text}."]
-            lines += [f"  {name} {text}" for name, text in self.problems[1:] if name]
+            first = next(i for i, (f, _) in enumerate(self.problems) if f == self.first_difference)
+            lines = [f"FAILED: {self.first_difference} {self.problems[first][1]}."]
+            lines += [f"  also: {f} {t}" for i, (f, t) in enumerate(self.problems) if i != first]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -1102,3 +1131,82 @@ def _verify_open(zf: zipfile.ZipFile, bundle: Path, expected_key: Any) -> Bundle
         toolkit_version=None if manifest is None else manifest.get("toolkit_version"),
         files=files,
     )
+
+
+# ----------------------------------------------------------------------------- command
+def run_bundle(
+    model: Any,
+    data: pd.DataFrame,
+    *,
+    target: Any,
+    sensitive_features: Any,
+    out: str | os.PathLike,
+    signing_key: Any = None,
+    overwrite: bool = False,
+    data_file: str | os.PathLike | None = None,
+    model_file: str | os.PathLike | None = None,
+    audit: dict[str, Any] | None = None,
+    **assess_options: Any,
+) -> tuple[Any, Path]:
+    """Assess a model, audit it if asked, and write the evidence bundle: ``rai-toolkit bundle``.
+
+    Everything that can be refused (the bundle path, the key, the files to
+    hash, the audit's arguments) is checked before the assessment runs.
+
+    Parameters
+    ----------
+    model : estimator
+        The fitted model (loaded by the caller).
+    data : pandas.DataFrame
+        Evaluation rows.
+    target, sensitive_features
+        As :func:`~rai_toolkit.report.assess`.
+    out : str or path-like
+        The bundle (``.zip``).
+    signing_key : Ed25519PrivateKey, str, path-like or bytes, optional
+        Sign the manifest.
+    overwrite : bool, default=False
+        Replace an existing bundle.
+    data_file, model_file : str or path-like, optional
+        Files whose sha256 is recorded (``data`` itself is hashed when
+        ``data_file`` is not given).
+    audit : dict, optional
+        Keyword arguments of :func:`rai_toolkit.bias_audit` (``categories``,
+        ``selected`` or ``score``, ``standard``, ...); the audit is included.
+    **assess_options
+        Passed to :func:`~rai_toolkit.report.assess`.
+
+    Returns
+    -------
+    assessment : Assessment
+        The assessment.
+    path : pathlib.Path
+        The written bundle.
+    """
+    if not isinstance(overwrite, bool):
+        raise ArgumentError(f"overwrite must be True or False; received {overwrite!r}.")
+    target_path = check_bundle_path(out, overwrite=overwrite)
+    key = None if signing_key is None else load_signing_key(signing_key)
+    if data_file is not None:
+        _file_record(data_file, argument="data_file", what="data")
+    if model_file is not None:
+        _file_record(model_file, argument="model_file", what="model")
+    audits = []
+    if audit is not None:
+        from rai_toolkit.audit import bias_audit
+
+        audits.append(bias_audit(data, **audit))
+    from rai_toolkit.report._assessment import assess
+
+    assessment = assess(
+        model, data, target=target, sensitive_features=sensitive_features, **assess_options
+    )
+    path = assessment.to_bundle(
+        target_path,
+        signing_key=key,
+        overwrite=overwrite,
+        audits=audits,
+        data=data if data_file is None else data_file,
+        model_file=model_file,
+    )
+    return assessment, path
