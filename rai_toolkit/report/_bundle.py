@@ -802,12 +802,14 @@ def write_bundle(
     if key is not None:
         members.append((SIGNATURE, base64.b64encode(key.sign(manifest_raw)) + b"\n"))
 
+    # members are stored uncompressed: every byte of a member's data in the archive is a byte
+    # of the file the manifest hashes (deflate has padding bits that decompress the same)
     stamp = now.timetuple()[:6]
     with atomic_path(target) as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
             for name, content in members:
                 info = zipfile.ZipInfo(name, date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                info.compress_type = zipfile.ZIP_STORED
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, content)
     return target
@@ -1038,9 +1040,12 @@ def _verify_open(zf: zipfile.ZipFile, bundle: Path, expected_key: Any) -> Bundle
             problems.append((SIGNATURE, sig_error))
         else:
             try:
-                signature = base64.b64decode(sig_raw.strip(), validate=True)
+                signature = base64.b64decode(sig_raw[:-1], validate=True)
+                if base64.b64encode(signature) + b"\n" != sig_raw or len(signature) != 64:
+                    raise ValueError("not in canonical form")
             except ValueError:
-                problems.append((SIGNATURE, "is not a base64 signature"))
+                signature = None
+                problems.append((SIGNATURE, "is not a base64 Ed25519 signature (it was changed)"))
         embedded = None
         if isinstance(info, dict):
             try:
