@@ -122,9 +122,6 @@ def run_audit(
         targets.append(
             (check_output_path(markdown_path, suffixes=(".md",), argument="markdown"), "md")
         )
-    resolved = [p.resolve() for p, _ in targets]
-    if len(set(resolved)) != len(resolved):
-        raise ArgumentError("The output paths must differ; each document needs its own file.")
     audit = bias_audit(
         data, categories=parse_categories(categories), selected=selected, score=score, **options
     )
