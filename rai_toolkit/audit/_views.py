@@ -102,7 +102,12 @@ def _facts(doc: dict[str, Any]) -> list[tuple[str, str]]:
         else f"selection rate: share of rows with {doc['outcome_column']} = 1"
     )
     unknown = ", ".join(f"{d}: {n:,}" for d, n in doc["unknown"].items())
-    exclusion = "none (small categories are flagged and kept in the reference)"
+    small = [f"{r['dimension']}: {r['category']}" for r in doc["rows"] if r["small_category"]]
+    exclusion = (
+        f"{len(small)} flagged ({'; '.join(small)}), all kept in the choice of the highest rate"
+        if small
+        else "none"
+    )
     if doc["exclude_small"]:
         listed = "; ".join(
             f"{d}: {', '.join(c) or 'none'}" for d, c in doc["excluded_from_reference"].items()

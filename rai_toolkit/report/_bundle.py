@@ -435,9 +435,15 @@ def environment() -> dict[str, Any]:
     }
 
 
-def _slug(text: str) -> str:
-    out = "".join(ch if ch.isalnum() else "-" for ch in text.lower())
-    return "-".join(part for part in out.split("-") if part)[:40] or "audit"
+def _slug(text: str, limit: int = 40) -> str:
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text.lower()).split() if w]
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or (words[0][:limit] if words else "audit")
 
 
 def _json_bytes(document: Any) -> bytes:
