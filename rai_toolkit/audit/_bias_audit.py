@@ -48,6 +48,8 @@ MIN_BOOT = 100
 #: An interval is reported only when the statistic is defined in at least this share of replicates.
 MIN_DEFINED_FRACTION = 0.5
 _MAX_LISTED = 8
+#: Largest number of bootstrap values held at once (about 800 MB of float64).
+MAX_BOOTSTRAP_VALUES = 100_000_000
 
 
 # ----------------------------------------------------------------------------- validation
@@ -57,8 +59,15 @@ def _is_column_name(value: Any) -> bool:
     )
 
 
+def _is_tuple_column(data: pd.DataFrame, value: Any) -> bool:
+    """Tell whether ``value`` is a tuple naming a column of a frame with MultiIndex columns."""
+    return isinstance(value, tuple) and isinstance(data.columns, pd.MultiIndex) and (
+        value in data.columns
+    )
+
+
 def _check_column_argument(data: pd.DataFrame, value: Any, *, argument: str) -> Hashable:
-    if not _is_column_name(value):
+    if not _is_column_name(value) and not _is_tuple_column(data, value):
         raise ArgumentError(
             f"`{argument}` must be the name of a column of `data`; received "
             f"{type(value).__name__}. Add the values to data as a column and pass its name, "
@@ -91,7 +100,7 @@ def _check_categories(data: pd.DataFrame, categories: Any) -> dict[str, Hashable
                 f"Dimension name {dimension!r} contains {INTERSECTION_SEPARATOR.strip()!r}, which "
                 f"names the intersection of dimensions; rename the dimension."
             )
-        if not _is_column_name(column):
+        if not _is_column_name(column) and not _is_tuple_column(data, column):
             raise ArgumentError(
                 f"categories[{dimension!r}] must be the name of a column of `data`; received "
                 f"{type(column).__name__}."
@@ -527,6 +536,14 @@ def bias_audit(
 
     intervals: list[dict[str, Any]] = []
     replicates = {}
+    n_values = n_boot * (2 * sum(len(labels) for _, labels, _, _ in prepared) + 4 * combos.size)
+    if n_values > MAX_BOOTSTRAP_VALUES:
+        raise ArgumentError(
+            f"n_boot={n_boot} replicates of {sum(len(lab) for _, lab, _, _ in prepared)} "
+            f"categories ({combos.size} category combinations) would hold about "
+            f"{8 * n_values / 1e9:.1f} GB; lower n_boot (1000 is plenty for 95% intervals) or "
+            f"audit fewer dimensions at a time."
+        )
     if n_boot:
         rng = np.random.default_rng(random_state)
         for name, labels, _, _ in prepared:

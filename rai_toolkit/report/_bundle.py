@@ -652,6 +652,8 @@ def evidence_map(doc: dict[str, Any], bundle: dict[str, Any] | None = None) -> d
 def _audit_members(audits: Iterable[Any]) -> list[tuple[str, bytes]]:
     from rai_toolkit.audit import BiasAudit
 
+    if audits is None:
+        return []
     if isinstance(audits, BiasAudit):
         audits = [audits]
     if isinstance(audits, str | bytes) or not isinstance(audits, Iterable):
@@ -932,12 +934,34 @@ class BundleVerification:
         )
 
 
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+                NotImplementedError, RuntimeError)  # fmt: skip
+#: Largest manifest or signature read into memory; a bundle's manifest is a few kB.
+_MAX_SMALL_MEMBER = 16 << 20
+
+
 def _read_member(zf: zipfile.ZipFile, name: str) -> tuple[bytes | None, str | None]:
-    """Bytes of a member, or the reason it cannot be read (bad CRC, broken data)."""
+    """Bytes of a small member (manifest, signature), or why it cannot be read."""
     try:
+        if zf.getinfo(name).file_size > _MAX_SMALL_MEMBER:
+            return None, f"is larger than {_MAX_SMALL_MEMBER >> 20} MB, not a bundle's manifest"
         return zf.read(name), None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as err:
+    except _READ_ERRORS as err:
         return None, f"cannot be read ({type(err).__name__}: {' '.join(str(err).split())})"
+
+
+def _hash_member(zf: zipfile.ZipFile, name: str) -> tuple[str | None, int, str | None]:
+    """sha256 and size of a member read in blocks (the zip's CRC is checked at the end)."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with zf.open(name) as fh:
+            for block in iter(lambda: fh.read(_CHUNK), b""):
+                digest.update(block)
+                size += len(block)
+    except _READ_ERRORS as err:
+        return None, size, f"cannot be read ({type(err).__name__}: {' '.join(str(err).split())})"
+    return digest.hexdigest(), size, None
 
 
 def verify_bundle(path: str | os.PathLike, *, public_key: Any = None) -> BundleVerification:
@@ -1109,13 +1133,12 @@ def _verify_open(zf: zipfile.ZipFile, bundle: Path, expected_key: Any) -> Bundle
                 problems.append((name, "is listed in the manifest but missing from the bundle"))
                 records.append((name, expected, None, "missing"))
                 continue
-            content, error = _read_member(zf, name)
+            actual, size, error = _hash_member(zf, name)
             if error is not None:
                 problems.append((name, error))
                 records.append((name, expected, None, "unreadable"))
                 continue
-            actual = hashlib.sha256(content).hexdigest()
-            if actual != expected or len(content) != entry.get("bytes"):
+            if actual != expected or size != entry.get("bytes"):
                 problems.append((name, "differs from the manifest (sha256 or size)"))
                 records.append((name, expected, actual, "differs"))
             else:

@@ -215,3 +215,19 @@ def test_duplicated_column_names(dcwp):
     frame = pd.concat([dcwp, dcwp[["sex"]]], axis=1)
     with pytest.raises(DataValidationError, match=r"duplicated column names: sex"):
         _audit(frame)
+
+
+def test_too_many_replicates_are_refused_before_any_allocation(dcwp):
+    with pytest.raises(ArgumentError, match=r"n_boot=100000000 replicates of 14 categories .* "
+                                            r"GB; lower n_boot"):
+        _audit(dcwp, n_boot=100_000_000)
+
+
+def test_multiindex_columns_are_named_by_tuples(dcwp):
+    frame = dcwp.copy()
+    frame.columns = pd.MultiIndex.from_tuples([("who", c) for c in frame.columns])
+    audit = bias_audit(frame, categories={"sex": ("who", "sex")}, selected=("who", "selected"),
+                       n_boot=0)
+    assert audit.table["applicants"].tolist() == [76, 92]
+    with pytest.raises(ArgumentError, match=r"categories\['sex'\] must be the name of a column"):
+        bias_audit(frame, categories={"sex": ("who", "nope")}, selected=("who", "selected"))

@@ -560,3 +560,9 @@ def test_run_bundle_writes_a_verifiable_bundle(setup, tmp_path):
 def test_bundle_zip_is_readable_by_the_standard_library(setup):
     with zipfile.ZipFile(io.BytesIO(setup["signed"].read_bytes())) as zf:
         assert zf.testzip() is None
+
+
+def test_no_audits(setup, tmp_path):
+    path = setup["assessment"].to_bundle(tmp_path / "b.zip", audits=None)
+    assert not any(name.startswith("audits/") for name in _members(path))
+    assert verify_bundle(path).ok
