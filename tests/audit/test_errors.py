@@ -218,7 +218,7 @@ def test_duplicated_column_names(dcwp):
 
 
 def test_too_many_replicates_are_refused_before_any_allocation(dcwp):
-    with pytest.raises(ArgumentError, match=r"n_boot=100000000 replicates of 14 categories .* "
+    with pytest.raises(ArgumentError, match=r"n_boot=100000000 replicates of 17 categories .* "
                                             r"GB; lower n_boot"):
         _audit(dcwp, n_boot=100_000_000)
 
