@@ -22,6 +22,7 @@ import datetime as _dt
 import math
 import numbers
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -328,6 +329,172 @@ def _eeoc_columns(
     return {"four_fifths": four, "p_value": p_values, "shortfall": shortfall}
 
 
+# ----------------------------------------------------------------------------- steps
+@dataclass(frozen=True)
+class _Grouping:
+    """One audited dimension (or the intersection) as a sum over category combinations."""
+
+    name: str
+    labels: list[str]
+    onehot: np.ndarray  # (combinations, categories): which category each combination counts in
+
+
+def _count_table(
+    encoded: dict[str, tuple[np.ndarray, list[str]]], chosen: np.ndarray, *, intersectional: bool
+) -> tuple[np.ndarray, list[_Grouping], dict[str, int]]:
+    """One count table over every observed combination of categories (unknown included).
+
+    Returns the table (combinations, 2, 2, 1), each dimension (and the intersection) as a
+    one-hot sum over its combinations, and the rows with an unknown category per dimension.
+    """
+    n_rows = len(chosen)
+    radix = [len(labels) + 1 for _, labels in encoded.values()]
+    if math.prod(radix) >= 2**62:
+        raise DataValidationError(
+            f"The category columns have too many categories together ({' x '.join(map(str, radix))}"
+            f" combinations); audit fewer dimensions at a time."
+        )
+    key = np.zeros(n_rows, dtype=np.int64)
+    for (codes, _), size in zip(encoded.values(), radix):
+        key = key * size + codes
+    combos, joint = np.unique(key, return_inverse=True)
+    counts = build_cells(joint.reshape(-1), combos.size, chosen, chosen).counts
+
+    # the category of each combination in each dimension (-1: unknown); combos are sorted by
+    # key, i.e. lexicographically by the dimensions' codes
+    combo_codes: dict[str, np.ndarray] = {}
+    rest = combos.copy()
+    for d, size in zip(reversed(list(encoded)), reversed(radix)):
+        combo_codes[d] = np.where(rest % size < size - 1, rest % size, -1)
+        rest = rest // size
+
+    def grouping(name: str, labels: list[str], member: np.ndarray) -> _Grouping:
+        onehot = np.zeros((combos.size, len(labels)))
+        mapped = np.flatnonzero(member >= 0)
+        onehot[mapped, member[mapped]] = 1.0
+        return _Grouping(name, labels, onehot)
+
+    groupings = [grouping(d, labels, combo_codes[d]) for d, (_, labels) in encoded.items()]
+    unknown = {d: int((codes == len(labels)).sum()) for d, (codes, labels) in encoded.items()}
+    if intersectional and len(encoded) > 1:
+        name = INTERSECTION_SEPARATOR.join(encoded)
+        known = np.all([combo_codes[d] >= 0 for d in encoded], axis=0)
+        order = np.flatnonzero(known)
+        labels = [
+            INTERSECTION_SEPARATOR.join(encoded[d][1][combo_codes[d][c]] for d in encoded)
+            for c in order
+        ]
+        member = np.full(combos.size, -1)
+        member[order] = np.arange(order.size)
+        groupings.append(grouping(name, labels, member))
+        unknown[name] = int(n_rows - counts[known].sum())
+    return counts, groupings, unknown
+
+
+def _check_bootstrap_size(n_boot: int, groupings: list[_Grouping]) -> None:
+    n_categories = sum(len(g.labels) for g in groupings)
+    n_combos = groupings[0].onehot.shape[0]
+    n_values = n_boot * (2 * n_categories + 4 * n_combos)
+    if n_values > MAX_BOOTSTRAP_VALUES:
+        raise ArgumentError(
+            f"n_boot={n_boot} replicates of {n_categories} categories ({n_combos} category "
+            f"combinations) would hold about {8 * n_values / 1e9:.1f} GB; lower n_boot (1000 "
+            f"is plenty for 95% intervals) or audit fewer dimensions at a time."
+        )
+
+
+def _point_estimates(
+    groupings: list[_Grouping], counts: np.ndarray, *, n_rows: int, exclude_small: bool,
+    standard: str,
+) -> tuple[list[dict[str, Any]], dict[str, str | None], dict[str, list[str]]]:
+    """Table rows, the highest-rate category and the excluded small categories per dimension."""
+    rows: list[dict[str, Any]] = []
+    references: dict[str, str | None] = {}
+    excluded: dict[str, list[str]] = {}
+    for g in groupings:
+        apps, sel, rates = _rates(counts, g.onehot)
+        small = apps < SMALL_SHARE * n_rows
+        eligible = _eligible(g, counts, n_rows, exclude_small)
+        ratios = _impact_ratios(rates, eligible)
+        reference = int(np.argmax(np.where(eligible, rates, -np.inf))) if eligible.any() else None
+        references[g.name] = None if reference is None else g.labels[reference]
+        excluded[g.name] = [g.labels[i] for i in np.flatnonzero(small)] if exclude_small else []
+        extra = _eeoc_columns(apps, sel, reference) if standard == "eeoc" else {}
+        for i, label in enumerate(g.labels):
+            row = {
+                "dimension": g.name,
+                "category": label,
+                "applicants": int(apps[i]),
+                "selected": int(sel[i]),
+                "rate": float(rates[i]),
+                "impact_ratio": float(ratios[i]),
+                "small_category": bool(small[i]),
+            }
+            row.update({column: values[i] for column, values in extra.items()})
+            rows.append(row)
+    return rows, references, excluded
+
+
+def _eligible(g: _Grouping, counts: np.ndarray, n_rows: int, exclude_small: bool) -> np.ndarray:
+    """Categories that may be the highest-rate reference (fixed by the observed data)."""
+    if not exclude_small:
+        return np.ones(len(g.labels), dtype=bool)
+    return _rates(counts, g.onehot)[0] >= SMALL_SHARE * n_rows
+
+
+def _intervals(
+    groupings: list[_Grouping], counts: np.ndarray, *, n_boot: int, ci: float,
+    random_state: Any, exclude_small: bool = False,
+) -> list[dict[str, Any]]:
+    """Percentile intervals of every rate and impact ratio from multinomial replicate tables."""
+    n_rows = int(round(counts.sum()))
+    bounds = {}
+    if n_boot:
+        rng = np.random.default_rng(random_state)
+        eligible = {g.name: _eligible(g, counts, n_rows, exclude_small) for g in groupings}
+        reps_rate = {g.name: np.empty((n_boot, len(g.labels))) for g in groupings}
+        reps_ratio = {g.name: np.empty((n_boot, len(g.labels))) for g in groupings}
+        for start, reps in bootstrap_tables(counts, n_boot=n_boot, rng=rng):
+            stop = start + reps.shape[0]
+            for g in groupings:
+                rates = _rates(reps, g.onehot)[2]
+                reps_rate[g.name][start:stop] = rates
+                reps_ratio[g.name][start:stop] = _impact_ratios(rates, eligible[g.name])
+        for g in groupings:
+            bounds[g.name] = (*_percentile(reps_rate[g.name], ci),
+                              *_percentile(reps_ratio[g.name], ci))  # fmt: skip
+    out = []
+    for g in groupings:
+        nan = np.full(len(g.labels), np.nan)
+        r_lo, r_hi, i_lo, i_hi = bounds.get(g.name, (nan, nan, nan, nan))
+        out.extend(
+            {
+                "dimension": g.name,
+                "category": label,
+                "rate_lower": float(r_lo[i]),
+                "rate_upper": float(r_hi[i]),
+                "impact_ratio_lower": float(i_lo[i]),
+                "impact_ratio_upper": float(i_hi[i]),
+            }
+            for i, label in enumerate(g.labels)
+        )
+    return out
+
+
+def _notes(rows: list[dict[str, Any]], references: dict[str, str | None]) -> list[str]:
+    notes = []
+    for name, ref in references.items():
+        rates = [r["rate"] for r in rows if r["dimension"] == name]
+        if ref is None:
+            notes.append(
+                f"{name}: every category is below {SMALL_SHARE:.0%} of the rows and "
+                f"exclude_small=True, so no impact ratio is computed."
+            )
+        elif all(rate == 0 for rate in rates):
+            notes.append(f"{name}: no applicant was selected, so impact ratios are undefined.")
+    return notes
+
+
 def bias_audit(
     data: pd.DataFrame,
     *,
@@ -467,122 +634,17 @@ def bias_audit(
         chosen = values > median
     encoded = {d: _encode_dimension(data, d, col) for d, col in dims.items()}
 
-    # one count table over every observed combination of categories (unknown included)
     n_rows = len(data)
-    radix = [len(labels) + 1 for _, labels in encoded.values()]
-    if math.prod(radix) >= 2**62:
-        raise DataValidationError(
-            f"The category columns have too many categories together ({' x '.join(map(str, radix))}"
-            f" combinations); audit fewer dimensions at a time."
-        )
-    key = np.zeros(n_rows, dtype=np.int64)
-    for (codes, _), size in zip(encoded.values(), radix):
-        key = key * size + codes
-    combos, joint = np.unique(key, return_inverse=True)
-    counts = build_cells(joint.reshape(-1), combos.size, chosen, chosen).counts
-
-    # the category of each combination in each dimension (-1: unknown); combos are sorted by
-    # key, i.e. lexicographically by the dimensions' codes
-    combo_codes: dict[str, np.ndarray] = {}
-    rest = combos.copy()
-    for d, size in zip(reversed(list(encoded)), reversed(radix)):
-        combo_codes[d] = np.where(rest % size < size - 1, rest % size, -1)
-        rest = rest // size
-    groupings = [(d, labels, combo_codes[d]) for d, (_, labels) in encoded.items()]
-    unknown = {d: int((codes == len(labels)).sum()) for d, (codes, labels) in encoded.items()}
-    if intersectional and len(encoded) > 1:
-        name = INTERSECTION_SEPARATOR.join(encoded)
-        known = np.all([combo_codes[d] >= 0 for d in encoded], axis=0)
-        order = np.flatnonzero(known)
-        labels = [
-            INTERSECTION_SEPARATOR.join(encoded[d][1][combo_codes[d][c]] for d in encoded)
-            for c in order
-        ]
-        member = np.full(combos.size, -1)
-        member[order] = np.arange(order.size)
-        groupings.append((name, labels, member))
-        unknown[name] = int(n_rows - counts[known].sum())
-
-    threshold = SMALL_SHARE * n_rows
-    rows: list[dict[str, Any]] = []
-    references: dict[str, str | None] = {}
-    excluded: dict[str, list[str]] = {}
-    prepared = []
-    for name, labels, member in groupings:
-        onehot = np.zeros((combos.size, len(labels)))
-        mapped = np.flatnonzero(member >= 0)
-        onehot[mapped, member[mapped]] = 1.0
-        apps, sel, rates = _rates(counts, onehot)
-        small = apps < threshold
-        eligible = ~small if exclude_small else np.ones(len(labels), dtype=bool)
-        ratios = _impact_ratios(rates, eligible)
-        reference = int(np.argmax(np.where(eligible, rates, -np.inf))) if eligible.any() else None
-        references[name] = None if reference is None else labels[reference]
-        excluded[name] = [labels[i] for i in np.flatnonzero(small)] if exclude_small else []
-        extra = _eeoc_columns(apps, sel, reference) if standard == "eeoc" else {}
-        for i, label in enumerate(labels):
-            row = {
-                "dimension": name,
-                "category": label,
-                "applicants": int(apps[i]),
-                "selected": int(sel[i]),
-                "rate": float(rates[i]),
-                "impact_ratio": float(ratios[i]),
-                "small_category": bool(small[i]),
-            }
-            row.update({column: values[i] for column, values in extra.items()})
-            rows.append(row)
-        prepared.append((name, labels, onehot, eligible))
-
-    intervals: list[dict[str, Any]] = []
-    replicates = {}
-    n_values = n_boot * (2 * sum(len(labels) for _, labels, _, _ in prepared) + 4 * combos.size)
-    if n_values > MAX_BOOTSTRAP_VALUES:
-        raise ArgumentError(
-            f"n_boot={n_boot} replicates of {sum(len(lab) for _, lab, _, _ in prepared)} "
-            f"categories ({combos.size} category combinations) would hold about "
-            f"{8 * n_values / 1e9:.1f} GB; lower n_boot (1000 is plenty for 95% intervals) or "
-            f"audit fewer dimensions at a time."
-        )
-    if n_boot:
-        rng = np.random.default_rng(random_state)
-        for name, labels, _, _ in prepared:
-            replicates[name] = (np.empty((n_boot, len(labels))), np.empty((n_boot, len(labels))))
-        for start, reps in bootstrap_tables(counts, n_boot=n_boot, rng=rng):
-            stop = start + reps.shape[0]
-            for name, _, onehot, eligible in prepared:
-                rates = _rates(reps, onehot)[2]
-                replicates[name][0][start:stop] = rates
-                replicates[name][1][start:stop] = _impact_ratios(rates, eligible)
-    for name, labels, _, _ in prepared:
-        if n_boot:
-            r_lo, r_hi = _percentile(replicates[name][0], ci)
-            i_lo, i_hi = _percentile(replicates[name][1], ci)
-        else:
-            r_lo = r_hi = i_lo = i_hi = np.full(len(labels), np.nan)
-        intervals.extend(
-            {
-                "dimension": name,
-                "category": label,
-                "rate_lower": float(r_lo[i]),
-                "rate_upper": float(r_hi[i]),
-                "impact_ratio_lower": float(i_lo[i]),
-                "impact_ratio_upper": float(i_hi[i]),
-            }
-            for i, label in enumerate(labels)
-        )
-
-    notes = []
-    for name, ref in references.items():
-        if ref is None:
-            notes.append(
-                f"{name}: every category is below {SMALL_SHARE:.0%} of the rows and "
-                f"exclude_small=True, so no impact ratio is computed."
-            )
-    for name, _, _, _ in prepared:
-        table_rows = [r for r in rows if r["dimension"] == name]
-        if references[name] is not None and all(r["rate"] == 0 for r in table_rows):
-            notes.append(f"{name}: no applicant was selected, so impact ratios are undefined.")
+    counts, groupings, unknown = _count_table(encoded, chosen, intersectional=intersectional)
+    _check_bootstrap_size(n_boot, groupings)
+    rows, references, excluded = _point_estimates(
+        groupings, counts, n_rows=n_rows, exclude_small=exclude_small, standard=standard
+    )
+    intervals = _intervals(
+        groupings, counts, n_boot=n_boot, ci=ci, random_state=random_state,
+        exclude_small=exclude_small,
+    )
+    notes = _notes(rows, references)
     meta = AuditMeta(
         title=title,
         standard=standard,
@@ -591,7 +653,7 @@ def bias_audit(
         method="selection_rate" if selected is not None else "scoring_rate",
         outcome=str(outcome),
         categories={d: str(c) for d, c in dims.items()},
-        intersectional=bool(intersectional and len(encoded) > 1),
+        intersectional=len(groupings) > len(encoded),
         n_rows=n_rows,
         median_score=median,
         exclude_small=exclude_small,

@@ -347,14 +347,19 @@ def generate_keypair(path: str | os.PathLike, *, overwrite: bool = False) -> tup
 
 
 # ----------------------------------------------------------------------------- contents
-def _sha256_file(path: Path) -> tuple[str, int]:
+def _sha256_stream(fh: Any) -> tuple[str, int]:
+    """sha256 and size of a binary file object, read in blocks."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(block)
-            size += len(block)
+    for block in iter(lambda: fh.read(_CHUNK), b""):
+        digest.update(block)
+        size += len(block)
     return digest.hexdigest(), size
+
+
+def _sha256_file(path: Path) -> tuple[str, int]:
+    with path.open("rb") as fh:
+        return _sha256_stream(fh)
 
 
 def _file_record(value: Any, *, argument: str, what: str) -> dict[str, Any]:
@@ -952,16 +957,11 @@ def _read_member(zf: zipfile.ZipFile, name: str) -> tuple[bytes | None, str | No
 
 def _hash_member(zf: zipfile.ZipFile, name: str) -> tuple[str | None, int, str | None]:
     """sha256 and size of a member read in blocks (the zip's CRC is checked at the end)."""
-    digest = hashlib.sha256()
-    size = 0
     try:
         with zf.open(name) as fh:
-            for block in iter(lambda: fh.read(_CHUNK), b""):
-                digest.update(block)
-                size += len(block)
+            return (*_sha256_stream(fh), None)
     except _READ_ERRORS as err:
-        return None, size, f"cannot be read ({type(err).__name__}: {' '.join(str(err).split())})"
-    return digest.hexdigest(), size, None
+        return None, 0, f"cannot be read ({type(err).__name__}: {' '.join(str(err).split())})"
 
 
 def verify_bundle(path: str | os.PathLike, *, public_key: Any = None) -> BundleVerification:
