@@ -1018,152 +1018,168 @@ def verify_bundle(path: str | os.PathLike, *, public_key: Any = None) -> BundleV
         return _verify_open(zf, bundle, expected_key)
 
 
-def _verify_open(zf: zipfile.ZipFile, bundle: Path, expected_key: Any) -> BundleVerification:
+Problems = list[tuple[str, str]]
+
+
+def _check_manifest(zf: zipfile.ZipFile) -> tuple[bytes | None, dict[str, Any] | None, Problems]:
+    """Raw bytes and content of the manifest, and whether it is exactly its canonical form."""
+    raw, error = _read_member(zf, MANIFEST)
+    if error is not None:
+        return None, None, [(MANIFEST, error)]
+    try:
+        manifest = json.loads(raw.decode("ascii"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+            raise ValueError("no list of files")
+    except (UnicodeDecodeError, ValueError) as err:
+        return raw, None, [(MANIFEST, f"is not a valid manifest ({err})")]
+    try:
+        intact = manifest_bytes(manifest) == raw
+    except (TypeError, ValueError):
+        intact = False
+    if not intact:
+        return raw, manifest, [(MANIFEST, "was changed: its digest or canonical form differs")]
+    return raw, manifest, []
+
+
+def _read_signature(zf: zipfile.ZipFile, names: list[str]) -> tuple[bytes | None, Problems]:
+    if SIGNATURE not in names:
+        return None, [(SIGNATURE, "is missing although the manifest names a signature")]
+    raw, error = _read_member(zf, SIGNATURE)
+    if error is not None:
+        return None, [(SIGNATURE, error)]
+    try:
+        signature = base64.b64decode(raw[:-1], validate=True)
+        if base64.b64encode(signature) + b"\n" != raw or len(signature) != 64:
+            raise ValueError("not in canonical form")
+    except ValueError:
+        return None, [(SIGNATURE, "is not a base64 Ed25519 signature (it was changed)")]
+    return signature, []
+
+
+def _check_signature(
+    zf: zipfile.ZipFile,
+    names: list[str],
+    raw: bytes | None,
+    manifest: dict[str, Any] | None,
+    expected_key: Any,
+    manifest_ok: bool,
+) -> tuple[str, str | None, bool, Problems]:
+    """State of the signature, the signing key's id, whether the signer was checked, problems."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
+    info = manifest.get("signature") if manifest is not None else None
+    if SIGNATURE not in names and not info:
+        if expected_key is not None:
+            return "unsigned", None, False, [
+                (SIGNATURE, "is missing: the bundle is not signed, but a key was given")
+            ]
+        return "unsigned", None, False, []
+    signature, problems = _read_signature(zf, names)
+    embedded = None
+    if isinstance(info, dict):
+        try:
+            embedded = ed25519.Ed25519PublicKey.from_public_bytes(
+                base64.b64decode(str(info.get("public_key")), validate=True)
+            )
+        except ValueError:
+            embedded = None
+    elif manifest is not None:
+        problems.append((MANIFEST, "names no signing key although manifest.sig is present"))
+    name = key_id(embedded) if embedded is not None else None
+    if expected_key is not None and embedded is not None and (
+        _raw_public(embedded) != _raw_public(expected_key)
+    ):
+        problems.append(
+            (SIGNATURE, f"is by key {name}, not by the given public key {key_id(expected_key)}")
+        )
+        return "other key", name, False, problems
+    verifier = expected_key if expected_key is not None else embedded
+    if signature is not None and verifier is not None and raw is not None:
+        try:
+            verifier.verify(signature, raw)
+            return "valid", name, expected_key is not None, problems
+        except InvalidSignature:
+            pass
+    if manifest_ok and not problems:
+        against = "the key named in it" if expected_key is None else "the given public key"
+        problems.append((SIGNATURE, f"does not verify manifest.json with {against}"))
+    return "invalid", name, False, problems
+
+
+def _check_files(
+    zf: zipfile.ZipFile, names: list[str], manifest: dict[str, Any]
+) -> tuple[list[tuple[Any, ...]], list[str], Problems]:
+    """Every listed file present, readable and with its sha256 and size; none unlisted."""
+    records: list[tuple[Any, ...]] = []
+    listed: list[str] = []
+    problems: Problems = []
+    for entry in manifest["files"]:
+        name = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(name, str):
+            problems.append((MANIFEST, f"has a malformed file entry {entry!r}"))
+            continue
+        listed.append(name)
+        expected = entry.get("sha256")
+        if name not in names:
+            problems.append((name, "is listed in the manifest but missing from the bundle"))
+            records.append((name, expected, None, "missing"))
+            continue
+        actual, size, error = _hash_member(zf, name)
+        if error is not None:
+            problems.append((name, error))
+            records.append((name, expected, None, "unreadable"))
+        elif actual != expected or size != entry.get("bytes"):
+            problems.append((name, "differs from the manifest (sha256 or size)"))
+            records.append((name, expected, actual, "differs"))
+        else:
+            records.append((name, expected, actual, "ok"))
+    for name in dict.fromkeys(names):
+        if name not in listed and name not in (MANIFEST, SIGNATURE):
+            problems.append((name, "is in the bundle but not in the manifest"))
+            records.append((name, None, None, "unlisted"))
+    return records, listed, problems
+
+
+def _verify_open(zf: zipfile.ZipFile, bundle: Path, expected_key: Any) -> BundleVerification:
     names = zf.namelist()
     if MANIFEST not in names:
         raise DataValidationError(
             f"{str(bundle)!r} holds no {MANIFEST}; it is not an evidence bundle written by "
             f"Assessment.to_bundle (members: {', '.join(names[:10]) or 'none'})."
         )
-    problems: list[tuple[str, str]] = []
+    problems: Problems = []
     seen: set[str] = set()
     for name in names:
         if name in seen:
             problems.append((name, "appears twice in the archive"))
         seen.add(name)
-
-    raw, error = _read_member(zf, MANIFEST)
-    manifest: dict[str, Any] | None = None
-    if error is not None:
-        problems.append((MANIFEST, error))
-    else:
-        try:
-            parsed = json.loads(raw.decode("ascii"))
-            if not isinstance(parsed, dict) or not isinstance(parsed.get("files"), list):
-                raise ValueError("no list of files")
-            manifest = parsed
-        except (UnicodeDecodeError, ValueError) as err:
-            problems.append((MANIFEST, f"is not a valid manifest ({err})"))
-        if manifest is not None:
-            try:
-                intact = manifest_bytes(manifest) == raw
-            except (TypeError, ValueError):
-                intact = False
-            if not intact:
-                problems.append((MANIFEST, "was changed: its digest or canonical form differs"))
-
-    # signature
-    info = manifest.get("signature") if manifest is not None else None
-    signed = SIGNATURE in names or bool(info)
-    signature_state = "unsigned"
-    key_name = info.get("key_id") if isinstance(info, dict) else None
-    signer_checked = False
-    if signed:
-        sig_raw, sig_error = _read_member(zf, SIGNATURE) if SIGNATURE in names else (None, None)
-        signature = None
-        if SIGNATURE not in names:
-            problems.append((SIGNATURE, "is missing although the manifest names a signature"))
-        elif sig_error is not None:
-            problems.append((SIGNATURE, sig_error))
-        else:
-            try:
-                signature = base64.b64decode(sig_raw[:-1], validate=True)
-                if base64.b64encode(signature) + b"\n" != sig_raw or len(signature) != 64:
-                    raise ValueError("not in canonical form")
-            except ValueError:
-                signature = None
-                problems.append((SIGNATURE, "is not a base64 Ed25519 signature (it was changed)"))
-        embedded = None
-        if isinstance(info, dict):
-            try:
-                embedded = ed25519.Ed25519PublicKey.from_public_bytes(
-                    base64.b64decode(str(info.get("public_key")), validate=True)
-                )
-            except ValueError:
-                embedded = None
-        elif manifest is not None:
-            problems.append((MANIFEST, "names no signing key although manifest.sig is present"))
-        verifier = expected_key if expected_key is not None else embedded
-        if expected_key is not None and embedded is not None and (
-            _raw_public(embedded) != _raw_public(expected_key)
-        ):
-            signature_state = "other key"
-            problems.append(
-                (
-                    SIGNATURE,
-                    f"is by key {key_id(embedded)}, not by the given public key "
-                    f"{key_id(expected_key)}",
-                )
-            )
-        elif signature is not None and verifier is not None and raw is not None:
-            try:
-                verifier.verify(signature, raw)
-                signature_state = "valid"
-                signer_checked = expected_key is not None
-            except InvalidSignature:
-                signature_state = "invalid"
-        else:
-            signature_state = "invalid"
-        if signature_state == "invalid" and not any(
-            f in (MANIFEST, SIGNATURE) for f, _ in problems
-        ):
-            problems.append(
-                (SIGNATURE, "does not verify manifest.json with the key named in it")
-                if expected_key is None
-                else (SIGNATURE, "does not verify manifest.json with the given public key")
-            )
-    elif expected_key is not None:
-        problems.append((SIGNATURE, "is missing: the bundle is not signed, but a key was given"))
-
-    # files
-    records = []
-    listed: list[str] = []
+    raw, manifest, found = _check_manifest(zf)
+    problems += found
+    state, signer, checked, found = _check_signature(
+        zf, names, raw, manifest, expected_key, manifest_ok=not found
+    )
+    problems += found
+    records, listed = [], []
     if manifest is not None:
-        for entry in manifest["files"]:
-            name = entry.get("path") if isinstance(entry, dict) else None
-            if not isinstance(name, str):
-                problems.append((MANIFEST, f"has a malformed file entry {entry!r}"))
-                continue
-            listed.append(name)
-            expected = entry.get("sha256")
-            if name not in names:
-                problems.append((name, "is listed in the manifest but missing from the bundle"))
-                records.append((name, expected, None, "missing"))
-                continue
-            actual, size, error = _hash_member(zf, name)
-            if error is not None:
-                problems.append((name, error))
-                records.append((name, expected, None, "unreadable"))
-                continue
-            if actual != expected or size != entry.get("bytes"):
-                problems.append((name, "differs from the manifest (sha256 or size)"))
-                records.append((name, expected, actual, "differs"))
-            else:
-                records.append((name, expected, actual, "ok"))
-        for name in dict.fromkeys(names):
-            if name not in listed and name not in (MANIFEST, SIGNATURE):
-                problems.append((name, "is in the bundle but not in the manifest"))
-                records.append((name, None, None, "unlisted"))
-    files = pd.DataFrame(records, columns=["path", "expected_sha256", "actual_sha256", "status"])
+        records, listed, found = _check_files(zf, names, manifest)
+        problems += found
     order = [MANIFEST, SIGNATURE, *listed, *names]
-    first = None
-    if problems:
-        rank = {name: i for i, name in reversed(list(enumerate(order)))}
-        first = min((f for f, _ in problems), key=lambda f: rank.get(f, len(order)))
+    rank = {name: i for i, name in reversed(list(enumerate(order)))}
+    first = min((f for f, _ in problems), key=lambda f: rank.get(f, len(order)), default=None)
     return BundleVerification(
         path=bundle,
         ok=not problems,
         first_difference=first,
         problems=problems,
-        signature=signature_state,
-        key_id=key_name,
-        signer_checked=signer_checked,
+        signature=state,
+        key_id=signer,
+        signer_checked=checked,
         created_at=None if manifest is None else manifest.get("created_at"),
         toolkit_version=None if manifest is None else manifest.get("toolkit_version"),
-        files=files,
+        files=pd.DataFrame(
+            records, columns=["path", "expected_sha256", "actual_sha256", "status"]
+        ),
     )
 
 
