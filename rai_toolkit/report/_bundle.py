@@ -85,17 +85,29 @@ def _key_kind(key: Any) -> str:
     return f"a {type(key).__name__}"
 
 
+def _existing_file(value: Any, *, argument: str, expected: str) -> Path:
+    """Check that an input path names an existing file; ``expected`` says what it should be."""
+    if not isinstance(value, str | os.PathLike):
+        raise ArgumentError(
+            f"`{argument}` must be the path of {expected}; received {type(value).__name__}."
+        )
+    p = Path(value)
+    if not p.is_file():
+        raise ArgumentError(
+            f"`{argument}` {str(p)!r} does not exist (or is not a file); pass the path of "
+            f"{expected}."
+        )
+    return p
+
+
 def _key_material(key: Any, *, argument: str) -> tuple[bytes, str]:
     """Bytes of a key given as a path or as PEM bytes, and where they came from."""
     if isinstance(key, bytes | bytearray):
         return bytes(key), f"`{argument}` (bytes)"
     if isinstance(key, str | os.PathLike):
-        p = Path(key)
-        if not p.is_file():
-            raise ArgumentError(
-                f"`{argument}` file {str(p)!r} does not exist (or is not a file); pass the path "
-                f"of a PEM key written by generate_keypair (rai-toolkit keygen)."
-            )
+        p = _existing_file(
+            key, argument=argument, expected="a PEM key written by generate_keypair"
+        )
         return p.read_bytes(), f"`{argument}` file {str(p)!r}"
     raise ArgumentError(
         f"`{argument}` must be a key file path, PEM bytes or a cryptography Ed25519 key object; "
@@ -363,16 +375,7 @@ def _sha256_file(path: Path) -> tuple[str, int]:
 
 
 def _file_record(value: Any, *, argument: str, what: str) -> dict[str, Any]:
-    if not isinstance(value, str | os.PathLike):
-        raise ArgumentError(
-            f"`{argument}` must be the path of the {what} file; received {type(value).__name__}."
-        )
-    p = Path(value)
-    if not p.is_file():
-        raise ArgumentError(
-            f"`{argument}` {str(p)!r} does not exist (or is not a file); pass the path of the "
-            f"{what} file that was assessed."
-        )
+    p = _existing_file(value, argument=argument, expected=f"the {what} file that was assessed")
     sha, size = _sha256_file(p)
     return {"source": "file", "name": p.name, "bytes": size, "sha256": sha}
 
@@ -996,16 +999,9 @@ def verify_bundle(path: str | os.PathLike, *, public_key: Any = None) -> BundleV
     >>> result.ok, result.first_difference  # doctest: +SKIP
     (True, None)
     """
-    if not isinstance(path, str | os.PathLike):
-        raise ArgumentError(
-            f"`path` must be the path of a bundle (.zip); received {type(path).__name__}."
-        )
-    bundle = Path(path)
-    if not bundle.is_file():
-        raise ArgumentError(
-            f"Bundle {str(bundle)!r} does not exist (or is not a file); pass the path of a "
-            f".zip written by Assessment.to_bundle."
-        )
+    bundle = _existing_file(
+        path, argument="path", expected="a bundle (.zip) written by Assessment.to_bundle"
+    )
     expected_key = None if public_key is None else load_public_key(public_key)
     try:
         zf = zipfile.ZipFile(bundle)

@@ -394,7 +394,7 @@ def other_keys():
         (lambda k, d: _pem_public(k["ed25519"].public_key()), r"not a private key; sign with "
                                                               r"the private key"),
         (lambda k, d: b"garbage", r"is not a PEM private key"),
-        (lambda k, d: d / "missing.pem", r"file .*missing\.pem' does not exist"),
+        (lambda k, d: d / "missing.pem", r"`signing_key` .*missing\.pem' does not exist"),
         (lambda k, d: 42, r"must be a key file path, PEM bytes or a cryptography"),
         (lambda k, d: k["ed25519"].private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
