@@ -82,7 +82,9 @@ def _list_columns(columns: Sequence[Any], limit: int = 30) -> str:
     return ", ".join(names)
 
 
-def check_data_frame(data: Any, *, argument: str = "data") -> pd.DataFrame:
+def check_data_frame(
+    data: Any, *, argument: str = "data", multiindex_columns: bool = False
+) -> pd.DataFrame:
     """Check that ``data`` is a non-empty DataFrame with unique column names.
 
     Parameters
@@ -91,6 +93,10 @@ def check_data_frame(data: Any, *, argument: str = "data") -> pd.DataFrame:
         What the caller passed.
     argument : str, default="data"
         Name of the argument, used in error messages.
+    multiindex_columns : bool, default=False
+        Accept MultiIndex column labels. Only for a caller whose every column
+        argument names one column (a tuple is then one label); elsewhere a
+        tuple also reads as several names, so such frames are refused.
 
     Returns
     -------
@@ -100,7 +106,8 @@ def check_data_frame(data: Any, *, argument: str = "data") -> pd.DataFrame:
     Raises
     ------
     DataValidationError
-        If ``data`` is not a DataFrame, is empty or has duplicated column names.
+        If ``data`` is not a DataFrame, is empty, has duplicated column names or
+        (unless allowed) MultiIndex column labels.
     """
     if not isinstance(data, pd.DataFrame):
         fix = (
@@ -112,7 +119,7 @@ def check_data_frame(data: Any, *, argument: str = "data") -> pd.DataFrame:
             f"`{argument}` must be a pandas DataFrame; received {type(data).__name__}. {fix}",
             argument=argument,
         )
-    if isinstance(data.columns, pd.MultiIndex):
+    if isinstance(data.columns, pd.MultiIndex) and not multiindex_columns:
         raise DataValidationError(
             f"`{argument}` has MultiIndex (hierarchical) column labels, e.g. "
             f"{data.columns[0]!r}; rai_toolkit needs one label per column. Flatten them "

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rai_toolkit._api import public
+from rai_toolkit._io import check_output_path
 from rai_toolkit._scalars import check_bool, describe
 from rai_toolkit.exceptions import ArgumentError, ModelError, SecurityWarning, UnsafeModelError
 
@@ -121,7 +122,8 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     ------
     ArgumentError
         If ``path`` is not a str/path-like ending in ``.skops`` (including the
-        two arguments given the wrong way round), or ``model`` is None.
+        two arguments given the wrong way round) or cannot be written (see
+        :func:`rai_toolkit._io.check_output_path`), or ``model`` is None.
     ModelError
         If skops cannot serialise the model.
 
@@ -146,6 +148,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     path = _check_path(path, what=".skops file to write")
     if _suffix(path) not in SKOPS_SUFFIXES:
         raise _unknown_suffix(path, "save")
+    check_output_path(path, make_parents=True)  # a folder, a file as folder, no write access
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
