@@ -46,6 +46,7 @@ __all__ = [
     "align_values",
     "call_model",
     "check_label",
+    "check_predictions",
     "check_probabilities",
     "check_data_frame",
     "check_columns",
@@ -769,6 +770,43 @@ def check_hashable_columns(
             ) from err
 
 
+def check_predictions(pred: np.ndarray, *, argument: str = "y_pred") -> np.ndarray:
+    """Check predictions: one value per row, none missing, none infinite.
+
+    Parameters
+    ----------
+    pred : numpy.ndarray
+        Predictions, shape (n,) or (n, 1).
+    argument : str, default="y_pred"
+        Argument name for messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n,).
+
+    Raises
+    ------
+    DataValidationError
+        If the array is not one value per row, or holds missing or infinite values.
+    """
+    pred = pred.ravel() if pred.ndim > 1 and pred.shape[1] == 1 else pred
+    if pred.ndim != 1:
+        raise DataValidationError(
+            f"Predictions must be one value per row; received an array of shape {pred.shape}. "
+            f"Pass class labels, not probabilities, as {argument} (probabilities go to y_score).",
+            argument=argument,
+        )
+    n_missing = int(pd.isna(pred).sum())
+    if n_missing:
+        raise DataValidationError(
+            f"Predictions contain {n_missing} missing value(s); every row needs a prediction.",
+            argument=argument,
+        )
+    _check_finite(pred, what=f"`{argument}`", argument=argument)
+    return pred
+
+
 def check_label(value: Any, *, argument: str = "pos_label", expected: str = "") -> Any:
     """Refuse a class label that cannot be one (a list, an array, a dict).
 
@@ -1364,19 +1402,7 @@ def prepare_data(
         pred = _column_or_array(y_pred, data, argument="y_pred")
         score = None if y_score is None else _column_or_array(y_score, data, argument="y_score")
 
-    if pred.ndim != 1:
-        raise DataValidationError(
-            f"Predictions must be one value per row; received an array of shape {pred.shape}. "
-            f"Pass class labels, not probabilities, as y_pred (probabilities go to y_score).",
-            argument="y_pred",
-        )
-    if pd.isna(pred).any():
-        raise DataValidationError(
-            f"Predictions contain {int(pd.isna(pred).sum())} missing value(s); every row needs "
-            f"a prediction.",
-            argument="y_pred",
-        )
-    _check_finite(pred, what="The predictions (y_pred)", argument="y_pred")
+    pred = check_predictions(pred)
     if score is not None and task != "regression":
         score = _as_scores(score)
 

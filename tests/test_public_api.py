@@ -163,10 +163,10 @@ def test_infinite_regression_predictions_are_refused():
     frame = pd.DataFrame({"g": ["a", "b"] * 50, "y": np.linspace(0, 10, 100)})
     pred = frame["y"].to_numpy() + 0.5
     pred[7] = -np.inf
-    with pytest.raises(DataValidationError, match=r"The predictions \(y_pred\) has 1 infinite"):
+    with pytest.raises(DataValidationError, match=r"`y_pred` has 1 infinite value\(s\)"):
         rai.analyze_fairness(None, frame, target="y", sensitive_features="g", y_pred=pred,
                              n_boot=0)
-    with pytest.raises(DataValidationError, match=r"The predictions hold 1 infinite value"):
+    with pytest.raises(DataValidationError, match=r"`y_pred` has 1 infinite value\(s\)"):
         rai.analyze_errors(None, frame, target="y", y_pred=pred, cohort_features=["g"])
 
 

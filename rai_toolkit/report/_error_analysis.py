@@ -54,6 +54,7 @@ from rai_toolkit._validation import (
     check_columns,
     check_data_frame,
     check_fitted,
+    check_predictions,
     check_target_values,
     infer_task,
     model_features,
@@ -401,18 +402,7 @@ def analyze_errors(
     else:
         used = model_features(None, data, target=target, features=features)
         pred = align_values(y_pred, data, argument="y_pred")
-    pred = pred.ravel() if pred.ndim > 1 and pred.shape[1] == 1 else pred
-    if pred.ndim != 1:
-        raise DataValidationError(
-            f"Predictions must be one value per row; received an array of shape {pred.shape}.",
-            argument="y_pred",
-        )
-    n_missing = int(pd.isna(pred).sum())
-    if n_missing:
-        raise DataValidationError(
-            f"Predictions contain {n_missing} missing value(s); every row needs a prediction.",
-            argument="y_pred",
-        )
+    pred = check_predictions(pred)
     if cohort_features is None:
         cohort_features = used
     else:
@@ -436,12 +426,6 @@ def analyze_errors(
                 f"numbers (dtype {pred.dtype}); pass the model's numeric predictions.",
                 argument="y_pred",
             ) from error
-        if not np.isfinite(pred).all():
-            raise DataValidationError(
-                f"The predictions hold {int((~np.isfinite(pred)).sum())} infinite value(s); "
-                f"errors of infinite predictions are undefined.",
-                argument="y_pred",
-            )
         err = np.abs(pred - y_true.astype(float))
     n_total = len(err)
     overall_err = float(err.mean())
