@@ -46,6 +46,7 @@ __all__ = [
     "align_values",
     "call_model",
     "check_label",
+    "check_names_for_two_frames",
     "check_predictions",
     "check_probabilities",
     "check_data_frame",
@@ -206,6 +207,9 @@ _SENSITIVE_IS_TARGET = (
 )
 
 
+_EXAMPLES = {"target": "'income'", "sensitive_features": "['sex', 'race']"}
+
+
 def _check_name(name: Any, *, argument: str, data_argument: str = "data") -> None:
     """Refuse values that cannot be a column label: lists, arrays, Series, dicts, None."""
     if name is None or isinstance(name, list | dict | set | np.ndarray | pd.Index) or (
@@ -216,7 +220,7 @@ def _check_name(name: Any, *, argument: str, data_argument: str = "data") -> Non
                 argument=argument,
                 expected=f"column name(s) of `{data_argument}`",
                 value=describe(name),
-                fix=f"Pass e.g. {argument.split(' ')[0]}='income'.",
+                fix=f"Pass e.g. {argument.split(' ')[0]}={_EXAMPLES.get(argument, repr('age'))}.",
             ),
             argument=argument.split(" ")[0],
         )
@@ -805,6 +809,37 @@ def check_predictions(pred: np.ndarray, *, argument: str = "y_pred") -> np.ndarr
         )
     _check_finite(pred, what=f"`{argument}`", argument=argument)
     return pred
+
+
+def check_names_for_two_frames(value: Any, *, argument: str, frames: str) -> None:
+    """Refuse a Series (or DataFrame) given where two frames are named by the same column.
+
+    Functions that take two frames (train and holdout, train and test) read the
+    same column of each; a Series carries the rows of one frame only.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str
+        Argument name for the message.
+    frames : str
+        The two frames, e.g. ``"`train` and `test`"``.
+
+    Raises
+    ------
+    ArgumentError
+        If ``value`` is, or holds, a pandas Series or DataFrame.
+    """
+    items = value if isinstance(value, list | tuple) else [value]
+    found = next((v for v in items if isinstance(v, pd.Series | pd.DataFrame)), None)
+    if found is not None:
+        raise ArgumentError(
+            f"`{argument}` must name columns of {frames}; received {describe(found)}. A Series "
+            f"cannot label the rows of two frames: add it to both frames as a column and pass "
+            f"its name.",
+            argument=argument,
+        )
 
 
 def check_label(value: Any, *, argument: str = "pos_label", expected: str = "") -> Any:

@@ -201,11 +201,19 @@ def test_series_accepted_by_every_single_frame_function(case):
     assert report.by_group(g)["count"].sum() == 200
 
 
-def test_two_frame_functions_refuse_a_series_target(case):
+def test_two_frame_functions_refuse_series_columns(case):
     model, test, _, _ = case
-    with pytest.raises(ArgumentError, match=r"`target` must be the name of the target column "
-                       r"of `train` and `holdout`; received a Series"):
-        rai.membership_inference_risk(model, test.iloc[:500], test.iloc[500:], target=test["y"])
+    train, rest = test.iloc[:500], test.iloc[500:]
+    with pytest.raises(ArgumentError, match=r"`target` must name columns of `train` and "
+                       r"`holdout`; received a pandas Series\. A Series cannot label the rows "
+                       r"of two frames") as info:
+        rai.membership_inference_risk(model, train, rest, target=test["y"])
+    assert info.value.argument == "target"
+    with pytest.raises(ArgumentError, match=r"`sensitive_features` must name columns of "
+                       r"`train` and `test`; received a pandas Series"):
+        rai.mitigate(model, train, rest, target="y", sensitive_features=[test["group"]])
+    with pytest.raises(ArgumentError, match=r"`target` must name columns of `train` and `test`"):
+        rai.mitigate(model, train, rest, target=test["y"], sensitive_features="group")
 
 
 def test_resolve_columns_never_changes_the_callers_frame(case):

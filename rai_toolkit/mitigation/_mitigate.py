@@ -17,6 +17,7 @@ from rai_toolkit._validation import (
     check_columns,
     check_data_frame,
     check_fitted,
+    check_names_for_two_frames,
     model_features,
     normalise_names,
     prepare_data,
@@ -280,11 +281,14 @@ def mitigate(
     train = check_data_frame(train, argument="train")
     test = check_data_frame(test, argument="test")
     _check_same_columns(train, test)
+    for argument, value in (("target", target), ("sensitive_features", sensitive_features)):
+        check_names_for_two_frames(value, argument=argument, frames="`train` and `test`")
     names = normalise_names(sensitive_features, argument="sensitive_features")
     check_columns(train, [target], argument="target", data_argument="train")
     check_columns(train, names, argument="sensitive_features", data_argument="train")
     if features is not None:
-        check_columns(train, list(features), argument="features", data_argument="train")
+        features = normalise_names(features, argument="features")
+        check_columns(train, features, argument="features", data_argument="train")
 
     base = _base_model(
         model, train, target=target, features=features, prefit=prefit, method=method

@@ -18,12 +18,13 @@ from rai_toolkit._validation import (
     check_columns,
     check_data_frame,
     check_fitted,
+    check_names_for_two_frames,
     check_target_values,
     infer_task,
     model_features,
     normalise_names,
 )
-from rai_toolkit.exceptions import ArgumentError, DataValidationError, FallbackWarning
+from rai_toolkit.exceptions import DataValidationError, FallbackWarning
 from rai_toolkit.security._result import SecurityResult
 from rai_toolkit.security._serialize import json_safe
 
@@ -47,11 +48,6 @@ _LABELS_NOT_CLASSES = (
     "model's classes_ ({classes}). The attack reads the probability the model gives each "
     "row's true label, so the labels must be coded as when the model was trained (e.g. 0/1, "
     "not 1/2 or 'no'/'yes'). Recode the target of `{frame}` to the model's classes."
-)
-_TWO_FRAMES_TARGET = (
-    "`target` must be the name of the target column of `train` and `holdout`; received a "
-    "{kind}. A Series cannot label the rows of two frames: add it to both frames as a column "
-    "and pass its name."
 )
 
 
@@ -380,10 +376,7 @@ def membership_inference_risk(
     n_samples = check_int(n_samples, argument="n_samples", low=1, allow_none=True)
     n_bootstrap = check_int(n_bootstrap, argument="n_bootstrap", low=0)
     random_state = check_random_state(random_state)
-    if isinstance(target, pd.Series | pd.DataFrame | np.ndarray | list):
-        raise ArgumentError(
-            _TWO_FRAMES_TARGET.format(kind=type(target).__name__), argument="target"
-        )
+    check_names_for_two_frames(target, argument="target", frames="`train` and `holdout`")
     _check_same_columns(train, holdout)
     check_columns(train, [target], argument="target", data_argument="train")
     if features is not None:
