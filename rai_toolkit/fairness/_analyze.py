@@ -329,8 +329,10 @@ def analyze_fairness(
         positive rate, predicted positives for precision (see
         :attr:`FairnessReport.support`). Groups below it are flagged
         (:class:`SmallGroupWarning`) and left out of the verdicts that read the
-        metric; such a verdict is inconclusive when fewer than two supported
-        groups remain or when including the left-out groups changes its status.
+        metric. A ``fail`` over the supported groups stands (more groups can only
+        widen a disparity); otherwise such a verdict is inconclusive when fewer
+        than two supported groups remain or when including the left-out groups
+        changes its status.
     thresholds : dict, optional
         Criterion -> threshold, overriding the defaults (see
         :attr:`FairnessReport.thresholds`). Thresholds are policy choices.
@@ -481,7 +483,8 @@ def analyze_fairness(
                 f"{len(small)} group(s) of {', '.join(map(str, names))} have fewer than "
                 f"min_group_size={min_group_size} rows: {', '.join(small)}. Their metrics are "
                 f"unreliable: they are left out of the verdicts (see the excluded_groups column), "
-                f"which are inconclusive when including them would change the status."
+                f"which keep a failure of the supported groups and are otherwise inconclusive when "
+                f"including them would change the status."
             )
         # groups with enough rows but too few cases behind a metric a verdict reads
         lows: dict[str, list[str]] = {}
@@ -501,8 +504,8 @@ def analyze_fairness(
                 f"{len(lows)} group(s) of {', '.join(map(str, names))} have enough rows but fewer "
                 f"than min_group_size={min_group_size} cases behind a metric a verdict reads: "
                 f"{shown}. They are left out of those verdicts (see the excluded_groups column "
-                f"and report.support), which are inconclusive when including them would change "
-                f"the status."
+                f"and report.support), which keep a failure of the supported groups and are "
+                f"otherwise inconclusive when including them would change the status."
             )
         return messages
 

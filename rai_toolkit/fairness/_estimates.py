@@ -279,9 +279,13 @@ def _verdict(
     """One row of the verdict table (columns :data:`VERDICT_COLUMNS`).
 
     Groups whose support for one of the criterion's metrics is below
-    ``min_group_size`` are left out of that metric's comparison. The verdict is
-    inconclusive when that leaves too few groups to compare, or when the status
-    over all groups differs from the status over the supported ones.
+    ``min_group_size`` are left out of that metric's comparison. Adding groups can
+    only widen max - min, shrink min / max and raise the worst group, so a ``fail``
+    over the supported groups stands. Otherwise the verdict is inconclusive when
+    too few groups remain to compare, when the reference group is left out, or
+    when the status over all groups differs from the status over the supported
+    ones (a ``pass`` the left-out groups could overturn, or a ``fail`` that only
+    holds with them).
     """
 
     def judge(value: float, lo: float, hi: float, unbounded: bool) -> tuple[str, str]:
@@ -354,7 +358,11 @@ def _verdict(
         )
     else:
         verdict, reason = judge(value, lo, hi, unbounded)
-        if verdict != all_status:
+        if verdict == "fail":
+            # adding groups can only widen max - min, shrink min / max and raise the worst
+            # group: the excluded groups cannot overturn a failure of the supported ones
+            reason = f"{reason}; {note}; including them cannot reverse a failure"
+        elif verdict != all_status:
             shown = f"value {all_value:.4g}"
             if not (np.isnan(all_lo) or np.isnan(all_hi)):
                 shown += f", interval [{all_lo:.4g}, {all_hi:.4g}]"

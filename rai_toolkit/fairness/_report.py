@@ -243,8 +243,10 @@ class FairnessReport:
         support for the criterion's metric(s) is at least ``min_group_size``;
         ``excluded_groups`` is a tuple of the keys of the groups left out, and
         ``all_groups_status`` the status the numbers over all groups would give.
-        The status is ``"inconclusive"`` when groups were left out and either
-        fewer than two supported groups remain or the two statuses differ.
+        A ``"fail"`` over the supported groups stands (adding groups can only
+        widen a disparity); otherwise the status is ``"inconclusive"`` when groups
+        were left out and either fewer than two supported groups remain or the two
+        statuses differ.
         :attr:`disparities` always uses all groups.
         """
         return self._combine({c: e.verdicts.copy() for c, e in self._estimates.items()}, 0)
