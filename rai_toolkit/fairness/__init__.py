@@ -1,9 +1,21 @@
-"""Group fairness of a model: metrics per group with intervals, disparities and verdicts."""
+"""Group fairness of a model: metrics per group with intervals, disparities and verdicts.
+
+Names are imported on first use, so that reading the criteria registry
+(:mod:`rai_toolkit.fairness._criteria`, e.g. for the command line's choices)
+does not load pandas or scipy.
+"""
 
 from __future__ import annotations
 
-from rai_toolkit.fairness._analyze import analyze_fairness
-from rai_toolkit.fairness._plotting import plot_disparities, plot_group_metrics
-from rai_toolkit.fairness._report import FairnessReport
+from rai_toolkit._lazy import lazy_exports
 
 __all__ = ["analyze_fairness", "FairnessReport", "plot_group_metrics", "plot_disparities"]
+
+_EXPORTS = {
+    "analyze_fairness": "rai_toolkit.fairness._analyze",
+    "FairnessReport": "rai_toolkit.fairness._report",
+    "plot_group_metrics": "rai_toolkit.fairness._plotting",
+    "plot_disparities": "rai_toolkit.fairness._plotting",
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -16,12 +16,18 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse
 
-from rai_toolkit._validation import check_probabilities, prepare_data
-from rai_toolkit.exceptions import ArgumentError, DataValidationError, SmallGroupWarning
+from rai_toolkit._validation import MISSING_GROUP, check_probabilities, prepare_data
+from rai_toolkit.exceptions import (
+    ArgumentError,
+    DataValidationError,
+    MissingGroupWarning,
+    SmallGroupWarning,
+)
 from rai_toolkit.fairness._cells import bootstrap_tables, build_cells
-from rai_toolkit.fairness._estimates import GroupEstimates, summarise
+from rai_toolkit.fairness._estimates import GroupEstimates, group_key, summarise
 from rai_toolkit.fairness._groups import GroupIndex, Grouping, encode_groups
 from rai_toolkit.fairness._metrics import (
     LABEL_METRICS,
@@ -36,7 +42,7 @@ from rai_toolkit.fairness._metrics import (
     sort_by_score,
     undefined_reasons,
 )
-from rai_toolkit.fairness._report import FairnessReport, ReportMeta
+from rai_toolkit.fairness._report import FairnessReport, ReportMeta, ReportWarning
 from rai_toolkit.fairness._verdicts import THRESHOLD_NOTE, check_thresholds, criteria_for
 
 __all__ = ["analyze_fairness"]
@@ -379,10 +385,8 @@ def analyze_fairness(
             bins=bins,
             task=task,
         )
-    messages = []
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=2)
-        messages.append(str(w.message))
     merged_thresholds = check_thresholds(thresholds, checked.task)
     groups = encode_groups(checked.sensitive, binned=list(bins or {}))
     features_ = groups.features
@@ -390,6 +394,15 @@ def analyze_fairness(
     marginals = [groups.marginal(j) for j in range(len(features_))] if len(features_) > 1 else []
     overall = groups.overall()
     groupings = [main, *marginals, overall]
+    missing_keys = _missing_group_keys([main, *marginals])
+    caught_records = [
+        ReportWarning(
+            w.category.__name__,
+            str(w.message),
+            missing_keys if issubclass(w.category, MissingGroupWarning) else (),
+        )
+        for w in caught
+    ]
     references = {main.name: _resolve_reference(reference_group, groups, main, None)}
     for j, gr in enumerate(marginals):
         references[gr.name] = _resolve_reference(reference_group, groups, gr, j)
@@ -456,7 +469,7 @@ def analyze_fairness(
             )
         return result
 
-    def meta(names: list, reference: Any, extra: list[str]) -> ReportMeta:
+    def meta(names: list, reference: Any, extra: list[ReportWarning]) -> ReportMeta:
         return ReportMeta(
             task=checked.task,
             target=target,
@@ -474,55 +487,106 @@ def analyze_fairness(
             warnings=extra,
         )
 
-    def small_group_warning(est: dict[Hashable, GroupEstimates], names: list) -> list[str]:
-        first = next(iter(est.values()))
-        small = first.small_groups
-        messages = []
-        if small:
-            messages.append(
-                f"{len(small)} group(s) of {', '.join(map(str, names))} have fewer than "
-                f"min_group_size={min_group_size} rows: {', '.join(small)}. Their metrics are "
-                f"unreliable: they are left out of the verdicts (see the excluded_groups column), "
-                f"which keep a failure of the supported groups and are otherwise inconclusive when "
-                f"including them would change the status."
-            )
-        # groups with enough rows but too few cases behind a metric a verdict reads
-        lows: dict[str, list[str]] = {}
-        for cls, e in est.items():
-            for u in e.under_supported:
-                if u["group"] in small:
-                    continue
-                text = describe_support(u["metric"], u["support"])
-                if cls is not None:
-                    text = f"class {cls!r}: {text}"
-                entries = lows.setdefault(u["group"], [])
-                if text not in entries:
-                    entries.append(text)
-        if lows:
-            shown = "; ".join(f"{g} ({', '.join(t)})" for g, t in lows.items())
-            messages.append(
-                f"{len(lows)} group(s) of {', '.join(map(str, names))} have enough rows but fewer "
-                f"than min_group_size={min_group_size} cases behind a metric a verdict reads: "
-                f"{shown}. They are left out of those verdicts (see the excluded_groups column "
-                f"and report.support), which keep a failure of the supported groups and are "
-                f"otherwise inconclusive when including them would change the status."
-            )
-        return messages
-
     main_est = estimates(main)
-    main_messages = small_group_warning(main_est, features_)
-    for message in main_messages:
-        warnings.warn(message, SmallGroupWarning, stacklevel=2)
+    main_warnings = small_group_warnings(main_est, features_, min_group_size=min_group_size)
+    for w in main_warnings:
+        warnings.warn(w.message, SmallGroupWarning, stacklevel=2)
     marginal_reports = {}
     for gr in marginals:
         est = estimates(gr)
+        extra = small_group_warnings(est, [gr.name], min_group_size=min_group_size)
         marginal_reports[gr.name] = FairnessReport(
-            meta([gr.name], references[gr.name], messages + small_group_warning(est, [gr.name])),
+            meta([gr.name], references[gr.name], caught_records + extra),
             est,
             marginal=None,
         )
     return FairnessReport(
-        meta(features_, references[main.name], messages + main_messages),
+        meta(features_, references[main.name], caught_records + main_warnings),
         main_est,
         marginal=marginal_reports,
     )
+
+
+#: Groups listed by name in a warning message; the rest are counted (all are in ``groups``).
+_LISTED_GROUPS = 20
+
+
+def _listed(keys: list[str], sep: str = ", ") -> str:
+    shown = sep.join(keys[:_LISTED_GROUPS])
+    more = len(keys) - _LISTED_GROUPS
+    return shown if more <= 0 else f"{shown} and {more} more"
+
+
+def small_group_warnings(
+    est: dict[Hashable, GroupEstimates], names: list, *, min_group_size: int
+) -> list[ReportWarning]:
+    """Warnings about groups too small, or with too little support, for the verdicts.
+
+    Parameters
+    ----------
+    est : dict
+        Class -> estimates of one grouping.
+    names : list
+        Sensitive feature names of the grouping.
+    min_group_size : int
+        The support threshold.
+
+    Returns
+    -------
+    list of ReportWarning
+        At most two: small groups, and groups with enough rows but too few cases
+        behind a metric a verdict reads; each lists its groups in ``groups``.
+    """
+    first = next(iter(est.values()))
+    small = first.small_groups
+    found = []
+    features = ", ".join(map(str, names))
+    if small:
+        found.append(
+            ReportWarning(
+                "SmallGroupWarning",
+                f"{len(small)} group(s) of {features} have fewer than "
+                f"min_group_size={min_group_size} rows: {_listed(small)}. Their metrics are "
+                f"unreliable: they are left out of the verdicts (see the excluded_groups column), "
+                f"which keep a failure of the supported groups and are otherwise inconclusive "
+                f"when including them would change the status.",
+                tuple(small),
+            )
+        )
+    # groups with enough rows but too few cases behind a metric a verdict reads
+    lows: dict[str, list[str]] = {}
+    for cls, e in est.items():
+        for u in e.under_supported:
+            if u["group"] in small:
+                continue
+            text = describe_support(u["metric"], u["support"])
+            if cls is not None:
+                text = f"class {cls!r}: {text}"
+            entries = lows.setdefault(u["group"], [])
+            if text not in entries:
+                entries.append(text)
+    if lows:
+        shown = _listed([f"{g} ({', '.join(t)})" for g, t in lows.items()], sep="; ")
+        found.append(
+            ReportWarning(
+                "SmallGroupWarning",
+                f"{len(lows)} group(s) of {features} have enough rows but fewer than "
+                f"min_group_size={min_group_size} cases behind a metric a verdict reads: "
+                f"{shown}. They are left out of those verdicts (see the excluded_groups column "
+                f"and report.support), which keep a failure of the supported groups and are "
+                f"otherwise inconclusive when including them would change the status.",
+                tuple(lows),
+            )
+        )
+    return found
+
+
+def _missing_group_keys(groupings: list[Grouping]) -> tuple[str, ...]:
+    """Keys, in every grouping, of the groups holding the explicit missing-value label."""
+    keys = []
+    for gr in groupings:
+        for i, label in enumerate(gr.index):
+            labels = label if isinstance(gr.index, pd.MultiIndex) else (label,)
+            if any(isinstance(v, str) and v == MISSING_GROUP for v in labels):
+                keys.append(group_key(gr.index, i))
+    return tuple(dict.fromkeys(keys))

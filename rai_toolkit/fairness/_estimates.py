@@ -15,14 +15,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit.fairness._criteria import Criterion
 from rai_toolkit.fairness._disparities import (
     difference_and_ratio,
     disparity_interval,
     max_group_interval,
     percentile_interval,
 )
-from rai_toolkit.fairness._metrics import SUPPORT_UNITS, UNIT_INTERVAL_METRICS, describe_support
-from rai_toolkit.fairness._verdicts import Criterion, status
+from rai_toolkit.fairness._metrics import UNIT_INTERVAL_METRICS
+from rai_toolkit.fairness._verdicts import ExcludedGroup, Verdict, judge
 
 __all__ = [
     "GroupEstimates",
@@ -31,6 +32,7 @@ __all__ = [
     "group_label",
     "DISPARITY_COLUMNS",
     "VERDICT_COLUMNS",
+    "verdict_table",
 ]
 
 DISPARITY_COLUMNS = (
@@ -52,7 +54,39 @@ VERDICT_COLUMNS = (
     "reason",
     "excluded_groups",
     "all_groups_status",
+    "metrics",
+    "statistic",
+    "decided_by",
+    "status_with_supported_groups",
+    "status_with_all_groups",
+    "value_with_all_groups",
+    "lower_with_all_groups",
+    "upper_with_all_groups",
 )
+
+
+def verdict_table(records: Sequence[Verdict]) -> pd.DataFrame:
+    """Tabulate verdict records (columns :data:`VERDICT_COLUMNS`).
+
+    Parameters
+    ----------
+    records : sequence of Verdict
+        One per criterion.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by criterion.
+    """
+    rows = {}
+    for v in records:
+        row = {c: getattr(v, c) for c in VERDICT_COLUMNS if c != "all_groups_status"}
+        row["all_groups_status"] = v.status_with_all_groups
+        row["threshold"] = np.nan if v.threshold is None else v.threshold
+        rows[v.criterion] = [row[c] for c in VERDICT_COLUMNS]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(VERDICT_COLUMNS))
+    table.index.name = "criterion"
+    return table
 
 
 def group_key(index: pd.Index, position: int) -> str:
@@ -86,8 +120,8 @@ class GroupEstimates:
         Shape (n_metrics,).
     disparities : pandas.DataFrame
         Indexed by metric (``count`` excluded), columns :data:`DISPARITY_COLUMNS`.
-    verdicts : pandas.DataFrame
-        Indexed by criterion, columns :data:`VERDICT_COLUMNS`.
+    records : tuple of Verdict
+        One verdict per criterion: the source of truth of :attr:`verdicts`.
     undefined : list of dict
         ``{"group", "metric", "reason"}`` for every undefined group metric.
     small_groups : list of str
@@ -109,11 +143,16 @@ class GroupEstimates:
     overall_lower: np.ndarray
     overall_upper: np.ndarray
     disparities: pd.DataFrame
-    verdicts: pd.DataFrame
+    records: tuple[Verdict, ...]
     undefined: list[dict[str, Any]]
     small_groups: list[str]
     support: np.ndarray
     under_supported: list[dict[str, Any]]
+
+    @property
+    def verdicts(self) -> pd.DataFrame:
+        """Indexed by criterion, columns :data:`VERDICT_COLUMNS` (from :attr:`records`)."""
+        return verdict_table(self.records)
 
 
 def summarise(
@@ -227,9 +266,8 @@ def summarise(
         if support[i, col[m]] < min_group_size
     ]
 
-    verdict_rows = {}
-    for crit in criteria:
-        verdict_rows[crit.name] = _verdict(
+    records = tuple(
+        _verdict(
             crit,
             index=index,
             point=point,
@@ -242,8 +280,8 @@ def summarise(
             ref_pos=ref_pos,
             min_group_size=min_group_size,
         )
-    verdicts = pd.DataFrame.from_dict(verdict_rows, orient="index", columns=list(VERDICT_COLUMNS))
-    verdicts.index.name = "criterion"
+        for crit in criteria
+    )
     return GroupEstimates(
         index=index,
         metrics=metrics,
@@ -254,7 +292,7 @@ def summarise(
         overall_lower=o_lower,
         overall_upper=o_upper,
         disparities=disparities,
-        verdicts=verdicts,
+        records=records,
         undefined=undefined,
         small_groups=small,
         support=support,
@@ -275,8 +313,8 @@ def _verdict(
     n_boot: int,
     ref_pos: int | None,
     min_group_size: int,
-) -> list[Any]:
-    """One row of the verdict table (columns :data:`VERDICT_COLUMNS`).
+) -> Verdict:
+    """Judge one criterion.
 
     Groups whose support for one of the criterion's metrics is below
     ``min_group_size`` are left out of that metric's comparison. Adding groups can
@@ -288,92 +326,69 @@ def _verdict(
     holds with them).
     """
 
-    def judge(value: float, lo: float, hi: float, unbounded: bool) -> tuple[str, str]:
-        blockers = []
-        if unbounded and threshold is not None:
-            blockers.append(
-                f"the simultaneous {100 * ci:g}% interval is unbounded: in more than "
-                f"{100 * (1 - ci):g}% of the bootstrap replicates a compared group's metric is "
-                f"undefined"
-                + (" or 0 (ratios compare logarithms)" if crit.statistic == "ratio" else "")
-                + "; more data in the smallest groups is needed"
-            )
-        return status(
-            value,
-            lo,
-            hi,
-            threshold=threshold,
-            direction=crit.direction,
-            ci=ci,
-            n_boot=n_boot,
-            blockers=blockers,
-        )
+    def decide(value: float, lo: float, hi: float, unbounded: bool) -> tuple[str, str]:
+        return judge(
+            value, lo, hi, threshold=threshold, direction=crit.direction, n_boot=n_boot,
+            unbounded=unbounded,
+        )  # fmt: skip
 
     keep = {m: support[:, col[m]] >= min_group_size for m in crit.metrics}
-    all_value, all_lo, all_hi, all_unb = _criterion_value(
-        crit, point, replicates, col, ci, ref_pos, None
-    )
-    all_status, all_reason = judge(all_value, all_lo, all_hi, all_unb)
+    all_numbers = _criterion_value(crit, point, replicates, col, ci, ref_pos, None)
+    all_status, all_basis = decide(*all_numbers)
     excluded = [i for i in range(point.shape[0]) if not all(k[i] for k in keep.values())]
-    row = [crit.metric_label, all_value, all_lo, all_hi]
-    tail = [
-        np.nan if threshold is None else threshold,
-        crit.direction,
-        all_status,
-        all_reason,
-        (),
-        all_status,
-    ]
+    fields = dict(
+        criterion=crit.name, metrics=crit.metrics, statistic=crit.statistic,
+        direction=crit.direction, threshold=threshold, status_with_all_groups=all_status,
+        value_with_all_groups=all_numbers[0], lower_with_all_groups=all_numbers[1],
+        upper_with_all_groups=all_numbers[2],
+        reference=None if ref_pos is None else group_label(index, ref_pos), ci=ci,
+        n_boot=n_boot, min_group_size=min_group_size,
+    )  # fmt: skip
     if not excluded:
-        return row + tail
+        return Verdict(
+            **fields, value=all_numbers[0], lower=all_numbers[1], upper=all_numbers[2],
+            status=all_status, decided_by=all_basis, status_with_supported_groups=all_status,
+            supported_basis=all_basis, excluded=(), short_metrics=(),
+        )  # fmt: skip
 
-    described = []
-    for i in excluded:
-        low = [describe_support(m, int(support[i, col[m]])) for m in crit.metrics if not keep[m][i]]
-        described.append(f"{group_label(index, i)} ({', '.join(dict.fromkeys(low))})")
-    note = (
-        f"excluded from this verdict: {', '.join(described)} \u2014 below "
-        f"min_group_size={min_group_size}"
+    left_out = tuple(
+        ExcludedGroup(
+            key=group_key(index, i),
+            label=group_label(index, i),
+            support=tuple(
+                (m, int(support[i, col[m]])) for m in crit.metrics if not keep[m][i]
+            ),
+        )
+        for i in excluded
     )
     value, lo, hi, unbounded = _criterion_value(crit, point, replicates, col, ci, ref_pos, keep)
     needed = 1 if crit.statistic == "max_group" else 2
-    short = [m for m in crit.metrics if keep[m].sum() < needed]
-    if threshold is None:
-        verdict, reason = judge(value, lo, hi, unbounded)
-        reason = f"{reason}; {note}"
-    elif short:
-        units = " / ".join(dict.fromkeys(SUPPORT_UNITS.get(m, ("", "rows"))[1] for m in short))
-        fewer = "no group has" if needed == 1 else "fewer than two groups have"
-        verdict = "inconclusive"
-        reason = f"{fewer} at least {min_group_size} {units}; {note}"
+    short = tuple(m for m in crit.metrics if keep[m].sum() < needed)
+    if threshold is not None and short:
+        supported, basis = "inconclusive", "too_few_supported_groups"
     elif (
-        ref_pos is not None
+        threshold is not None
+        and ref_pos is not None
         and crit.statistic != "max_group"
         and not all(k[ref_pos] for k in keep.values())
     ):
-        verdict = "inconclusive"
-        reason = (
-            f"the reference group {group_label(index, ref_pos)} is under-supported, so no "
-            f"comparison with it is reliable; {note}"
-        )
+        supported, basis = "inconclusive", "reference_group_left_out"
     else:
-        verdict, reason = judge(value, lo, hi, unbounded)
-        if verdict == "fail":
-            # adding groups can only widen max - min, shrink min / max and raise the worst
-            # group: the excluded groups cannot overturn a failure of the supported ones
-            reason = f"{reason}; {note}; including them cannot reverse a failure"
-        elif verdict != all_status:
-            shown = f"value {all_value:.4g}"
-            if not (np.isnan(all_lo) or np.isnan(all_hi)):
-                shown += f", interval [{all_lo:.4g}, {all_hi:.4g}]"
-            so = "" if verdict == "inconclusive" else ", so the verdict is inconclusive"
-            reason = f"{reason}; with all groups it would be {all_status} ({shown}){so}; {note}"
-            verdict = "inconclusive"
-        else:
-            reason = f"{reason}; {note}; including them gives the same status"
-    keys = tuple(group_key(index, i) for i in excluded)
-    tail[2:] = [verdict, reason, keys, all_status]
-    return [crit.metric_label, value, lo, hi, *tail]
+        supported, basis = decide(value, lo, hi, unbounded)
+    decided_by = basis
+    verdict = supported
+    if (
+        basis not in ("too_few_supported_groups", "reference_group_left_out", "no_threshold")
+        and supported != "fail"
+        and supported != all_status
+    ):
+        # the left-out groups could overturn a pass, or a failure only holds with them
+        verdict, decided_by = "inconclusive", "left_out_groups_change_status"
+    return Verdict(
+        **fields, value=value, lower=lo, upper=hi, status=verdict, decided_by=decided_by,
+        status_with_supported_groups=supported, supported_basis=basis, excluded=left_out,
+        short_metrics=short,
+    )  # fmt: skip
 
 
 def _contain(value: float, lo: float, hi: float) -> tuple[float, float]:

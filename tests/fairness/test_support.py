@@ -227,11 +227,22 @@ def test_views_and_schema_show_excluded_groups(tiny_boot_report):
     assert "excluded groups" in html_text
     assert "<span title='g=T'>1</span>" in html_text
     d = tiny_boot_report.to_dict()
-    assert d["schema_version"] == "1.2"
+    assert d["schema_version"] == "1.3"
     result = d["results"][0]
     verdict = next(v for v in result["verdicts"] if v["criterion"] == "equal_opportunity")
     assert verdict["excluded_groups"] == ["g=T"]
     assert verdict["all_groups_status"] == "fail"
+    assert verdict["status_with_all_groups"] == "fail"
+    assert verdict["status_with_supported_groups"] == "pass"
+    assert verdict["decided_by"] == "left_out_groups_change_status"
+    assert verdict["metrics"] == ["true_positive_rate"]
+    assert verdict["excluded_support"] == [
+        {"group": "g=T", "metric": "true_positive_rate", "support": 3}
+    ]
+    assert "T" not in verdict["reason_with_supported_groups"]  # names no group
+    assert verdict["reason"].startswith(verdict["reason_with_supported_groups"])
+    records = {tuple(w["groups"]) for w in d["warning_records"]}
+    assert records == {("g=T",)}
     assert {"group": "g=T", "metric": "true_positive_rate", "support": 3} in result[
         "under_supported"
     ]
