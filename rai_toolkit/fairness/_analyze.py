@@ -26,9 +26,10 @@ from rai_toolkit.exceptions import (
     MissingGroupWarning,
     SmallGroupWarning,
 )
-from rai_toolkit.fairness._cells import bootstrap_tables, build_cells
+from rai_toolkit.fairness._cells import CHUNK_CELLS, MAX_SCORE_BINS, bootstrap_tables, build_cells
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key, summarise
 from rai_toolkit.fairness._groups import GroupIndex, Grouping, encode_groups
+from rai_toolkit.fairness._memory import check_memory
 from rai_toolkit.fairness._metrics import (
     LABEL_METRICS,
     REGRESSION_METRICS,
@@ -110,16 +111,6 @@ def _resolve_reference(
     return label
 
 
-def _aggregate(matrix: np.ndarray, table: np.ndarray, identity: bool) -> np.ndarray:
-    """Sum intersectional groups (axis -4 of a cell table) into the groups of a grouping."""
-    if identity:
-        return table
-    lead = table.shape[:-4]
-    flat = table.reshape((*lead, table.shape[-4], -1))
-    out = np.matmul(matrix, flat)
-    return out.reshape((*lead, matrix.shape[0], *table.shape[-3:]))
-
-
 def _classification(
     groups: GroupIndex,
     groupings: list[Grouping],
@@ -137,13 +128,12 @@ def _classification(
     if score is not None:
         codes_sorted, y_sorted, tie_id = sort_by_score(score, y, groups.codes, groups.n_groups)
     for gr in groupings:
-        identity = gr.name == "intersectional"
-        counts = _aggregate(gr.matrix, table.counts, identity)
+        counts = gr.aggregate(table.counts, axis=-4)
         args = ()
         if table.has_scores:
             args = (
-                _aggregate(gr.matrix, table.sum_s, identity),
-                _aggregate(gr.matrix, table.sum_s2, identity),
+                gr.aggregate(table.sum_s, axis=-4),
+                gr.aggregate(table.sum_s2, axis=-4),
                 table.calibration_map,
             )
         values = classification_metrics(counts, *args)
@@ -157,10 +147,10 @@ def _classification(
             values["calibration_error_debiased"] = values["calibration_error"] - noise
         shift = None
         if score is not None:
-            if identity or gr.n_groups == 1:
+            if gr.parent is None or gr.n_groups == 1:
                 codes = codes_sorted
             else:
-                codes = np.argmax(gr.matrix, axis=0).astype(codes_sorted.dtype)[codes_sorted]
+                codes = gr.parent.astype(codes_sorted.dtype)[codes_sorted]
             exact = exact_auc(codes, gr.n_groups, y_sorted, tie_id)
             # replicate AUCs come from the score histogram; shift them by the binning error
             shift = np.nan_to_num(exact - values["roc_auc"])
@@ -179,13 +169,12 @@ def _classification(
             stop = start + reps.shape[0]
             rep_s = None if means is None else (reps * means[0], reps * means[1])
             for gr in groupings:
-                identity = gr.name == "intersectional"
-                agg = _aggregate(gr.matrix, reps, identity)
+                agg = gr.aggregate(reps, axis=-4)
                 args = ()
                 if rep_s is not None:
                     args = (
-                        _aggregate(gr.matrix, rep_s[0], identity),
-                        _aggregate(gr.matrix, rep_s[1], identity),
+                        gr.aggregate(rep_s[0], axis=-4),
+                        gr.aggregate(rep_s[1], axis=-4),
                         table.calibration_map,
                     )
                 values = classification_metrics(agg, *args)
@@ -242,7 +231,7 @@ def _regression(
             )
     out = {}
     for gr in groupings:
-        point_sums = gr.matrix @ sums
+        point_sums = gr.aggregate(sums, axis=0)
         values = regression_metrics(point_sums)
         entry = {
             "point": np.stack([values[m] for m in REGRESSION_METRICS], axis=-1),
@@ -251,7 +240,7 @@ def _regression(
             "shift": None,
         }
         if reps is not None:
-            rep_values = regression_metrics(np.matmul(gr.matrix, reps))
+            rep_values = regression_metrics(gr.aggregate(reps, axis=1))
             entry["replicates"] = np.stack([rep_values[m] for m in REGRESSION_METRICS], axis=-1)
         out[gr.name] = entry
     return REGRESSION_METRICS, out
@@ -295,8 +284,9 @@ def analyze_fairness(
     Every metric is computed per group (intersectional groups when several
     sensitive features are given, plus each feature alone in
     :attr:`FairnessReport.marginal`), with bootstrap percentile intervals, the
-    disparities between groups with simultaneous studentized pairwise bootstrap
-    intervals, and a pass / fail / inconclusive verdict per fairness criterion.
+    disparities between groups with simultaneous intervals (bootstrap limits of
+    every group, combined pairwise), and a pass / fail / inconclusive verdict
+    per fairness criterion.
 
     Parameters
     ----------
@@ -406,6 +396,21 @@ def analyze_fairness(
     references = {main.name: _resolve_reference(reference_group, groups, main, None)}
     for j, gr in enumerate(marginals):
         references[gr.name] = _resolve_reference(reference_group, groups, gr, j)
+    if n_boot:
+        regression = checked.task == "regression"
+        scored = checked.y_score is not None and not regression
+        check_memory(
+            n_boot=n_boot,
+            group_counts=[gr.n_groups for gr in groupings],
+            n_metrics=len(REGRESSION_METRICS)
+            if regression
+            else len(LABEL_METRICS) + (len(SCORE_METRICS) if scored else 0),
+            n_classes=1 if checked.task != "multiclass" else len(checked.classes),
+            n_cells=main.n_groups * (5 if regression else 4 * (MAX_SCORE_BINS if scored else 1)),
+            chunk_cells=_REGRESSION_CHUNK if regression else CHUNK_CELLS,
+            features=features_,
+            min_boot=MIN_BOOT,
+        )
     rng = np.random.default_rng(random_state)
 
     if checked.task == "regression":
@@ -539,6 +544,7 @@ def small_group_warnings(
     """
     first = next(iter(est.values()))
     small = first.small_groups
+    is_small = set(small)
     found = []
     features = ", ".join(map(str, names))
     if small:
@@ -557,7 +563,7 @@ def small_group_warnings(
     lows: dict[str, list[str]] = {}
     for cls, e in est.items():
         for u in e.under_supported:
-            if u["group"] in small:
+            if u["group"] in is_small:
                 continue
             text = describe_support(u["metric"], u["support"])
             if cls is not None:

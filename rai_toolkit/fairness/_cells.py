@@ -26,10 +26,12 @@ __all__ = ["CellTable", "build_cells", "bootstrap_tables", "N_QUANTILE_BINS", "N
 N_QUANTILE_BINS = 50
 #: Equal-width bins of the expected calibration error.
 N_CALIBRATION_BINS = 10
+#: Most score bins a count table can have (quantile bins refined at the calibration edges).
+MAX_SCORE_BINS = N_QUANTILE_BINS + N_CALIBRATION_BINS
+#: Cells x replicates held in memory at once during the bootstrap (at least one table).
+CHUNK_CELLS = 400_000
 # rows used to estimate the quantile edges (a regular subsample; edges need not be exact)
 _EDGE_SAMPLE = 200_000
-# upper bound on cells x replicates held in memory at once during the bootstrap
-_CHUNK_CELLS = 400_000
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,7 @@ def bootstrap_tables(
     nonzero = np.flatnonzero(flat)
     n = int(round(flat.sum()))
     probs = flat[nonzero] / flat[nonzero].sum()
-    chunk = max(1, min(n_boot, _CHUNK_CELLS // max(1, flat.size)))
+    chunk = max(1, min(n_boot, CHUNK_CELLS // max(1, flat.size)))
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
         draws = rng.multinomial(n, probs, size=size)

@@ -17,8 +17,9 @@ import pandas as pd
 
 from rai_toolkit.fairness._criteria import Criterion
 from rai_toolkit.fairness._disparities import (
+    Block,
     difference_and_ratio,
-    disparity_interval,
+    disparity_bounds,
     max_group_interval,
     percentile_interval,
 )
@@ -228,47 +229,47 @@ def summarise(
         o_lower = np.full_like(overall, np.nan)
         o_upper = np.full_like(overall, np.nan)
     ref_pos = None if reference is None else int(index.get_loc(reference))
+    counts = point[:, count_j]
+    if support is None:
+        support = np.repeat(np.rint(counts).astype(np.int64)[:, None], len(metrics), axis=1)
 
     # disparities: point and per replicate
     compared = [m for m in metrics if m != "count"]
     rows = {}
+    every = np.arange(n_groups)
     for m in compared:
         d, r = difference_and_ratio(point[:, col[m]], reference=ref_pos)
         if replicates is not None:
-            block = [(point[:, col[m]], replicates[:, :, col[m]], ref_pos)]
-            limit = 1.0 if m in UNIT_INTERVAL_METRICS else None
-            d_lo, d_hi = _contain(
-                d, *disparity_interval(block, statistic="difference", ci=ci, limit=limit)[:2]
-            )
-            r_lo, r_hi = _contain(r, *disparity_interval(block, statistic="ratio", ci=ci)[:2])
+            block = _block(m, every, ref_pos, point, replicates, support, col)
+            found = disparity_bounds([block], ci=ci)
+            d_lo, d_hi = _contain(d, *found.difference)
+            r_lo, r_hi = _contain(r, *found.ratio)
         else:
             d_lo = d_hi = r_lo = r_hi = np.nan
         rows[m] = [float(d), float(r), float(d_lo), float(d_hi), float(r_lo), float(r_hi)]
     disparities = pd.DataFrame.from_dict(rows, orient="index", columns=list(DISPARITY_COLUMNS))
     disparities.index.name = "metric"
 
+    keys = [group_key(index, i) for i in range(n_groups)]
     undefined = []
     for m in metrics:
         for i, reason in enumerate(reasons.get(m, [None] * n_groups)):
             if reason is not None:
-                undefined.append({"group": group_key(index, i), "metric": m, "reason": reason})
+                undefined.append({"group": keys[i], "metric": m, "reason": reason})
 
-    counts = point[:, count_j]
-    small = [group_key(index, i) for i in np.flatnonzero(counts < min_group_size)]
-    if support is None:
-        support = np.repeat(np.rint(counts).astype(np.int64)[:, None], len(metrics), axis=1)
+    small = [keys[i] for i in np.flatnonzero(counts < min_group_size)]
 
     verdict_metrics = list(dict.fromkeys(m for crit in criteria for m in crit.metrics))
+    verdict_support = support[:, [col[m] for m in verdict_metrics]]
     under_supported = [
-        {"group": group_key(index, i), "metric": m, "support": int(support[i, col[m]])}
-        for i in range(n_groups)
-        for m in verdict_metrics
-        if support[i, col[m]] < min_group_size
+        {"group": keys[i], "metric": verdict_metrics[k], "support": int(verdict_support[i, k])}
+        for i, k in zip(*np.nonzero(verdict_support < min_group_size))
     ]
 
     records = tuple(
         _verdict(
             crit,
+            keys=keys,
             index=index,
             point=point,
             replicates=replicates,
@@ -303,6 +304,7 @@ def summarise(
 def _verdict(
     crit: Criterion,
     *,
+    keys: list[str],
     index: pd.Index,
     point: np.ndarray,
     replicates: np.ndarray | None,
@@ -333,7 +335,7 @@ def _verdict(
         )  # fmt: skip
 
     keep = {m: support[:, col[m]] >= min_group_size for m in crit.metrics}
-    all_numbers = _criterion_value(crit, point, replicates, col, ci, ref_pos, None)
+    all_numbers = _criterion_value(crit, point, replicates, support, col, ci, ref_pos, None)
     all_status, all_basis = decide(*all_numbers)
     excluded = [i for i in range(point.shape[0]) if not all(k[i] for k in keep.values())]
     fields = dict(
@@ -353,7 +355,7 @@ def _verdict(
 
     left_out = tuple(
         ExcludedGroup(
-            key=group_key(index, i),
+            key=keys[i],
             label=group_label(index, i),
             support=tuple(
                 (m, int(support[i, col[m]])) for m in crit.metrics if not keep[m][i]
@@ -361,7 +363,9 @@ def _verdict(
         )
         for i in excluded
     )
-    value, lo, hi, unbounded = _criterion_value(crit, point, replicates, col, ci, ref_pos, keep)
+    value, lo, hi, unbounded = _criterion_value(
+        crit, point, replicates, support, col, ci, ref_pos, keep
+    )
     needed = 1 if crit.statistic == "max_group" else 2
     short = tuple(m for m in crit.metrics if keep[m].sum() < needed)
     if threshold is not None and short:
@@ -398,10 +402,31 @@ def _contain(value: float, lo: float, hi: float) -> tuple[float, float]:
     return min(lo, value), max(hi, value)
 
 
+def _block(
+    metric: str,
+    rows: np.ndarray,
+    ref: int | None,
+    point: np.ndarray,
+    replicates: np.ndarray,
+    support: np.ndarray,
+    col: dict[str, int],
+) -> Block:
+    """Select the groups ``rows`` of one metric, as a disparity interval compares them."""
+    j = col[metric]
+    return Block(
+        point[rows, j],
+        replicates[:, rows, j],
+        ref,
+        unit_interval=metric in UNIT_INTERVAL_METRICS,
+        support=support[rows, j],
+    )
+
+
 def _criterion_value(
     crit: Criterion,
     point: np.ndarray,
     replicates: np.ndarray | None,
+    support: np.ndarray,
     col: dict[str, int],
     ci: float,
     ref_pos: int | None,
@@ -411,9 +436,9 @@ def _criterion_value(
 
     ``keep`` maps each metric to a boolean mask of the groups to compare (all when None).
     A reference group that is not kept makes the value undefined. The interval
-    is the simultaneous studentized pairwise bootstrap interval (per-group for
-    ``max_group``), joint over all metrics of the criterion; the last element
-    says whether it is unbounded (NaN bounds because of undefined replicates).
+    is built from simultaneous group limits (see :mod:`._disparities`; per-group
+    intervals for ``max_group``), joint over all metrics of the criterion; the last
+    element says whether it is unbounded (NaN bounds because of undefined replicates).
     """
 
     def take(m: str) -> tuple[np.ndarray, int | None] | None:
@@ -445,13 +470,12 @@ def _criterion_value(
         if chosen is None:
             return np.nan, np.nan, np.nan, False
         rows, ref = chosen
-        j = col[m]
-        parts.append(difference_and_ratio(point[rows, j], reference=ref)[which])
+        parts.append(difference_and_ratio(point[rows, col[m]], reference=ref)[which])
         if replicates is not None:
-            blocks.append((point[rows, j], replicates[:, rows, j], ref))
+            blocks.append(_block(m, rows, ref, point, replicates, support, col))
     value = float(np.max(parts)) if not np.isnan(parts).any() else np.nan
     if replicates is None or np.isnan(value):
         return value, np.nan, np.nan, False
-    limit = 1.0 if all(m in UNIT_INTERVAL_METRICS for m in crit.metrics) else None
-    lo, hi, unbounded = disparity_interval(blocks, statistic=crit.statistic, ci=ci, limit=limit)
-    return value, *_contain(value, lo, hi), unbounded
+    found = disparity_bounds(blocks, ci=ci)
+    lo, hi = found.difference if crit.statistic == "difference" else found.ratio
+    return value, *_contain(value, lo, hi), found.unbounded

@@ -30,22 +30,27 @@ SCHEMA_VERSION = "1.3"
 BOOTSTRAP_METHOD = (
     "Row bootstrap drawn as Multinomial(n, cell counts / n) over the joint (group, y, y_hat, "
     "score bin) count table, unconditional on group sizes; percentile intervals for group "
-    "metrics, simultaneous studentized pairwise intervals for disparities and verdicts."
+    "metrics, simultaneous group limits combined pairwise (MOVER) for disparities and verdicts."
 )
 
-#: How each kind of interval is computed (``to_dict()["interval_method"]``, schema 1.2).
+#: How each kind of interval is computed (``to_dict()["interval_method"]``, schema 1.3).
 INTERVAL_METHOD = {
     "group_metrics": "percentile bootstrap interval of each group's metric",
     "disparities": (
-        "simultaneous studentized pairwise bootstrap: every pairwise gap m_i - m_j (ratios: "
-        "log m_i - log m_j; with a reference group, every group vs the reference) gets "
-        "d -+ c*se, se the bootstrap standard deviation and c the ci-quantile over replicates "
-        "of max over pairs |d* - d| / se; the difference (max |d|) and ratio (exp(-max |d|)) "
-        "intervals follow from the extremes of those bounds and contain the point estimate"
+        "simultaneous group limits combined pairwise: each group's metric on a "
+        "variance-stabilising scale (arcsine square root for metrics in [0, 1], else as is) "
+        "gets m -+ c*tau, tau its bootstrap standard deviation and c the ci-quantile over "
+        "replicates (order statistic ceil(ci (B + 1))) of the largest |e_i - e_j| / "
+        "sqrt(tau_i^2 + tau_j^2) over compared pairs (with a reference group, every group vs "
+        "the reference); a group at 0 or 1 whose replicates do not move gets the Wilson "
+        "limit for its support. Every pair's difference (ratios: log ratio) gets the MOVER "
+        "interval from the two groups' limits, and the difference (max |d|) and ratio "
+        "(exp(-max |log ratio|)) intervals follow from the extremes of those bounds; they "
+        "contain the point estimate"
     ),
     "max_group": (
-        "simultaneous studentized per-group bootstrap: [max_g L_g, max_g U_g] from per-group "
-        "intervals m_g -+ c*se_g holding jointly (c as for disparities)"
+        "simultaneous per-group bootstrap: [max_g L_g, max_g U_g] from per-group "
+        "intervals m_g -+ c*tau_g holding jointly (c from the largest |e_g| / tau_g)"
     ),
     "calibration": (
         "calibration verdict reads calibration_error_debiased: the plug-in ECE minus the ECE a "
@@ -260,9 +265,9 @@ class FairnessReport:
 
         ``difference`` is max - min and ``ratio`` min / max across groups, or,
         with ``reference_group``, the largest gap to the reference (plug-in
-        estimates). Bounds are simultaneous studentized pairwise bootstrap
-        intervals (see ``docs/fairness_schema.md``); they always contain the
-        estimate, and are NaN when undefined or unbounded.
+        estimates). Bounds come from simultaneous bootstrap limits of the
+        groups combined pairwise (see ``docs/fairness_schema.md``, *Intervals*);
+        they always contain the estimate, and are NaN when undefined or unbounded.
         """
         return self._combine({c: e.disparities.copy() for c, e in self._estimates.items()}, 0)
 

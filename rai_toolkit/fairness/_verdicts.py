@@ -304,9 +304,7 @@ def judgement_text(v: Verdict, *, name_groups: bool = True) -> str:
         return (
             f"the simultaneous {100 * ci:g}% interval is unbounded: in more than "
             f"{100 * (1 - ci):g}% of the bootstrap replicates a compared group's metric is "
-            f"undefined"
-            + (" or 0 (ratios compare logarithms)" if v.statistic == "ratio" else "")
-            + "; more data in the smallest groups is needed"
+            f"undefined; more data in the smallest groups is needed"
         )
     if basis == "interval_undefined":
         return "the bootstrap interval is undefined (too few defined replicates)"

@@ -205,3 +205,35 @@ def test_clear_failure_with_a_tiny_group_is_a_failure():
     di = report.verdicts.loc["disparate_impact"]
     assert di["value"] == 0.0
     assert di["status"] == "fail"
+
+
+def test_demo_intersectional_disparate_impact_is_a_failure():
+    """The demo's 0.048 selection-rate ratio: 1 of 66 selected in one group, 98 of 309 in another.
+
+    Before, the lone selected row was missing from about exp(-1) = 37% of the
+    replicates, a log-ratio of 0 made the interval unbounded and the verdict
+    inconclusive. A group's rate at 0 only pushes the ratio further from 0.8.
+    """
+    from rai_toolkit.datasets import load_adult
+    from rai_toolkit.report._demo import ADULT_FEATURES, DEMO_SEED, adult_reference_model
+
+    train, test = load_adult().train_test()
+    model = adult_reference_model(train.frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = analyze_fairness(
+            model,
+            test.frame,
+            target="income",
+            sensitive_features=["sex", "race"],
+            features=ADULT_FEATURES,
+            n_boot=1000,
+            random_state=DEMO_SEED,
+        )
+    rates = report.by_group["selection_rate"]
+    di = report.verdicts.loc["disparate_impact"]
+    assert di["value"] == pytest.approx(rates.min() / rates.max())
+    assert di["value"] == pytest.approx(0.048, abs=0.001)
+    assert di["excluded_groups"] == ()
+    assert 0.0 <= di["lower"] <= di["value"] < di["upper"] < 0.8
+    assert di["status"] == "fail"
