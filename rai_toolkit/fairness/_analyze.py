@@ -26,7 +26,13 @@ from rai_toolkit.exceptions import (
     MissingGroupWarning,
     SmallGroupWarning,
 )
-from rai_toolkit.fairness._cells import CHUNK_CELLS, MAX_SCORE_BINS, bootstrap_tables, build_cells
+from rai_toolkit.fairness._cells import (
+    CHUNK_CELLS,
+    MAX_SCORE_BINS,
+    CellTable,
+    bootstrap_tables,
+    build_cells,
+)
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key, summarise
 from rai_toolkit.fairness._groups import GroupIndex, Grouping, encode_groups
 from rai_toolkit.fairness._memory import check_memory
@@ -121,12 +127,54 @@ def _classification(
     n_boot: int,
     rng: np.random.Generator,
 ) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]]]:
-    """Point estimates and replicates of every metric for every grouping."""
+    """Count the rows into a table (the in-memory engine), then derive everything from it."""
     table = build_cells(groups.codes, groups.n_groups, y, y_hat, score)
-    metrics = LABEL_METRICS + (SCORE_METRICS if score is not None else ())
-    out: dict[Hashable, dict[str, Any]] = {}
+    exact = None
     if score is not None:
+        # the one row-level extra: exact AUCs (ties inside a score bin count one half)
         codes_sorted, y_sorted, tie_id = sort_by_score(score, y, groups.codes, groups.n_groups)
+        exact = {}
+        for gr in groupings:
+            codes = codes_sorted
+            if gr.parent is not None and gr.n_groups > 1:
+                codes = gr.parent.astype(codes_sorted.dtype)[codes_sorted]
+            exact[gr.name] = exact_auc(codes, gr.n_groups, y_sorted, tie_id)
+    return table_estimates(table, groupings, exact_auc=exact, n_boot=n_boot, rng=rng)
+
+
+def table_estimates(
+    table: CellTable,
+    groupings: list[Grouping],
+    *,
+    exact_auc: Mapping[Hashable, np.ndarray] | None = None,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]]]:
+    """Point estimates and replicates of every metric of every grouping, from the table alone.
+
+    Parameters
+    ----------
+    table : CellTable
+        Count table of the intersectional groups (from any engine).
+    groupings : list of Grouping
+        Groupings to summarise (each a merge of the table's groups).
+    exact_auc : mapping, optional
+        Grouping name -> exact ROC AUC per group, when the rows were available;
+        otherwise AUC is the score-histogram estimate.
+    n_boot : int
+        Bootstrap replicates (multinomial draws of the table).
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    metrics : tuple of str
+        Metric names, in column order.
+    per_grouping : dict
+        Grouping name -> ``{"point", "reasons", "support", "replicates", "shift", "noise"}``.
+    """
+    metrics = LABEL_METRICS + (SCORE_METRICS if table.has_scores else ())
+    out: dict[Hashable, dict[str, Any]] = {}
     for gr in groupings:
         counts = gr.aggregate(table.counts, axis=-4)
         args = ()
@@ -138,6 +186,7 @@ def _classification(
             )
         values = classification_metrics(counts, *args)
         noise = None
+        shift = None
         if table.has_scores:
             # debiased ECE: minus the ECE sampling noise alone gives at the group's scores;
             # replicates subtract the same term (computed once, at the observed scores)
@@ -145,16 +194,10 @@ def _classification(
                 counts, args[0], table.calibration_map, rng=np.random.default_rng(_NOISE_SEED)
             )
             values["calibration_error_debiased"] = values["calibration_error"] - noise
-        shift = None
-        if score is not None:
-            if gr.parent is None or gr.n_groups == 1:
-                codes = codes_sorted
-            else:
-                codes = gr.parent.astype(codes_sorted.dtype)[codes_sorted]
-            exact = exact_auc(codes, gr.n_groups, y_sorted, tie_id)
-            # replicate AUCs come from the score histogram; shift them by the binning error
-            shift = np.nan_to_num(exact - values["roc_auc"])
-            values["roc_auc"] = exact
+            if exact_auc is not None:
+                # replicate AUCs come from the score histogram; shift them by the binning error
+                shift = np.nan_to_num(exact_auc[gr.name] - values["roc_auc"])
+                values["roc_auc"] = exact_auc[gr.name]
         out[gr.name] = {
             "point": np.stack([values[m] for m in metrics], axis=-1),
             "reasons": undefined_reasons(counts, list(metrics)),
