@@ -27,6 +27,8 @@ __all__ = ["GroupIndex", "Grouping", "encode_groups"]
 
 # above this many label combinations, combine codes with np.unique instead of a bincount
 _MAX_DENSE_COMBINATIONS = 10_000_000
+# groups here x intersectional groups up to which a grouping merges with a 0/1 matrix
+_DENSE_MERGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,11 @@ class Grouping:
         """
         if self.parent is None:
             return table
-        if self.n_groups == 1:
-            return table.sum(axis=axis, keepdims=True)
+        if self.n_groups * self.parent.size <= _DENSE_MERGE:
+            # a small 0/1 matrix: one matrix product over the group axis
+            merge = (self.parent[None, :] == np.arange(self.n_groups)[:, None]).astype(float)
+            moved = np.moveaxis(table, axis, -1)
+            return np.moveaxis(moved @ merge.T, -1, axis)
         order = np.argsort(self.parent, kind="stable")
         starts = np.flatnonzero(np.r_[True, np.diff(self.parent[order]) != 0])
         return np.add.reduceat(np.take(table, order, axis=axis), starts, axis=axis)

@@ -126,16 +126,12 @@ def check_memory(
         if free is None:
             return
         budget = int(_USABLE_SHARE * free)
-    need = estimate_bytes(
-        n_boot=n_boot, group_counts=group_counts, n_metrics=n_metrics, n_classes=n_classes,
-        n_cells=n_cells, chunk_cells=chunk_cells,
-    )  # fmt: skip
+    sizes = dict(group_counts=group_counts, n_metrics=n_metrics, n_classes=n_classes,
+                 n_cells=n_cells, chunk_cells=chunk_cells)  # fmt: skip
+    need = estimate_bytes(n_boot=n_boot, **sizes)
     if need <= budget:
         return
-    fixed = estimate_bytes(
-        n_boot=0, group_counts=group_counts, n_metrics=n_metrics, n_classes=n_classes,
-        n_cells=n_cells, chunk_cells=chunk_cells,
-    )  # fmt: skip
+    fixed = estimate_bytes(n_boot=0, **sizes)
     per_boot = max(1, (need - fixed) // max(1, n_boot))
     fits = (budget - fixed) // per_boot if budget > fixed else 0
     n_groups = group_counts[0]

@@ -294,7 +294,11 @@ class FairnessReport:
 
     @property
     def verdict_records(self) -> list[Verdict]:
-        """The verdicts as records (the source of :attr:`verdicts`), all classes in order."""
+        """The verdicts as records (the source of :attr:`verdicts`).
+
+        Multiclass reports list every class's verdicts, class by class in the order of
+        :attr:`classes`; ``for_class(c).verdict_records`` gives one class's.
+        """
         return [v for est in self._estimates.values() for v in est.records]
 
     @property

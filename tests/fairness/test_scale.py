@@ -200,8 +200,13 @@ def test_percentile_bounds_with_undefined_replicates_equal_numpy():
         assert np.array_equal(got, want, equal_nan=True)
 
 
-def test_marginal_groups_sum_the_intersectional_tables():
+@pytest.mark.parametrize("dense", [True, False])
+def test_marginal_groups_sum_the_intersectional_tables(dense, monkeypatch):
+    import rai_toolkit.fairness._groups as groups_module
     from rai_toolkit.fairness._groups import encode_groups
+
+    if not dense:  # the path of an ID-like column: no groups x groups matrix
+        monkeypatch.setattr(groups_module, "_DENSE_MERGE", 0)
 
     rng = np.random.default_rng(0)
     sensitive = pd.DataFrame(
@@ -215,6 +220,8 @@ def test_marginal_groups_sum_the_intersectional_tables():
         dense = (labels[None, :] == np.asarray(grouping.index)[:, None]).astype(float)
         expected = np.einsum("hg,bgijk->bhijk", dense, table)
         assert np.array_equal(grouping.aggregate(table, axis=-4), expected)
+        flat = grouping.aggregate(table[0, :, 0, 0, :], axis=0)
+        assert np.array_equal(flat, expected[0, :, 0, 0])
         assert grouping.index.name == feature
     overall = groups.overall().aggregate(table, axis=1)
     assert np.array_equal(overall, table.sum(axis=1, keepdims=True))
