@@ -58,6 +58,12 @@ _EXPORTS: dict[str, str] = {
     "impact_assessment": "rai_toolkit.report",
     "analyze_errors": "rai_toolkit.report",
     "ErrorAnalysis": "rai_toolkit.report",
+    "verify_bundle": "rai_toolkit.report",
+    "generate_keypair": "rai_toolkit.report",
+    "BundleVerification": "rai_toolkit.report",
+    # audit
+    "bias_audit": "rai_toolkit.audit",
+    "BiasAudit": "rai_toolkit.audit",
     # datasets
     "load_adult": "rai_toolkit.datasets",
     "load_compas": "rai_toolkit.datasets",

@@ -8,9 +8,11 @@
   the measured evidence, human-judgment fields marked TODO.
 * :func:`analyze_errors` - the cohorts where a model errs most.
 * :func:`plan_suppression` - which group cells a shared report must hide.
+* :meth:`Assessment.to_bundle` / :func:`verify_bundle` - a zip of the report,
+  hashes and a manifest, optionally signed (Ed25519, :func:`generate_keypair`).
 
-Names are imported on first use, so that the command line (which registers
-``rai_toolkit.report._cli``) starts without loading pandas.
+Names are imported on first use, so that the command line (``rai_toolkit.cli``)
+starts without loading pandas.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from rai_toolkit._lazy import lazy_exports
 
 __all__ = [
     "Assessment",
+    "BundleVerification",
     "ErrorAnalysis",
     "SuppressionPlan",
     "analyze_errors",
     "assess",
+    "generate_keypair",
     "impact_assessment",
     "plan_suppression",
+    "verify_bundle",
 ]
 
 _EXPORTS = {
@@ -35,6 +40,9 @@ _EXPORTS = {
     "impact_assessment": "rai_toolkit.report._impact",
     "SuppressionPlan": "rai_toolkit.report._suppression",
     "plan_suppression": "rai_toolkit.report._suppression",
+    "BundleVerification": "rai_toolkit.report._bundle",
+    "generate_keypair": "rai_toolkit.report._bundle",
+    "verify_bundle": "rai_toolkit.report._bundle",
 }
 
 

@@ -16,12 +16,13 @@ import json
 import os
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._io import dump_json, write_text_atomic
+from rai_toolkit._io import HTML_SUFFIXES, check_output_path, dump_json, write_text_atomic
 from rai_toolkit._validation import check_columns, check_data_frame, prepare_data
 from rai_toolkit.exceptions import (
     ArgumentError,
@@ -211,6 +212,9 @@ class Assessment:
         from rai_toolkit.report._impact import impact_markdown
 
         doc["impact_assessment"] = impact_markdown(doc, **ctx.get("impact", {}))
+        from rai_toolkit.report._bundle import evidence_map
+
+        doc["regulatory_evidence"] = evidence_map(doc)
         return doc
 
     # ------------------------------------------------------------------ properties
@@ -286,7 +290,7 @@ class Assessment:
         Parameters
         ----------
         path : str or path-like, optional
-            Where to write.
+            Where to write; must end in ``.json``.
         indent : int or None, default=2
             JSON indentation.
 
@@ -303,19 +307,88 @@ class Assessment:
         Parameters
         ----------
         path : str or path-like, optional
-            Where to write.
+            Where to write; must end in ``.html`` (or ``.htm``). Checked before rendering.
 
         Returns
         -------
         str
             The HTML text: one file, inline CSS and SVG, no script, no request.
+
+        Raises
+        ------
+        ArgumentError
+            If ``path`` cannot be written or does not end in ``.html``/``.htm``
+            (see :func:`rai_toolkit._io.check_output_path`).
         """
         from rai_toolkit.report._html import render_html
 
+        if path is not None:
+            check_output_path(path, suffixes=HTML_SUFFIXES)
         text = render_html(self.to_dict())
         if path is not None:
-            write_text_atomic(path, text)
+            write_text_atomic(path, text, suffixes=HTML_SUFFIXES)
         return text
+
+    def to_bundle(
+        self,
+        path: str | os.PathLike,
+        *,
+        signing_key: Any = None,
+        overwrite: bool = False,
+        audits: Sequence[Any] = (),
+        data: Any = None,
+        model_file: str | os.PathLike | None = None,
+    ) -> Path:
+        """Write a verifiable evidence bundle: one zip with the report, hashes and a manifest.
+
+        The zip holds ``report.html`` and ``report.json``, each audit in
+        ``audits/`` (JSON, HTML, Markdown), ``environment.json`` (Python and
+        package versions), ``evidence.json`` (date, toolkit version, sha256 of
+        the data and of the model file) and ``manifest.json`` (sha256 of every
+        file); with ``signing_key``, ``manifest.sig`` holds an Ed25519
+        signature of the manifest. Check it with :func:`rai_toolkit.verify_bundle`.
+        The layout is documented in ``docs/bundle.md``.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.zip`` to write. It is written beside and renamed into
+            place, so a failed write leaves nothing behind.
+        signing_key : Ed25519PrivateKey, str, path-like or bytes, optional
+            Private key (object, PEM file or PEM bytes) that signs the manifest;
+            make one with :func:`rai_toolkit.generate_keypair`.
+        overwrite : bool, default=False
+            Replace an existing file at ``path``.
+        audits : sequence of BiasAudit, default=()
+            Bias audits (:func:`rai_toolkit.bias_audit`) to include.
+        data : pandas.DataFrame, str or path-like, optional
+            The evaluation data, or its file, whose sha256 is recorded.
+        model_file : str or path-like, optional
+            The model file whose sha256 is recorded.
+
+        Returns
+        -------
+        pathlib.Path
+            The written bundle.
+
+        Raises
+        ------
+        ArgumentError
+            If ``path`` exists (without ``overwrite``), is not a ``.zip`` or its
+            folder is missing; if ``signing_key`` is not an Ed25519 private key;
+            if ``data``/``model_file`` is not an existing file.
+        """
+        from rai_toolkit.report._bundle import write_bundle
+
+        return write_bundle(
+            self,
+            path,
+            signing_key=signing_key,
+            overwrite=overwrite,
+            audits=audits,
+            data=data,
+            model_file=model_file,
+        )
 
     def impact_assessment(self, **fields: Any) -> str:
         """Return the Impact Assessment draft as Markdown (see :func:`impact_assessment`).

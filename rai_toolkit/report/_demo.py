@@ -80,12 +80,21 @@ def run_demo(
     -------
     (Assessment, Path, Path)
         The assessment and the HTML and JSON paths.
+
+    Raises
+    ------
+    ArgumentError
+        If ``out`` (or the JSON path beside it) cannot be written; checked
+        before any work.
     """
+    from rai_toolkit._io import HTML_SUFFIXES, JSON_SUFFIXES, OutputFiles, check_output_path
     from rai_toolkit.datasets import load_adult
     from rai_toolkit.report._assessment import assess
 
     step = progress or (lambda name: None)
-    out = Path(out)
+    out = check_output_path(out, argument="out", suffixes=HTML_SUFFIXES, make_parents=True)
+    json_path = out.with_suffix(".json")
+    check_output_path(json_path, argument="out", suffixes=JSON_SUFFIXES, make_parents=True)
     step("loading UCI Adult")
     ds = load_adult()
     train, test = ds.train_test()
@@ -111,12 +120,7 @@ def run_demo(
         features=ADULT_FEATURES,
         progress=progress,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    json_path = out.with_suffix(".json")
-    html = assessment.to_html()
-    text = assessment.to_json()
-    from rai_toolkit._io import write_text_atomic
-
-    write_text_atomic(out, html)
-    write_text_atomic(json_path, text)
+    with OutputFiles() as files:  # both files or neither
+        files.write_text(out, assessment.to_html(), suffixes=HTML_SUFFIXES, make_parents=True)
+        files.write_text(json_path, assessment.to_json(), suffixes=JSON_SUFFIXES, make_parents=True)
     return assessment, out, json_path

@@ -64,6 +64,9 @@ white-space:nowrap;border:1px solid transparent}
 .badge.inconclusive{color:var(--warn);background:var(--warn-bg);border-color:#f5e0a0}
 .badge.human-review{color:var(--info);background:var(--info-bg);border-color:#b6e3ff}
 .badge.not-assessed,.badge.suppressed{color:var(--na);background:var(--na-bg);border-color:#d0d7de}
+.badge.present{color:var(--pass);background:var(--pass-bg)}
+.badge.partial{color:var(--warn);background:var(--warn-bg)}
+.badge.missing{color:var(--fail);background:var(--fail-bg)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:10px;
 margin:12px 0}
 .card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:#fff}
@@ -145,6 +148,7 @@ _SECTIONS = (
     ("mitigation", "Mitigation"),
     ("scorecard", "Responsible AI scorecard"),
     ("impact", "Impact assessment"),
+    ("evidence", "Regulatory evidence"),
     ("limitations", "Limitations and thresholds"),
 )
 
@@ -825,6 +829,37 @@ def _impact(doc: dict[str, Any]) -> str:
     )
 
 
+def _evidence(doc: dict[str, Any]) -> str:
+    ev = doc.get("regulatory_evidence")
+    if not ev:
+        return ""
+    where = (
+        "the files of this evidence bundle"
+        if ev["in_bundle"]
+        else "the report and the evidence bundle that <code>to_bundle()</code> writes"
+    )
+    sources = "; ".join(f"{s['framework']}: {s['reference']}" for s in ev["sources"])
+    rows = [
+        f"<tr><td>{esc(i['framework'])}</td><td>{esc(i['item'])}</td>"
+        f"<td>{'<br>'.join(f'<code>{esc(e)}</code>' for e in i['evidence'])}</td>"
+        f"<td>{_badge(i['status'])}</td><td>{esc(i['note'])}</td></tr>"
+        for i in ev["items"]
+    ]
+    return (
+        '<section id="evidence"><h2>Regulatory evidence</h2>'
+        f"<p>Where {where} answer each item of the EU AI Act's technical documentation on "
+        "validation and testing and of the NIST AI Risk Management Framework's fairness "
+        f"measure ({esc(sources)}). <em>Human review</em> marks what only the people "
+        "accountable for the system can supply.</p>"
+        + _table(
+            [("Framework", False), ("Item", False), ("Evidence", False), ("Status", False),
+             ("Note", False)],  # fmt: skip
+            rows,
+        )
+        + "</section>"
+    )
+
+
 def _limitations(doc: dict[str, Any]) -> str:
     fair = doc["fairness"]
     thresholds = "".join(
@@ -881,6 +916,7 @@ def _body(doc: dict[str, Any]) -> str:
             _mitigation(doc),
             _scorecard(doc),
             _impact(doc),
+            _evidence(doc),
             _limitations(doc),
         ]
     )

@@ -11,9 +11,11 @@ purpose, stakeholders, harms, sign-off - is left as a clearly marked prompt,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Hashable, Sequence
 from typing import Any
 
+from rai_toolkit._io import MARKDOWN_SUFFIXES, check_output_path, write_text_atomic
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.report._markdown import escape_markdown as md
 
@@ -346,7 +348,7 @@ def impact_assessment(
     target: Hashable | None = None,
     sensitive_features: Hashable | Sequence[Hashable] | None = None,
     system_name: str | None = None,
-    path: str | None = None,
+    path: str | os.PathLike | None = None,
     **fields: Any,
 ) -> str:
     """Draft a Responsible AI Impact Assessment (Markdown) from measured evidence.
@@ -361,8 +363,9 @@ def impact_assessment(
         Used when ``assessment`` is None, as in :func:`assess`.
     system_name : str, optional
         Name of the system.
-    path : str, optional
-        Also write the Markdown to this file (atomically).
+    path : str or path-like, optional
+        Also write the Markdown to this file (atomically); must end in ``.md``,
+        ``.markdown`` or ``.txt``. Checked before any work.
     **fields
         Further human-judgment answers; see :data:`FIELDS` (``owner``,
         ``intended_uses``, ``stakeholders``, ``sign_off``, ...). Lists become
@@ -378,7 +381,8 @@ def impact_assessment(
     Raises
     ------
     ArgumentError
-        If neither an assessment nor model and data are given, or a field is unknown.
+        If neither an assessment nor model and data are given, a field is
+        unknown, or ``path`` cannot be written.
 
     Examples
     --------
@@ -386,6 +390,8 @@ def impact_assessment(
     >>> text.splitlines()[0]  # doctest: +SKIP
     '# Responsible AI Impact Assessment: Loan pre-screening'
     """
+    if path is not None:
+        check_output_path(path, suffixes=MARKDOWN_SUFFIXES)
     if assessment is None:
         if data is None or target is None or sensitive_features is None:
             raise ArgumentError(
@@ -410,7 +416,5 @@ def impact_assessment(
         fields["system_name"] = system_name
     text = assessment.impact_assessment(**fields)
     if path is not None:
-        from rai_toolkit._io import write_text_atomic
-
-        write_text_atomic(path, text)
+        write_text_atomic(path, text, suffixes=MARKDOWN_SUFFIXES)
     return text

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rai_toolkit._io import check_output_path
 from rai_toolkit.exceptions import ArgumentError, ModelError, SecurityWarning, UnsafeModelError
 
 __all__ = ["load_model", "save_model", "SKOPS_SUFFIXES", "PICKLE_SUFFIXES"]
@@ -61,7 +62,8 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     ArgumentError
-        If ``path`` does not end in ``.skops``.
+        If ``path`` does not end in ``.skops`` or cannot be written (see
+        :func:`rai_toolkit._io.check_output_path`).
     ModelError
         If skops cannot serialise the model.
 
@@ -75,6 +77,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     if _suffix(path) not in SKOPS_SUFFIXES:
         raise _unknown_suffix(path, "save")
+    check_output_path(path, make_parents=True)  # a folder, a file as folder, no write access
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)

@@ -40,7 +40,7 @@ def test_adult_report_renders(browser, adult_assessment, tmp_path):
     adult_assessment.to_html(path)
     page, events = _open(browser, path)
     assert events["requests"] == [path.as_uri()] and events["console"] == []
-    assert page.locator("section").count() == 11
+    assert page.locator("section").count() == 12  # 11 sections and the regulatory evidence map
     assert page.locator("svg.chart").count() >= 6
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "adult_report.png"), full_page=True)

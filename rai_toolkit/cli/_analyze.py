@@ -1,0 +1,322 @@
+"""``rai-toolkit analyze``: assess a saved model on a data file and write the report.
+
+Order of work: the command line and every output path are checked first (a
+bad ``--out`` fails in a second, not after the analysis), then the data and
+the model are read, the assessment runs, and the HTML report and the JSON
+document are written together as one transaction: either both appear or
+neither (a file they would replace is kept as it was).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rai_toolkit.cli._console import (
+    EXIT_CRITERION_FAILED,
+    EXIT_OK,
+    Progress,
+    print_warning,
+)
+from rai_toolkit.cli._parser import did_you_mean, int_at_least
+from rai_toolkit.cli._summary import print_summary
+from rai_toolkit.exceptions import ArgumentError, UnsafeModelError
+
+__all__ = ["ANY", "FLAGS", "add_parser", "parse_fail_on", "run"]
+
+#: Parameters of ``assess`` / ``load_model`` -> the flag of this command that sets them.
+FLAGS = {
+    "data": "--data",
+    "train": "--train",
+    "target": "--target",
+    "sensitive_features": "--sensitive",
+    "n_boot": "--n-boot",
+    "min_cell_size": "--min-cell-size",
+    "random_state": "--seed",
+    "pos_label": "--pos-label",
+    "title": "--title",
+    "explain": "--no-explain",
+    "trusted": "--trust",
+    "allow_pickle": "--trust-pickle",
+}
+
+#: ``--fail-on any``: every criterion the assessment evaluated.
+ANY = "any"
+
+
+def _criterion_names() -> tuple[str, ...]:
+    from rai_toolkit.fairness._criteria_names import CRITERION_NAMES
+
+    return CRITERION_NAMES
+
+
+def parse_fail_on(value: str) -> list[str]:
+    """Parse ``--fail-on``: comma-separated criterion names, or ``any`` for all of them.
+
+    Parameters
+    ----------
+    value : str
+        The flag's value.
+
+    Returns
+    -------
+    list of str
+        Criterion names of the fairness room's registry, or ``["any"]``.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If the list is empty or names an unknown criterion (with the closest name).
+    """
+    criteria = _criterion_names()
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("is empty; name at least one criterion, or 'any'")
+    if "any" in names:
+        return [ANY]
+    for name in names:
+        if name not in criteria:
+            hint = did_you_mean(name, criteria)
+            raise argparse.ArgumentTypeError(
+                f"unknown criterion {name!r}{hint or ';'} {'C' if hint else 'c'}hoose from: "
+                f"{', '.join(criteria)}, or 'any'"
+            )
+    return list(dict.fromkeys(names))
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``analyze`` command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From ``ArgumentParser.add_subparsers``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The command's parser.
+    """
+    parser = subparsers.add_parser(
+        "analyze",
+        description=(
+            "Run fairness, explanations, error analysis, privacy and robustness checks of a "
+            "saved model on a CSV or Parquet file and write one self-contained HTML report "
+            "(and, with --json, its JSON document). Output paths are checked before any work; "
+            "the outputs of a run are written together or not at all."
+        ),
+    )
+    parser.add_argument(
+        "--model",
+        required=True,
+        metavar="MODEL",
+        help="model file: .skops (safe), or .pkl/.pickle/.joblib with --trust-pickle",
+    )
+    parser.add_argument(
+        "--data",
+        required=True,
+        metavar="FILE",
+        help="evaluation data: .csv or .parquet, with the target column",
+    )
+    parser.add_argument("--target", required=True, metavar="COL", help="target column")
+    parser.add_argument(
+        "--sensitive", required=True, nargs="+", metavar="COL", help="sensitive column(s)"
+    )
+    parser.add_argument("--out", required=True, metavar="HTML", help="report path (.html)")
+    parser.add_argument("--json", metavar="JSON", help="also write the JSON document (.json)")
+    parser.add_argument(
+        "--train",
+        metavar="FILE",
+        help="training data (.csv/.parquet) for the membership-inference check",
+    )
+    parser.add_argument(
+        "--fail-on",
+        type=parse_fail_on,
+        metavar="CRITERION[,CRITERION]",
+        help=(
+            "exit 1 if one of these verdicts fails; any of: "
+            f"{', '.join(_criterion_names())}, or 'any'"
+        ),
+    )
+    parser.add_argument(
+        "--trust-pickle",
+        action="store_true",
+        help="allow .pkl/.joblib models (loading a pickle can execute code)",
+    )
+    parser.add_argument(
+        "--trust",
+        nargs="+",
+        default=[],
+        metavar="TYPE",
+        help="extra types to trust in a .skops file (review them first)",
+    )
+    parser.add_argument(
+        "--n-boot",
+        type=int_at_least(0),
+        default=1000,
+        metavar="N",
+        help="bootstrap replicates (default 1000; 0 for no intervals)",
+    )
+    parser.add_argument("--no-explain", action="store_true", help="skip SHAP explanations")
+    parser.add_argument(
+        "--min-cell-size",
+        type=int_at_least(1),
+        default=10,
+        metavar="K",
+        help="hide groups with fewer rows (default 10)",
+    )
+    parser.add_argument(
+        "--pos-label",
+        metavar="LABEL",
+        help="favourable class (default 1; parsed as a number when possible)",
+    )
+    parser.add_argument("--title", help="report title")
+    parser.add_argument(
+        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
+    )
+    return parser
+
+
+def _pos_label(value: str | None) -> Any:
+    if value is None:
+        return 1
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            pass
+    return value
+
+
+def _load_model(args: argparse.Namespace) -> tuple[Any, str]:
+    """Load ``--model``; phrase refusals with this command's flags. Returns (model, source)."""
+    from rai_toolkit.security import load_model
+    from rai_toolkit.security._persistence import PICKLE_SUFFIXES
+
+    path = Path(args.model)
+    is_pickle = path.suffix.lower() in PICKLE_SUFFIXES
+    if is_pickle and args.trust_pickle:
+        print_warning(
+            f"loading pickle file {args.model!r} because of --trust-pickle: unpickling can "
+            f"execute arbitrary code; only do this for files you trust."
+        )
+    try:
+        model = load_model(path, trusted=args.trust or None, allow_pickle=bool(args.trust_pickle))
+    except UnsafeModelError as err:
+        raise _phrase_refusal(err, path) from err
+    source = f"loaded from {path.name} with " + (
+        "pickle (--trust-pickle: the file was trusted, loading a pickle can execute code)"
+        if is_pickle
+        else "skops (types audited before loading)"
+    )
+    return model, source
+
+
+def _phrase_refusal(err: UnsafeModelError, path: Path) -> UnsafeModelError:
+    """Say how to proceed with this command's flags, from the error's structured fields."""
+    refused = getattr(err, "untrusted_types", None)
+    if refused:
+        return UnsafeModelError(
+            f"Refusing to load {str(path)!r}: it holds {len(refused)} type(s) that are not "
+            f"trusted by default: {', '.join(refused)}. Review them; if you trust them, add "
+            f"--trust {' '.join(refused)}"
+        )
+    if getattr(err, "argument", None) == "allow_pickle":
+        return UnsafeModelError(
+            f"Refusing to load {str(path)!r}: {path.suffix} files are pickles, and loading a "
+            f"pickle can execute arbitrary code. Convert the model once, in a trusted "
+            f"environment, with rai_toolkit.security.save_model(model, 'model.skops'); or, only "
+            f"if you trust the file's source, add --trust-pickle."
+        )
+    return err
+
+
+def _check_fail_on(names: list[str] | None, assessment: Any) -> list[str] | None:
+    """Return the criteria to gate on; a named one without any verdict is an error, not a pass."""
+    if names is None:
+        return None
+    evaluated = list(
+        dict.fromkeys(v["criterion"] for v in assessment.to_dict()["fairness"]["verdicts"])
+    )
+    if names == [ANY]:
+        return evaluated
+    missing = [name for name in names if name not in evaluated]
+    if missing:
+        raise ArgumentError(
+            f"--fail-on names {', '.join(missing)}, but this assessment has no verdict on "
+            f"{'it' if len(missing) == 1 else 'them'}: it evaluated "
+            f"{', '.join(evaluated) or 'no criterion'}. A criterion applies only to some models "
+            f"(calibration needs predicted probabilities; bounded_group_loss is for regression). "
+            f"Remove it from --fail-on (or use 'any'); nothing was written."
+        )
+    return names
+
+
+def _check_outputs(args: argparse.Namespace) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Check every output path before any work; return (flag, path, suffixes) per output."""
+    from rai_toolkit._io import HTML_SUFFIXES, JSON_SUFFIXES, check_output_path
+
+    outputs = [("--out", args.out, HTML_SUFFIXES)]
+    if args.json is not None:
+        outputs.append(("--json", args.json, JSON_SUFFIXES))
+    for flag, path, suffixes in outputs:
+        check_output_path(path, argument=flag, suffixes=suffixes)
+    return outputs
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``rai-toolkit analyze``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments.
+
+    Returns
+    -------
+    int
+        0, or 1 if a ``--fail-on`` criterion failed.
+    """
+    outputs = _check_outputs(args)
+    from rai_toolkit._io import OutputFiles, read_table
+
+    data = read_table(args.data, argument="--data")
+    train = None if args.train is None else read_table(args.train, argument="--train")
+    model, source = _load_model(args)
+    from rai_toolkit.report import assess
+
+    assessment = assess(
+        model,
+        data,
+        target=args.target,
+        sensitive_features=args.sensitive,
+        train=train,
+        explain=not args.no_explain,
+        n_boot=args.n_boot,
+        min_cell_size=args.min_cell_size,
+        random_state=args.seed,
+        title=args.title,
+        pos_label=_pos_label(args.pos_label),
+        dataset_description=f"file {Path(args.data).name}",
+        model_source=source,
+        progress=Progress(),
+    )
+    fail_on = _check_fail_on(args.fail_on, assessment)
+    render: dict[str, Callable[[], str]] = {
+        "--out": assessment.to_html,
+        "--json": assessment.to_json,
+    }
+    with OutputFiles() as files:
+        for flag, path, suffixes in outputs:
+            files.write_text(path, render[flag](), argument=flag, suffixes=suffixes)
+    written = files.commit()
+    print_summary(assessment, written)
+    if fail_on is not None:
+        failed = assessment.failed(fail_on)
+        if failed:
+            print(f"fail-on: {', '.join(failed)} failed (exit status 1)", file=sys.stderr)
+            return EXIT_CRITERION_FAILED
+    return EXIT_OK
