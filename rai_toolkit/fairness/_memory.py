@@ -126,8 +126,11 @@ def check_memory(
         if free is None:
             return
         budget = int(_USABLE_SHARE * free)
-    sizes = dict(group_counts=group_counts, n_metrics=n_metrics, n_classes=n_classes,
-                 n_cells=n_cells, chunk_cells=chunk_cells)  # fmt: skip
+    # Python integers: numpy ones would overflow for an absurd n_boot and pass the check
+    n_boot = int(n_boot)
+    sizes = dict(group_counts=[int(g) for g in group_counts], n_metrics=int(n_metrics),
+                 n_classes=int(n_classes), n_cells=int(n_cells),
+                 chunk_cells=int(chunk_cells))  # fmt: skip
     need = estimate_bytes(n_boot=n_boot, **sizes)
     if need <= budget:
         return

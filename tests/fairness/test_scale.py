@@ -172,6 +172,13 @@ def test_a_huge_n_boot_is_refused_before_anything_is_allocated():
     assert peak < 200 * 2**20
 
 
+def test_a_numpy_integer_n_boot_cannot_overflow_the_estimate():
+    frame = id_column_frame(n_groups=3)
+    with pytest.raises(ArgumentError, match=r"n_boot=4611686018427387904 .* GiB"):
+        analyze_fairness(None, frame, target="y", sensitive_features="person", y_pred="pred",
+                         n_boot=np.int64(2**62))  # fmt: skip
+
+
 def test_too_many_groups_for_the_memory_say_to_bin_or_drop_the_column(monkeypatch):
     monkeypatch.setattr(memory, "available_bytes", lambda: 40 * 2**20)
     with pytest.raises(
