@@ -60,8 +60,12 @@ def test_tradeoff_unmitigated_row_matches_before_report(adult_postprocess):
 
 
 def test_properties_return_copies(adult_postprocess):
-    adult_postprocess.tradeoff.loc[0, "objective"] = -1.0
-    adult_postprocess.comparison.iloc[0, 0] = -1.0
+    # change the returned objects themselves (a chained assignment would change nothing
+    # under pandas 3's copy-on-write, and the test could not fail)
+    tradeoff, comparison = adult_postprocess.tradeoff, adult_postprocess.comparison
+    tradeoff.loc[0, "objective"] = -1.0
+    comparison.iloc[0, 0] = -1.0
+    assert tradeoff.loc[0, "objective"] == -1.0 and comparison.iloc[0, 0] == -1.0
     assert adult_postprocess.tradeoff.loc[0, "objective"] != -1.0
     assert adult_postprocess.comparison.iloc[0, 0] != -1.0
 
