@@ -1,7 +1,8 @@
 """Group fairness of a model: metrics per group with intervals, disparities and verdicts.
 
-Names are imported on first use, so that light modules of this room (such as
-``_criteria_names``, read by the command line) load without pandas.
+Names are imported on first use, so that the light modules of this room (the
+criteria registry :mod:`rai_toolkit.fairness._criteria`, read by the command
+line) load without numpy, pandas or scipy.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse
 
 from rai_toolkit._api import public
@@ -26,11 +27,28 @@ from rai_toolkit._scalars import (
     check_int,
     check_random_state,
 )
-from rai_toolkit._validation import check_label, check_probabilities, prepare_data
-from rai_toolkit.exceptions import ArgumentError, DataValidationError, SmallGroupWarning
-from rai_toolkit.fairness._cells import bootstrap_tables, build_cells
-from rai_toolkit.fairness._estimates import GroupEstimates, summarise
+from rai_toolkit._validation import (
+    MISSING_GROUP,
+    check_label,
+    check_probabilities,
+    prepare_data,
+)
+from rai_toolkit.exceptions import (
+    ArgumentError,
+    DataValidationError,
+    MissingGroupWarning,
+    SmallGroupWarning,
+)
+from rai_toolkit.fairness._cells import (
+    CHUNK_CELLS,
+    MAX_SCORE_BINS,
+    CellTable,
+    bootstrap_tables,
+    build_cells,
+)
+from rai_toolkit.fairness._estimates import GroupEstimates, group_key, summarise
 from rai_toolkit.fairness._groups import GroupIndex, Grouping, encode_groups
+from rai_toolkit.fairness._memory import check_memory
 from rai_toolkit.fairness._metrics import (
     LABEL_METRICS,
     REGRESSION_METRICS,
@@ -44,7 +62,7 @@ from rai_toolkit.fairness._metrics import (
     sort_by_score,
     undefined_reasons,
 )
-from rai_toolkit.fairness._report import FairnessReport, ReportMeta
+from rai_toolkit.fairness._report import FairnessReport, ReportMeta, ReportWarning
 from rai_toolkit.fairness._verdicts import THRESHOLD_NOTE, check_thresholds, criteria_for
 
 __all__ = ["analyze_fairness"]
@@ -107,16 +125,6 @@ def _resolve_reference(
     return label
 
 
-def _aggregate(matrix: np.ndarray, table: np.ndarray, identity: bool) -> np.ndarray:
-    """Sum intersectional groups (axis -4 of a cell table) into the groups of a grouping."""
-    if identity:
-        return table
-    lead = table.shape[:-4]
-    flat = table.reshape((*lead, table.shape[-4], -1))
-    out = np.matmul(matrix, flat)
-    return out.reshape((*lead, matrix.shape[0], *table.shape[-3:]))
-
-
 def _classification(
     groups: GroupIndex,
     groupings: list[Grouping],
@@ -127,24 +135,66 @@ def _classification(
     n_boot: int,
     rng: np.random.Generator,
 ) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]]]:
-    """Point estimates and replicates of every metric for every grouping."""
+    """Count the rows into a table (the in-memory engine), then derive everything from it."""
     table = build_cells(groups.codes, groups.n_groups, y, y_hat, score)
-    metrics = LABEL_METRICS + (SCORE_METRICS if score is not None else ())
-    out: dict[Hashable, dict[str, Any]] = {}
+    exact = None
     if score is not None:
+        # the one row-level extra: exact AUCs (ties inside a score bin count one half)
         codes_sorted, y_sorted, tie_id = sort_by_score(score, y, groups.codes, groups.n_groups)
+        exact = {}
+        for gr in groupings:
+            codes = codes_sorted
+            if gr.parent is not None and gr.n_groups > 1:
+                codes = gr.parent.astype(codes_sorted.dtype)[codes_sorted]
+            exact[gr.name] = exact_auc(codes, gr.n_groups, y_sorted, tie_id)
+    return table_estimates(table, groupings, exact_auc=exact, n_boot=n_boot, rng=rng)
+
+
+def table_estimates(
+    table: CellTable,
+    groupings: list[Grouping],
+    *,
+    exact_auc: Mapping[Hashable, np.ndarray] | None = None,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]]]:
+    """Point estimates and replicates of every metric of every grouping, from the table alone.
+
+    Parameters
+    ----------
+    table : CellTable
+        Count table of the intersectional groups (from any engine).
+    groupings : list of Grouping
+        Groupings to summarise (each a merge of the table's groups).
+    exact_auc : mapping, optional
+        Grouping name -> exact ROC AUC per group, when the rows were available;
+        otherwise AUC is the score-histogram estimate.
+    n_boot : int
+        Bootstrap replicates (multinomial draws of the table).
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    metrics : tuple of str
+        Metric names, in column order.
+    per_grouping : dict
+        Grouping name -> ``{"point", "reasons", "support", "replicates", "shift", "noise"}``.
+    """
+    metrics = LABEL_METRICS + (SCORE_METRICS if table.has_scores else ())
+    out: dict[Hashable, dict[str, Any]] = {}
     for gr in groupings:
-        identity = gr.name == "intersectional"
-        counts = _aggregate(gr.matrix, table.counts, identity)
+        counts = gr.aggregate(table.counts, axis=-4)
         args = ()
         if table.has_scores:
             args = (
-                _aggregate(gr.matrix, table.sum_s, identity),
-                _aggregate(gr.matrix, table.sum_s2, identity),
+                gr.aggregate(table.sum_s, axis=-4),
+                gr.aggregate(table.sum_s2, axis=-4),
                 table.calibration_map,
             )
         values = classification_metrics(counts, *args)
         noise = None
+        shift = None
         if table.has_scores:
             # debiased ECE: minus the ECE sampling noise alone gives at the group's scores;
             # replicates subtract the same term (computed once, at the observed scores)
@@ -152,16 +202,10 @@ def _classification(
                 counts, args[0], table.calibration_map, rng=np.random.default_rng(_NOISE_SEED)
             )
             values["calibration_error_debiased"] = values["calibration_error"] - noise
-        shift = None
-        if score is not None:
-            if identity or gr.n_groups == 1:
-                codes = codes_sorted
-            else:
-                codes = np.argmax(gr.matrix, axis=0).astype(codes_sorted.dtype)[codes_sorted]
-            exact = exact_auc(codes, gr.n_groups, y_sorted, tie_id)
-            # replicate AUCs come from the score histogram; shift them by the binning error
-            shift = np.nan_to_num(exact - values["roc_auc"])
-            values["roc_auc"] = exact
+            if exact_auc is not None:
+                # replicate AUCs come from the score histogram; shift them by the binning error
+                shift = np.nan_to_num(exact_auc[gr.name] - values["roc_auc"])
+                values["roc_auc"] = exact_auc[gr.name]
         out[gr.name] = {
             "point": np.stack([values[m] for m in metrics], axis=-1),
             "reasons": undefined_reasons(counts, list(metrics)),
@@ -176,13 +220,12 @@ def _classification(
             stop = start + reps.shape[0]
             rep_s = None if means is None else (reps * means[0], reps * means[1])
             for gr in groupings:
-                identity = gr.name == "intersectional"
-                agg = _aggregate(gr.matrix, reps, identity)
+                agg = gr.aggregate(reps, axis=-4)
                 args = ()
                 if rep_s is not None:
                     args = (
-                        _aggregate(gr.matrix, rep_s[0], identity),
-                        _aggregate(gr.matrix, rep_s[1], identity),
+                        gr.aggregate(rep_s[0], axis=-4),
+                        gr.aggregate(rep_s[1], axis=-4),
                         table.calibration_map,
                     )
                 values = classification_metrics(agg, *args)
@@ -239,7 +282,7 @@ def _regression(
             )
     out = {}
     for gr in groupings:
-        point_sums = gr.matrix @ sums
+        point_sums = gr.aggregate(sums, axis=0)
         values = regression_metrics(point_sums)
         entry = {
             "point": np.stack([values[m] for m in REGRESSION_METRICS], axis=-1),
@@ -248,7 +291,7 @@ def _regression(
             "shift": None,
         }
         if reps is not None:
-            rep_values = regression_metrics(np.matmul(gr.matrix, reps))
+            rep_values = regression_metrics(gr.aggregate(reps, axis=1))
             entry["replicates"] = np.stack([rep_values[m] for m in REGRESSION_METRICS], axis=-1)
         out[gr.name] = entry
     return REGRESSION_METRICS, out
@@ -293,8 +336,9 @@ def analyze_fairness(
     Every metric is computed per group (intersectional groups when several
     sensitive features are given, plus each feature alone in
     :attr:`FairnessReport.marginal`), with bootstrap percentile intervals, the
-    disparities between groups with simultaneous studentized pairwise bootstrap
-    intervals, and a pass / fail / inconclusive verdict per fairness criterion.
+    disparities between groups with simultaneous intervals (bootstrap limits of
+    every group, combined pairwise), and a pass / fail / inconclusive verdict
+    per fairness criterion.
 
     Parameters
     ----------
@@ -333,8 +377,10 @@ def analyze_fairness(
         positive rate, predicted positives for precision (see
         :attr:`FairnessReport.support`). Groups below it are flagged
         (:class:`SmallGroupWarning`) and left out of the verdicts that read the
-        metric; such a verdict is inconclusive when fewer than two supported
-        groups remain or when including the left-out groups changes its status.
+        metric. A ``fail`` over the supported groups stands (more groups can only
+        widen a disparity); otherwise such a verdict is inconclusive when fewer
+        than two supported groups remain or when including the left-out groups
+        changes its status.
     thresholds : dict, optional
         Criterion -> threshold, overriding the defaults (see
         :attr:`FairnessReport.thresholds`). Thresholds are policy choices.
@@ -388,10 +434,8 @@ def analyze_fairness(
             bins=bins,
             task=task,
         )
-    messages = []
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=2)
-        messages.append(str(w.message))
     merged_thresholds = check_thresholds(thresholds, checked.task)
     groups = encode_groups(checked.sensitive, binned=list(bins or {}))
     features_ = groups.features
@@ -399,9 +443,33 @@ def analyze_fairness(
     marginals = [groups.marginal(j) for j in range(len(features_))] if len(features_) > 1 else []
     overall = groups.overall()
     groupings = [main, *marginals, overall]
+    missing_keys = _missing_group_keys([main, *marginals])
+    caught_records = [
+        ReportWarning(
+            w.category.__name__,
+            str(w.message),
+            missing_keys if issubclass(w.category, MissingGroupWarning) else (),
+        )
+        for w in caught
+    ]
     references = {main.name: _resolve_reference(reference_group, groups, main, None)}
     for j, gr in enumerate(marginals):
         references[gr.name] = _resolve_reference(reference_group, groups, gr, j)
+    if n_boot:
+        regression = checked.task == "regression"
+        scored = checked.y_score is not None and not regression
+        check_memory(
+            n_boot=n_boot,
+            group_counts=[gr.n_groups for gr in groupings],
+            n_metrics=len(REGRESSION_METRICS)
+            if regression
+            else len(LABEL_METRICS) + (len(SCORE_METRICS) if scored else 0),
+            n_classes=1 if checked.task != "multiclass" else len(checked.classes),
+            n_cells=main.n_groups * (5 if regression else 4 * (MAX_SCORE_BINS if scored else 1)),
+            chunk_cells=_REGRESSION_CHUNK if regression else CHUNK_CELLS,
+            features=features_,
+            min_boot=MIN_BOOT,
+        )
     rng = as_generator(random_state)
 
     if checked.task == "regression":
@@ -465,7 +533,7 @@ def analyze_fairness(
             )
         return result
 
-    def meta(names: list, reference: Any, extra: list[str]) -> ReportMeta:
+    def meta(names: list, reference: Any, extra: list[ReportWarning]) -> ReportMeta:
         return ReportMeta(
             task=checked.task,
             target=target,
@@ -483,54 +551,107 @@ def analyze_fairness(
             warnings=extra,
         )
 
-    def small_group_warning(est: dict[Hashable, GroupEstimates], names: list) -> list[str]:
-        first = next(iter(est.values()))
-        small = first.small_groups
-        messages = []
-        if small:
-            messages.append(
-                f"{len(small)} group(s) of {', '.join(map(str, names))} have fewer than "
-                f"min_group_size={min_group_size} rows: {', '.join(small)}. Their metrics are "
-                f"unreliable: they are left out of the verdicts (see the excluded_groups column), "
-                f"which are inconclusive when including them would change the status."
-            )
-        # groups with enough rows but too few cases behind a metric a verdict reads
-        lows: dict[str, list[str]] = {}
-        for cls, e in est.items():
-            for u in e.under_supported:
-                if u["group"] in small:
-                    continue
-                text = describe_support(u["metric"], u["support"])
-                if cls is not None:
-                    text = f"class {cls!r}: {text}"
-                entries = lows.setdefault(u["group"], [])
-                if text not in entries:
-                    entries.append(text)
-        if lows:
-            shown = "; ".join(f"{g} ({', '.join(t)})" for g, t in lows.items())
-            messages.append(
-                f"{len(lows)} group(s) of {', '.join(map(str, names))} have enough rows but fewer "
-                f"than min_group_size={min_group_size} cases behind a metric a verdict reads: "
-                f"{shown}. They are left out of those verdicts (see the excluded_groups column "
-                f"and report.support), which are inconclusive when including them would change "
-                f"the status."
-            )
-        return messages
-
     main_est = estimates(main)
-    main_messages = small_group_warning(main_est, features_)
-    for message in main_messages:
-        warnings.warn(message, SmallGroupWarning, stacklevel=2)
+    main_warnings = small_group_warnings(main_est, features_, min_group_size=min_group_size)
+    for w in main_warnings:
+        warnings.warn(w.message, SmallGroupWarning, stacklevel=2)
     marginal_reports = {}
     for gr in marginals:
         est = estimates(gr)
+        extra = small_group_warnings(est, [gr.name], min_group_size=min_group_size)
         marginal_reports[gr.name] = FairnessReport(
-            meta([gr.name], references[gr.name], messages + small_group_warning(est, [gr.name])),
+            meta([gr.name], references[gr.name], caught_records + extra),
             est,
             marginal=None,
         )
     return FairnessReport(
-        meta(features_, references[main.name], messages + main_messages),
+        meta(features_, references[main.name], caught_records + main_warnings),
         main_est,
         marginal=marginal_reports,
     )
+
+
+#: Groups listed by name in a warning message; the rest are counted (all are in ``groups``).
+_LISTED_GROUPS = 20
+
+
+def _listed(keys: list[str], sep: str = ", ") -> str:
+    shown = sep.join(keys[:_LISTED_GROUPS])
+    more = len(keys) - _LISTED_GROUPS
+    return shown if more <= 0 else f"{shown} and {more} more"
+
+
+def small_group_warnings(
+    est: dict[Hashable, GroupEstimates], names: list, *, min_group_size: int
+) -> list[ReportWarning]:
+    """Warnings about groups too small, or with too little support, for the verdicts.
+
+    Parameters
+    ----------
+    est : dict
+        Class -> estimates of one grouping.
+    names : list
+        Sensitive feature names of the grouping.
+    min_group_size : int
+        The support threshold.
+
+    Returns
+    -------
+    list of ReportWarning
+        At most two: small groups, and groups with enough rows but too few cases
+        behind a metric a verdict reads; each lists its groups in ``groups``.
+    """
+    first = next(iter(est.values()))
+    small = first.small_groups
+    is_small = set(small)
+    found = []
+    features = ", ".join(map(str, names))
+    if small:
+        found.append(
+            ReportWarning(
+                "SmallGroupWarning",
+                f"{len(small)} group(s) of {features} have fewer than "
+                f"min_group_size={min_group_size} rows: {_listed(small)}. Their metrics are "
+                f"unreliable: they are left out of the verdicts (see the excluded_groups column), "
+                f"which keep a failure of the supported groups and are otherwise inconclusive "
+                f"when including them would change the status.",
+                tuple(small),
+            )
+        )
+    # groups with enough rows but too few cases behind a metric a verdict reads
+    lows: dict[str, list[str]] = {}
+    for cls, e in est.items():
+        for u in e.under_supported:
+            if u["group"] in is_small:
+                continue
+            text = describe_support(u["metric"], u["support"])
+            if cls is not None:
+                text = f"class {cls!r}: {text}"
+            entries = lows.setdefault(u["group"], [])
+            if text not in entries:
+                entries.append(text)
+    if lows:
+        shown = _listed([f"{g} ({', '.join(t)})" for g, t in lows.items()], sep="; ")
+        found.append(
+            ReportWarning(
+                "SmallGroupWarning",
+                f"{len(lows)} group(s) of {features} have enough rows but fewer than "
+                f"min_group_size={min_group_size} cases behind a metric a verdict reads: "
+                f"{shown}. They are left out of those verdicts (see the excluded_groups column "
+                f"and report.support), which keep a failure of the supported groups and are "
+                f"otherwise inconclusive when including them would change the status.",
+                tuple(lows),
+            )
+        )
+    return found
+
+
+def _missing_group_keys(groupings: list[Grouping]) -> tuple[str, ...]:
+    """Keys, in every grouping, of the groups holding the explicit missing-value label."""
+    keys = []
+    for gr in groupings:
+        for i, label in enumerate(gr.index):
+            labels = label if isinstance(gr.index, pd.MultiIndex) else (label,)
+            if any(isinstance(v, str) and v == MISSING_GROUP for v in labels):
+                keys.append(group_key(gr.index, i))
+    return tuple(dict.fromkeys(keys))

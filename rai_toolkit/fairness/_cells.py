@@ -1,11 +1,21 @@
 """The count table: per-group counts of (y, y_hat, score bin) cells, and its bootstrap.
 
 Every classification metric of a group is a function of how many of its rows
-fall in each cell ``(y, y_hat)`` -- plus, for score metrics, in which score bin.
-The table is built once from integer codes with :func:`numpy.bincount`
-(``cell = ((group * 2 + y) * 2 + y_hat) * n_bins + score_bin``) together with the
-sums of ``s`` and ``s**2`` in each cell, which keep the Brier score and the
-calibration error exact.
+fall in each cell ``(y, y_hat)`` -- plus, for score metrics, in which score bin
+-- and of the sums of ``s`` and ``s**2`` in each cell, which keep the Brier score
+and the calibration error exact. The fairness analysis and the mitigation room
+compute every metric, disparity and bootstrap replicate from this table
+(:mod:`rai_toolkit.fairness._metrics`), never from rows.
+
+The table has two halves:
+
+* **Construction** from per-row arrays: :func:`score_edges` chooses the score
+  bins and :func:`build_cells` counts the cells with one :func:`numpy.bincount`
+  (``cell = ((group * 2 + y) * 2 + y_hat) * n_bins + score_bin``). This is the
+  in-memory engine; another engine (polars, DuckDB, Spark) computes the same
+  counts and sums with one group-by where the data lives.
+* **The table itself**, :class:`CellTable`, made by :meth:`CellTable.from_counts`
+  from ready counts, score sums and bin edges, whoever computed them.
 
 A row bootstrap resamples ``n`` rows with replacement; the resulting table is a
 draw from ``Multinomial(n, counts / n)`` over the cells. :func:`bootstrap_tables`
@@ -20,21 +30,40 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CellTable", "build_cells", "bootstrap_tables", "N_QUANTILE_BINS", "N_CALIBRATION_BINS"]
+from rai_toolkit.exceptions import DataValidationError
+
+__all__ = [
+    "CellTable",
+    "CALIBRATION_EDGES",
+    "CHUNK_CELLS",
+    "MAX_SCORE_BINS",
+    "N_CALIBRATION_BINS",
+    "N_QUANTILE_BINS",
+    "bootstrap_batch",
+    "bootstrap_tables",
+    "build_cells",
+    "score_edges",
+]
 
 #: Number of pooled-score quantile bins of the score histogram (before adding decile edges).
 N_QUANTILE_BINS = 50
 #: Equal-width bins of the expected calibration error.
 N_CALIBRATION_BINS = 10
+#: Inner edges of the calibration bins (0.1, ..., 0.9); every score bin lies inside one.
+CALIBRATION_EDGES = np.linspace(0.0, 1.0, N_CALIBRATION_BINS + 1)[1:-1]
+#: Most score bins a count table can have (quantile bins refined at the calibration edges).
+MAX_SCORE_BINS = N_QUANTILE_BINS + N_CALIBRATION_BINS
+#: Cells x replicates held in memory at once during the bootstrap (at least one table).
+CHUNK_CELLS = 400_000
 # rows used to estimate the quantile edges (a regular subsample; edges need not be exact)
 _EDGE_SAMPLE = 200_000
-# upper bound on cells x replicates held in memory at once during the bootstrap
-_CHUNK_CELLS = 400_000
 
 
 @dataclass(frozen=True)
 class CellTable:
     """Per-group cell counts and score sums.
+
+    Make one with :meth:`from_counts` (any engine) or :func:`build_cells` (from rows).
 
     Attributes
     ----------
@@ -43,6 +72,9 @@ class CellTable:
         ``y``/``y_hat`` index 1 is the positive class. ``n_bins`` is 1 without scores.
     sum_s, sum_s2 : numpy.ndarray or None
         Same shape: sums of the score and of its square per cell.
+    edges : numpy.ndarray or None
+        Shape (n_bins - 1,): inner edges of the score bins (a score ``s`` is in
+        bin ``searchsorted(edges, s, side="right")``).
     calibration_map : numpy.ndarray or None
         Shape (n_bins, N_CALIBRATION_BINS), 0/1: the equal-width calibration bin
         that contains each score bin.
@@ -51,12 +83,109 @@ class CellTable:
     counts: np.ndarray
     sum_s: np.ndarray | None
     sum_s2: np.ndarray | None
+    edges: np.ndarray | None
     calibration_map: np.ndarray | None
+
+    @classmethod
+    def from_counts(
+        cls,
+        counts: np.ndarray,
+        sum_s: np.ndarray | None = None,
+        sum_s2: np.ndarray | None = None,
+        *,
+        edges: np.ndarray | None = None,
+    ) -> CellTable:
+        """Check a ready count table and make it a :class:`CellTable`.
+
+        This is the interface of every table engine: whoever counts the rows
+        hands over the counts per (group, y, y_hat, score bin) and, with scores,
+        the score sums and the bin edges used.
+
+        Parameters
+        ----------
+        counts : array-like
+            Shape (n_groups, 2, 2, n_bins), non-negative whole numbers.
+        sum_s, sum_s2 : array-like, optional
+            Same shape: sums of the score and of its square per cell (scores in
+            [0, 1]). Give both, with ``edges``, or neither.
+        edges : array-like, optional
+            Shape (n_bins - 1,): increasing inner bin edges in [0, 1] that include
+            :data:`CALIBRATION_EDGES`, so that each bin lies in one calibration bin.
+
+        Returns
+        -------
+        CellTable
+            The table.
+
+        Raises
+        ------
+        DataValidationError
+            If a shape, a count or a sum is not what is described above.
+        """
+        counts = _as_float(counts, "counts")
+        if counts.ndim != 4 or counts.shape[1:3] != (2, 2):
+            raise DataValidationError(
+                f"counts must have shape (n_groups, 2, 2, n_bins) -- group, y, y_hat, score "
+                f"bin; received shape {counts.shape}."
+            )
+        if not (np.all(counts >= 0) and np.all(counts == np.round(counts))):
+            raise DataValidationError(
+                "counts must be non-negative whole numbers (rows per cell); received "
+                "negative or fractional values. Pass the row counts of each cell."
+            )
+        given = [x is not None for x in (sum_s, sum_s2, edges)]
+        if any(given) and not all(given):
+            raise DataValidationError(
+                "Score statistics need sum_s, sum_s2 and edges together; received only "
+                + ", ".join(n for n, g in zip(("sum_s", "sum_s2", "edges"), given) if g)
+                + ". Pass all three, or none for a table without scores."
+            )
+        if not any(given):
+            if counts.shape[3] != 1:
+                raise DataValidationError(
+                    f"A table without scores has one score bin; counts has {counts.shape[3]}. "
+                    f"Pass sum_s, sum_s2 and edges, or sum the score bins."
+                )
+            return cls(counts, None, None, None, None)
+        sum_s, sum_s2 = _as_float(sum_s, "sum_s"), _as_float(sum_s2, "sum_s2")
+        edges = _as_float(edges, "edges")
+        for name, value in (("sum_s", sum_s), ("sum_s2", sum_s2)):
+            if value.shape != counts.shape:
+                raise DataValidationError(
+                    f"{name} must have the shape of counts {counts.shape}; received "
+                    f"{value.shape}."
+                )
+        if edges.ndim != 1 or edges.size != counts.shape[3] - 1:
+            raise DataValidationError(
+                f"edges must hold the {counts.shape[3] - 1} inner edges of the "
+                f"{counts.shape[3]} score bins of counts; received shape {edges.shape}."
+            )
+        inside = edges.size == 0 or (edges[0] >= 0 and edges[-1] <= 1)
+        if not (inside and np.all(np.diff(edges) > 0) and np.isin(CALIBRATION_EDGES, edges).all()):
+            raise DataValidationError(
+                "edges must increase strictly within [0, 1] and include the calibration "
+                "edges 0.1, 0.2, ..., 0.9 (use score_edges(scores))."
+            )
+        slack = 1e-9 * np.maximum(counts, 1.0)
+        if np.any(sum_s < -slack) or np.any(sum_s > counts + slack) or np.any(
+            sum_s2 > sum_s + slack
+        ):
+            raise DataValidationError(
+                "sum_s and sum_s2 must be sums of scores in [0, 1] and of their squares per "
+                "cell (0 <= sum_s2 <= sum_s <= counts); check that the scores are "
+                "probabilities of the positive class."
+            )
+        return cls(counts, sum_s, sum_s2, edges, _calibration_map(edges))
 
     @property
     def has_scores(self) -> bool:
         """Whether score statistics are present."""
         return self.sum_s is not None
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups."""
+        return int(self.counts.shape[0])
 
     @property
     def n_rows(self) -> int:
@@ -73,24 +202,46 @@ class CellTable:
         return m1, m2
 
 
-def _score_bins(score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Fine bin of each score and the calibration bin of each fine bin.
+def _as_float(value: object, name: str) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise DataValidationError(f"{name} must be an array of numbers; {err}.") from err
+    if not np.all(np.isfinite(array)):
+        raise DataValidationError(f"{name} must be finite; it holds NaN or infinity.")
+    return array
 
-    Inner edges are the union of the equal-width calibration edges (0.1, ..., 0.9)
-    and pooled-score quantiles, so every fine bin lies inside one calibration bin
-    and holds at most about 1/N_QUANTILE_BINS of the rows (up to ties).
+
+def _calibration_map(edges: np.ndarray) -> np.ndarray:
+    """0/1 map of score bins (inner ``edges``) to the calibration bin holding each."""
+    lower_edges = np.concatenate([[-np.inf], edges])
+    coarse = np.searchsorted(CALIBRATION_EDGES, lower_edges, side="right")
+    calibration_map = np.zeros((edges.size + 1, N_CALIBRATION_BINS))
+    calibration_map[np.arange(edges.size + 1), coarse] = 1.0
+    return calibration_map
+
+
+def score_edges(score: np.ndarray) -> np.ndarray:
+    """Inner edges of the score bins: pooled-score quantiles and the calibration edges.
+
+    Every bin lies inside one calibration bin and holds at most about
+    1 / N_QUANTILE_BINS of the rows (up to ties). The quantiles are estimated
+    on a regular subsample of at most 200,000 scores (they need not be exact).
+
+    Parameters
+    ----------
+    score : numpy.ndarray
+        Scores in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Strictly increasing edges in [0, 1].
     """
     step = max(1, score.shape[0] // _EDGE_SAMPLE)
     sample = score[::step]
     quantiles = np.quantile(sample, np.linspace(0, 1, N_QUANTILE_BINS + 1)[1:-1])
-    calibration_inner = np.linspace(0.0, 1.0, N_CALIBRATION_BINS + 1)[1:-1]
-    inner = np.unique(np.concatenate([calibration_inner, quantiles]))
-    fine = np.searchsorted(inner, score, side="right")
-    lower_edges = np.concatenate([[-np.inf], inner])
-    coarse = np.searchsorted(calibration_inner, lower_edges, side="right")
-    calibration_map = np.zeros((inner.size + 1, N_CALIBRATION_BINS))
-    calibration_map[np.arange(inner.size + 1), coarse] = 1.0
-    return fine, calibration_map
+    return np.unique(np.concatenate([CALIBRATION_EDGES, quantiles]))
 
 
 def build_cells(
@@ -100,7 +251,7 @@ def build_cells(
     y_hat: np.ndarray,
     score: np.ndarray | None = None,
 ) -> CellTable:
-    """Count rows per (group, y, y_hat[, score bin]) with one bincount.
+    """Count rows per (group, y, y_hat[, score bin]) with one bincount (the in-memory engine).
 
     Parameters
     ----------
@@ -121,19 +272,18 @@ def build_cells(
     cell = codes * 4 + y.astype(np.intp) * 2 + y_hat.astype(np.intp)
     if score is None:
         counts = np.bincount(cell, minlength=n_groups * 4).astype(float)
-        return CellTable(counts.reshape(n_groups, 2, 2, 1), None, None, None)
+        return CellTable(counts.reshape(n_groups, 2, 2, 1), None, None, None, None)
     score = np.asarray(score, dtype=float)
-    fine, calibration_map = _score_bins(score)
-    n_bins = calibration_map.shape[0]
+    edges = score_edges(score)
+    n_bins = edges.size + 1
     cell *= n_bins
-    cell += fine
-    del fine
+    cell += np.searchsorted(edges, score, side="right")
     size = n_groups * 4 * n_bins
     shape = (n_groups, 2, 2, n_bins)
     counts = np.bincount(cell, minlength=size).astype(float).reshape(shape)
     sum_s = np.bincount(cell, weights=score, minlength=size).reshape(shape)
     sum_s2 = np.bincount(cell, weights=score * score, minlength=size).reshape(shape)
-    return CellTable(counts, sum_s, sum_s2, calibration_map)
+    return CellTable(counts, sum_s, sum_s2, edges, _calibration_map(edges))
 
 
 def bootstrap_tables(
@@ -165,7 +315,7 @@ def bootstrap_tables(
     nonzero = np.flatnonzero(flat)
     n = int(round(flat.sum()))
     probs = flat[nonzero] / flat[nonzero].sum()
-    chunk = max(1, min(n_boot, _CHUNK_CELLS // max(1, flat.size)))
+    chunk = max(1, min(n_boot, CHUNK_CELLS // max(1, flat.size)))
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
         draws = rng.multinomial(n, probs, size=size)

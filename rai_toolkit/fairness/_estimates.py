@@ -15,14 +15,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit.fairness._criteria import Criterion
 from rai_toolkit.fairness._disparities import (
+    Block,
     difference_and_ratio,
-    disparity_interval,
+    disparity_bounds,
     max_group_interval,
     percentile_interval,
 )
-from rai_toolkit.fairness._metrics import SUPPORT_UNITS, UNIT_INTERVAL_METRICS, describe_support
-from rai_toolkit.fairness._verdicts import Criterion, status
+from rai_toolkit.fairness._metrics import UNIT_INTERVAL_METRICS
+from rai_toolkit.fairness._verdicts import ExcludedGroup, Verdict, judge
 
 __all__ = [
     "GroupEstimates",
@@ -31,6 +33,7 @@ __all__ = [
     "group_label",
     "DISPARITY_COLUMNS",
     "VERDICT_COLUMNS",
+    "verdict_table",
 ]
 
 DISPARITY_COLUMNS = (
@@ -52,7 +55,39 @@ VERDICT_COLUMNS = (
     "reason",
     "excluded_groups",
     "all_groups_status",
+    "metrics",
+    "statistic",
+    "decided_by",
+    "status_with_supported_groups",
+    "status_with_all_groups",
+    "value_with_all_groups",
+    "lower_with_all_groups",
+    "upper_with_all_groups",
 )
+
+
+def verdict_table(records: Sequence[Verdict]) -> pd.DataFrame:
+    """Tabulate verdict records (columns :data:`VERDICT_COLUMNS`).
+
+    Parameters
+    ----------
+    records : sequence of Verdict
+        One per criterion.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by criterion.
+    """
+    rows = {}
+    for v in records:
+        row = {c: getattr(v, c) for c in VERDICT_COLUMNS if c != "all_groups_status"}
+        row["all_groups_status"] = v.status_with_all_groups
+        row["threshold"] = np.nan if v.threshold is None else v.threshold
+        rows[v.criterion] = [row[c] for c in VERDICT_COLUMNS]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(VERDICT_COLUMNS))
+    table.index.name = "criterion"
+    return table
 
 
 def group_key(index: pd.Index, position: int) -> str:
@@ -86,8 +121,8 @@ class GroupEstimates:
         Shape (n_metrics,).
     disparities : pandas.DataFrame
         Indexed by metric (``count`` excluded), columns :data:`DISPARITY_COLUMNS`.
-    verdicts : pandas.DataFrame
-        Indexed by criterion, columns :data:`VERDICT_COLUMNS`.
+    records : tuple of Verdict
+        One verdict per criterion: the source of truth of :attr:`verdicts`.
     undefined : list of dict
         ``{"group", "metric", "reason"}`` for every undefined group metric.
     small_groups : list of str
@@ -109,11 +144,16 @@ class GroupEstimates:
     overall_lower: np.ndarray
     overall_upper: np.ndarray
     disparities: pd.DataFrame
-    verdicts: pd.DataFrame
+    records: tuple[Verdict, ...]
     undefined: list[dict[str, Any]]
     small_groups: list[str]
     support: np.ndarray
     under_supported: list[dict[str, Any]]
+
+    @property
+    def verdicts(self) -> pd.DataFrame:
+        """Indexed by criterion, columns :data:`VERDICT_COLUMNS` (from :attr:`records`)."""
+        return verdict_table(self.records)
 
 
 def summarise(
@@ -189,48 +229,47 @@ def summarise(
         o_lower = np.full_like(overall, np.nan)
         o_upper = np.full_like(overall, np.nan)
     ref_pos = None if reference is None else int(index.get_loc(reference))
+    counts = point[:, count_j]
+    if support is None:
+        support = np.repeat(np.rint(counts).astype(np.int64)[:, None], len(metrics), axis=1)
 
     # disparities: point and per replicate
     compared = [m for m in metrics if m != "count"]
     rows = {}
+    every = np.arange(n_groups)
     for m in compared:
         d, r = difference_and_ratio(point[:, col[m]], reference=ref_pos)
         if replicates is not None:
-            block = [(point[:, col[m]], replicates[:, :, col[m]], ref_pos)]
-            limit = 1.0 if m in UNIT_INTERVAL_METRICS else None
-            d_lo, d_hi = _contain(
-                d, *disparity_interval(block, statistic="difference", ci=ci, limit=limit)[:2]
-            )
-            r_lo, r_hi = _contain(r, *disparity_interval(block, statistic="ratio", ci=ci)[:2])
+            block = _block(m, every, ref_pos, point, replicates, support, col)
+            found = disparity_bounds([block], ci=ci)
+            d_lo, d_hi = _contain(d, *found.difference)
+            r_lo, r_hi = _contain(r, *found.ratio)
         else:
             d_lo = d_hi = r_lo = r_hi = np.nan
         rows[m] = [float(d), float(r), float(d_lo), float(d_hi), float(r_lo), float(r_hi)]
     disparities = pd.DataFrame.from_dict(rows, orient="index", columns=list(DISPARITY_COLUMNS))
     disparities.index.name = "metric"
 
+    keys = [group_key(index, i) for i in range(n_groups)]
     undefined = []
     for m in metrics:
         for i, reason in enumerate(reasons.get(m, [None] * n_groups)):
             if reason is not None:
-                undefined.append({"group": group_key(index, i), "metric": m, "reason": reason})
+                undefined.append({"group": keys[i], "metric": m, "reason": reason})
 
-    counts = point[:, count_j]
-    small = [group_key(index, i) for i in np.flatnonzero(counts < min_group_size)]
-    if support is None:
-        support = np.repeat(np.rint(counts).astype(np.int64)[:, None], len(metrics), axis=1)
+    small = [keys[i] for i in np.flatnonzero(counts < min_group_size)]
 
     verdict_metrics = list(dict.fromkeys(m for crit in criteria for m in crit.metrics))
+    verdict_support = support[:, [col[m] for m in verdict_metrics]]
     under_supported = [
-        {"group": group_key(index, i), "metric": m, "support": int(support[i, col[m]])}
-        for i in range(n_groups)
-        for m in verdict_metrics
-        if support[i, col[m]] < min_group_size
+        {"group": keys[i], "metric": verdict_metrics[k], "support": int(verdict_support[i, k])}
+        for i, k in zip(*np.nonzero(verdict_support < min_group_size))
     ]
 
-    verdict_rows = {}
-    for crit in criteria:
-        verdict_rows[crit.name] = _verdict(
+    records = tuple(
+        _verdict(
             crit,
+            keys=keys,
             index=index,
             point=point,
             replicates=replicates,
@@ -242,8 +281,8 @@ def summarise(
             ref_pos=ref_pos,
             min_group_size=min_group_size,
         )
-    verdicts = pd.DataFrame.from_dict(verdict_rows, orient="index", columns=list(VERDICT_COLUMNS))
-    verdicts.index.name = "criterion"
+        for crit in criteria
+    )
     return GroupEstimates(
         index=index,
         metrics=metrics,
@@ -254,7 +293,7 @@ def summarise(
         overall_lower=o_lower,
         overall_upper=o_upper,
         disparities=disparities,
-        verdicts=verdicts,
+        records=records,
         undefined=undefined,
         small_groups=small,
         support=support,
@@ -265,6 +304,7 @@ def summarise(
 def _verdict(
     crit: Criterion,
     *,
+    keys: list[str],
     index: pd.Index,
     point: np.ndarray,
     replicates: np.ndarray | None,
@@ -275,97 +315,84 @@ def _verdict(
     n_boot: int,
     ref_pos: int | None,
     min_group_size: int,
-) -> list[Any]:
-    """One row of the verdict table (columns :data:`VERDICT_COLUMNS`).
+) -> Verdict:
+    """Judge one criterion.
 
     Groups whose support for one of the criterion's metrics is below
-    ``min_group_size`` are left out of that metric's comparison. The verdict is
-    inconclusive when that leaves too few groups to compare, or when the status
-    over all groups differs from the status over the supported ones.
+    ``min_group_size`` are left out of that metric's comparison. Adding groups can
+    only widen max - min, shrink min / max and raise the worst group, so a ``fail``
+    over the supported groups stands. Otherwise the verdict is inconclusive when
+    too few groups remain to compare, when the reference group is left out, or
+    when the status over all groups differs from the status over the supported
+    ones (a ``pass`` the left-out groups could overturn, or a ``fail`` that only
+    holds with them).
     """
 
-    def judge(value: float, lo: float, hi: float, unbounded: bool) -> tuple[str, str]:
-        blockers = []
-        if unbounded and threshold is not None:
-            blockers.append(
-                f"the simultaneous {100 * ci:g}% interval is unbounded: in more than "
-                f"{100 * (1 - ci):g}% of the bootstrap replicates a compared group's metric is "
-                f"undefined"
-                + (" or 0 (ratios compare logarithms)" if crit.statistic == "ratio" else "")
-                + "; more data in the smallest groups is needed"
-            )
-        return status(
-            value,
-            lo,
-            hi,
-            threshold=threshold,
-            direction=crit.direction,
-            ci=ci,
-            n_boot=n_boot,
-            blockers=blockers,
-        )
+    def decide(value: float, lo: float, hi: float, unbounded: bool) -> tuple[str, str]:
+        return judge(
+            value, lo, hi, threshold=threshold, direction=crit.direction, n_boot=n_boot,
+            unbounded=unbounded,
+        )  # fmt: skip
 
     keep = {m: support[:, col[m]] >= min_group_size for m in crit.metrics}
-    all_value, all_lo, all_hi, all_unb = _criterion_value(
-        crit, point, replicates, col, ci, ref_pos, None
-    )
-    all_status, all_reason = judge(all_value, all_lo, all_hi, all_unb)
+    all_numbers = _criterion_value(crit, point, replicates, support, col, ci, ref_pos, None)
+    all_status, all_basis = decide(*all_numbers)
     excluded = [i for i in range(point.shape[0]) if not all(k[i] for k in keep.values())]
-    row = [crit.metric_label, all_value, all_lo, all_hi]
-    tail = [
-        np.nan if threshold is None else threshold,
-        crit.direction,
-        all_status,
-        all_reason,
-        (),
-        all_status,
-    ]
+    fields = dict(
+        criterion=crit.name, metrics=crit.metrics, statistic=crit.statistic,
+        direction=crit.direction, threshold=threshold, status_with_all_groups=all_status,
+        value_with_all_groups=all_numbers[0], lower_with_all_groups=all_numbers[1],
+        upper_with_all_groups=all_numbers[2],
+        reference=None if ref_pos is None else group_label(index, ref_pos), ci=ci,
+        n_boot=n_boot, min_group_size=min_group_size,
+    )  # fmt: skip
     if not excluded:
-        return row + tail
+        return Verdict(
+            **fields, value=all_numbers[0], lower=all_numbers[1], upper=all_numbers[2],
+            status=all_status, decided_by=all_basis, status_with_supported_groups=all_status,
+            supported_basis=all_basis, excluded=(), short_metrics=(),
+        )  # fmt: skip
 
-    described = []
-    for i in excluded:
-        low = [describe_support(m, int(support[i, col[m]])) for m in crit.metrics if not keep[m][i]]
-        described.append(f"{group_label(index, i)} ({', '.join(dict.fromkeys(low))})")
-    note = (
-        f"excluded from this verdict: {', '.join(described)} \u2014 below "
-        f"min_group_size={min_group_size}"
+    left_out = tuple(
+        ExcludedGroup(
+            key=keys[i],
+            label=group_label(index, i),
+            support=tuple(
+                (m, int(support[i, col[m]])) for m in crit.metrics if not keep[m][i]
+            ),
+        )
+        for i in excluded
     )
-    value, lo, hi, unbounded = _criterion_value(crit, point, replicates, col, ci, ref_pos, keep)
+    value, lo, hi, unbounded = _criterion_value(
+        crit, point, replicates, support, col, ci, ref_pos, keep
+    )
     needed = 1 if crit.statistic == "max_group" else 2
-    short = [m for m in crit.metrics if keep[m].sum() < needed]
-    if threshold is None:
-        verdict, reason = judge(value, lo, hi, unbounded)
-        reason = f"{reason}; {note}"
-    elif short:
-        units = " / ".join(dict.fromkeys(SUPPORT_UNITS.get(m, ("", "rows"))[1] for m in short))
-        fewer = "no group has" if needed == 1 else "fewer than two groups have"
-        verdict = "inconclusive"
-        reason = f"{fewer} at least {min_group_size} {units}; {note}"
+    short = tuple(m for m in crit.metrics if keep[m].sum() < needed)
+    if threshold is not None and short:
+        supported, basis = "inconclusive", "too_few_supported_groups"
     elif (
-        ref_pos is not None
+        threshold is not None
+        and ref_pos is not None
         and crit.statistic != "max_group"
         and not all(k[ref_pos] for k in keep.values())
     ):
-        verdict = "inconclusive"
-        reason = (
-            f"the reference group {group_label(index, ref_pos)} is under-supported, so no "
-            f"comparison with it is reliable; {note}"
-        )
+        supported, basis = "inconclusive", "reference_group_left_out"
     else:
-        verdict, reason = judge(value, lo, hi, unbounded)
-        if verdict != all_status:
-            shown = f"value {all_value:.4g}"
-            if not (np.isnan(all_lo) or np.isnan(all_hi)):
-                shown += f", interval [{all_lo:.4g}, {all_hi:.4g}]"
-            so = "" if verdict == "inconclusive" else ", so the verdict is inconclusive"
-            reason = f"{reason}; with all groups it would be {all_status} ({shown}){so}; {note}"
-            verdict = "inconclusive"
-        else:
-            reason = f"{reason}; {note}; including them gives the same status"
-    keys = tuple(group_key(index, i) for i in excluded)
-    tail[2:] = [verdict, reason, keys, all_status]
-    return [crit.metric_label, value, lo, hi, *tail]
+        supported, basis = decide(value, lo, hi, unbounded)
+    decided_by = basis
+    verdict = supported
+    if (
+        basis not in ("too_few_supported_groups", "reference_group_left_out", "no_threshold")
+        and supported != "fail"
+        and supported != all_status
+    ):
+        # the left-out groups could overturn a pass, or a failure only holds with them
+        verdict, decided_by = "inconclusive", "left_out_groups_change_status"
+    return Verdict(
+        **fields, value=value, lower=lo, upper=hi, status=verdict, decided_by=decided_by,
+        status_with_supported_groups=supported, supported_basis=basis, excluded=left_out,
+        short_metrics=short,
+    )  # fmt: skip
 
 
 def _contain(value: float, lo: float, hi: float) -> tuple[float, float]:
@@ -375,10 +402,31 @@ def _contain(value: float, lo: float, hi: float) -> tuple[float, float]:
     return min(lo, value), max(hi, value)
 
 
+def _block(
+    metric: str,
+    rows: np.ndarray,
+    ref: int | None,
+    point: np.ndarray,
+    replicates: np.ndarray,
+    support: np.ndarray,
+    col: dict[str, int],
+) -> Block:
+    """Select the groups ``rows`` of one metric, as a disparity interval compares them."""
+    j = col[metric]
+    return Block(
+        point[rows, j],
+        replicates[:, rows, j],
+        ref,
+        unit_interval=metric in UNIT_INTERVAL_METRICS,
+        support=support[rows, j],
+    )
+
+
 def _criterion_value(
     crit: Criterion,
     point: np.ndarray,
     replicates: np.ndarray | None,
+    support: np.ndarray,
     col: dict[str, int],
     ci: float,
     ref_pos: int | None,
@@ -388,9 +436,9 @@ def _criterion_value(
 
     ``keep`` maps each metric to a boolean mask of the groups to compare (all when None).
     A reference group that is not kept makes the value undefined. The interval
-    is the simultaneous studentized pairwise bootstrap interval (per-group for
-    ``max_group``), joint over all metrics of the criterion; the last element
-    says whether it is unbounded (NaN bounds because of undefined replicates).
+    is built from simultaneous group limits (see :mod:`._disparities`; per-group
+    intervals for ``max_group``), joint over all metrics of the criterion; the last
+    element says whether it is unbounded (NaN bounds because of undefined replicates).
     """
 
     def take(m: str) -> tuple[np.ndarray, int | None] | None:
@@ -422,13 +470,12 @@ def _criterion_value(
         if chosen is None:
             return np.nan, np.nan, np.nan, False
         rows, ref = chosen
-        j = col[m]
-        parts.append(difference_and_ratio(point[rows, j], reference=ref)[which])
+        parts.append(difference_and_ratio(point[rows, col[m]], reference=ref)[which])
         if replicates is not None:
-            blocks.append((point[rows, j], replicates[:, rows, j], ref))
+            blocks.append(_block(m, rows, ref, point, replicates, support, col))
     value = float(np.max(parts)) if not np.isnan(parts).any() else np.nan
     if replicates is None or np.isnan(value):
         return value, np.nan, np.nan, False
-    limit = 1.0 if all(m in UNIT_INTERVAL_METRICS for m in crit.metrics) else None
-    lo, hi, unbounded = disparity_interval(blocks, statistic=crit.statistic, ci=ci, limit=limit)
-    return value, *_contain(value, lo, hi), unbounded
+    found = disparity_bounds(blocks, ci=ci)
+    lo, hi = found.difference if crit.statistic == "difference" else found.ratio
+    return value, *_contain(value, lo, hi), found.unbounded

@@ -4,9 +4,10 @@ Groups are the observed combinations of the sensitive features' labels
 (intersectional groups). Each feature's labels are sorted when they are
 mutually comparable (binned labels by lower edge), otherwise kept in order of
 first appearance; the ``"(missing)"`` group comes last. Marginal
-groupings (one feature alone) are expressed as 0/1 aggregation matrices over
-the intersectional groups, so that every count table, and every bootstrap
-replicate of it, can be summed into them without touching the rows again.
+groupings (one feature alone) map each intersectional group to its marginal
+group (:attr:`Grouping.parent`), so that every count table, and every bootstrap
+replicate of it, is summed into them without touching the rows again (and
+without a groups x groups matrix, which an ID-like column would make huge).
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ __all__ = ["GroupIndex", "Grouping", "encode_groups"]
 
 # above this many label combinations, combine codes with np.unique instead of a bincount
 _MAX_DENSE_COMBINATIONS = 10_000_000
+# groups here x intersectional groups up to which a grouping merges with a 0/1 matrix
+_DENSE_MERGE = 1_000_000
 
 
 @dataclass(frozen=True)
 class Grouping:
-    """A way of splitting rows into groups, as an aggregation of intersectional groups.
+    """A way of splitting rows into groups, as a merge of intersectional groups.
 
     Attributes
     ----------
@@ -38,21 +41,46 @@ class Grouping:
         ``"intersectional"``, ``"overall"`` or a sensitive feature name.
     index : pandas.Index
         Group labels (a MultiIndex for several features).
-    matrix : numpy.ndarray
-        Shape (n_groups_here, n_intersectional_groups), 0/1: which
-        intersectional groups make up each group.
-    codes : numpy.ndarray or None
-        Row -> group code (computed lazily by :meth:`GroupIndex.row_codes`).
+    parent : numpy.ndarray or None
+        Shape (n_intersectional_groups,): the group of this grouping that each
+        intersectional group belongs to; None for the intersectional grouping
+        itself. Every group of ``index`` has at least one member.
     """
 
     name: Hashable
     index: pd.Index
-    matrix: np.ndarray
+    parent: np.ndarray | None
 
     @property
     def n_groups(self) -> int:
         """Number of groups."""
-        return int(self.matrix.shape[0])
+        return len(self.index)
+
+    def aggregate(self, table: np.ndarray, *, axis: int) -> np.ndarray:
+        """Sum the intersectional groups along ``axis`` of ``table`` into this grouping's groups.
+
+        Parameters
+        ----------
+        table : numpy.ndarray
+            Any array whose ``axis`` runs over the intersectional groups.
+        axis : int
+            The group axis.
+
+        Returns
+        -------
+        numpy.ndarray
+            The same shape with ``n_groups`` along ``axis``.
+        """
+        if self.parent is None:
+            return table
+        if self.n_groups * self.parent.size <= _DENSE_MERGE:
+            # a small 0/1 matrix: one matrix product over the group axis
+            merge = (self.parent[None, :] == np.arange(self.n_groups)[:, None]).astype(float)
+            moved = np.moveaxis(table, axis, -1)
+            return np.moveaxis(moved @ merge.T, -1, axis)
+        order = np.argsort(self.parent, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(self.parent[order]) != 0])
+        return np.add.reduceat(np.take(table, order, axis=axis), starts, axis=axis)
 
 
 @dataclass(frozen=True)
@@ -96,27 +124,25 @@ class GroupIndex:
 
     def intersectional(self) -> Grouping:
         """Return the grouping by every sensitive feature at once."""
-        return Grouping("intersectional", self.index(), np.eye(self.n_groups))
+        return Grouping("intersectional", self.index(), None)
 
     def overall(self) -> Grouping:
         """All rows as one group."""
-        return Grouping("overall", pd.Index(["overall"]), np.ones((1, self.n_groups)))
+        return Grouping("overall", pd.Index(["overall"]), np.zeros(self.n_groups, dtype=np.intp))
 
     def marginal(self, position: int) -> Grouping:
         """Return the grouping by one sensitive feature alone."""
         feature = self.features[position]
         level_of_group = self.level_codes[:, position]
-        present = np.unique(level_of_group)
-        matrix = (level_of_group[None, :] == present[:, None]).astype(float)
+        present, parent = np.unique(level_of_group, return_inverse=True)
         index = pd.Index([self.levels[position][c] for c in present], name=feature, dtype=object)
-        return Grouping(feature, index, matrix)
+        return Grouping(feature, index, parent.astype(np.intp).ravel())
 
     def row_codes(self, grouping: Grouping) -> np.ndarray:
         """Row -> group code under ``grouping``."""
-        if grouping.name == "intersectional":
+        if grouping.parent is None:
             return self.codes
-        mapping = np.argmax(grouping.matrix, axis=0)
-        return mapping[self.codes]
+        return grouping.parent[self.codes]
 
 
 def _bin_lower_edge(label: Any) -> float:

@@ -51,6 +51,8 @@ UNIT_INTERVAL_METRICS = frozenset(
 )
 #: Perfectly calibrated label draws behind the noise term of ``calibration_error_debiased``.
 N_CONSISTENCY_DRAWS = 200
+# label draws x cells held at once by calibration_noise
+_NOISE_CHUNK = 2_000_000
 #: Regression metrics, in column order.
 REGRESSION_METRICS = ("count", "mean_target", "mean_prediction", "mae", "rmse")
 
@@ -193,9 +195,28 @@ def calibration_noise(
     s_bin = sum_s.sum(axis=(-3, -2))
     p = np.clip(_div(s_bin, n_bin), 0.0, 1.0)
     p = np.where(np.isnan(p), 0.0, p)
-    draws = rng.binomial(np.rint(n_bin).astype(np.int64), p, size=(n_draws, *n_bin.shape))
-    gap = np.abs(s_bin @ calibration_map - draws @ calibration_map).sum(axis=-1)  # (R, G)
-    return _div(gap.mean(axis=0), n_bin.sum(axis=-1))
+    n_groups, n_calibration = n_bin.shape[0], calibration_map.shape[1]
+    expected = s_bin @ calibration_map  # (G, C)
+    # draws only where a (group, fine bin) cell has rows: an empty cell draws 0 without
+    # using the random stream, so the draws are those of the full (R, G, B) array
+    cells = np.flatnonzero(n_bin.ravel() > 0)
+    sizes = np.rint(n_bin).astype(np.int64).ravel()[cells]
+    probs = p.ravel()[cells]
+    target = (cells // n_bin.shape[1]) * n_calibration + np.argmax(calibration_map, axis=1)[
+        cells % n_bin.shape[1]
+    ]
+    per_draw = n_groups * n_calibration
+    total = np.zeros(n_groups)
+    chunk = max(1, min(n_draws, _NOISE_CHUNK // max(1, cells.size, per_draw)))
+    for start in range(0, n_draws, chunk):
+        size = min(chunk, n_draws - start)
+        draws = rng.binomial(sizes, probs, size=(size, cells.size))
+        slots = (np.arange(size)[:, None] * per_draw + target[None, :]).ravel()
+        labels = np.bincount(slots, weights=draws.ravel(), minlength=size * per_draw)
+        gap = np.abs(expected - labels.reshape(size, n_groups, n_calibration)).sum(axis=-1)
+        for row in gap:  # in draw order, as a mean over the draws would add them
+            total += row
+    return _div(total / n_draws, n_bin.sum(axis=-1))
 
 
 def _histogram_auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:

@@ -20,31 +20,37 @@ from rai_toolkit._io import dump_json
 from rai_toolkit._io import json_safe as _json_value
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key
+from rai_toolkit.fairness._verdicts import Verdict
 
-__all__ = ["FairnessReport", "ReportMeta", "SCHEMA_VERSION"]
+__all__ = ["FairnessReport", "ReportMeta", "ReportWarning", "SCHEMA_VERSION"]
 
 #: Version of the :meth:`FairnessReport.to_dict` schema (docs/fairness_schema.md).
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 BOOTSTRAP_METHOD = (
     "Row bootstrap drawn as Multinomial(n, cell counts / n) over the joint (group, y, y_hat, "
     "score bin) count table, unconditional on group sizes; percentile intervals for group "
-    "metrics, simultaneous studentized pairwise intervals for disparities and verdicts."
+    "metrics, simultaneous group limits combined pairwise (MOVER) for disparities and verdicts."
 )
 
-#: How each kind of interval is computed (``to_dict()["interval_method"]``, schema 1.2).
+#: How each kind of interval is computed (``to_dict()["interval_method"]``, schema 1.3).
 INTERVAL_METHOD = {
     "group_metrics": "percentile bootstrap interval of each group's metric",
     "disparities": (
-        "simultaneous studentized pairwise bootstrap: every pairwise gap m_i - m_j (ratios: "
-        "log m_i - log m_j; with a reference group, every group vs the reference) gets "
-        "d -+ c*se, se the bootstrap standard deviation and c the ci-quantile over replicates "
-        "of max over pairs |d* - d| / se; the difference (max |d|) and ratio (exp(-max |d|)) "
-        "intervals follow from the extremes of those bounds and contain the point estimate"
+        "simultaneous group limits combined pairwise: each group's metric on a "
+        "variance-stabilising scale (arcsine square root for metrics in [0, 1], else as is) "
+        "gets m -+ c*tau, tau its bootstrap standard deviation and c the ci-quantile over "
+        "replicates (order statistic ceil(ci (B + 1))) of the largest |e_i - e_j| / "
+        "sqrt(tau_i^2 + tau_j^2) over compared pairs (with a reference group, every group vs "
+        "the reference); a group at 0 or 1 whose replicates do not move gets the Wilson "
+        "limit for its support. Every pair's difference (ratios: log ratio) gets the MOVER "
+        "interval from the two groups' limits, and the difference (max |d|) and ratio "
+        "(exp(-max |log ratio|)) intervals follow from the extremes of those bounds; they "
+        "contain the point estimate"
     ),
     "max_group": (
-        "simultaneous studentized per-group bootstrap: [max_g L_g, max_g U_g] from per-group "
-        "intervals m_g -+ c*se_g holding jointly (c as for disparities)"
+        "simultaneous per-group bootstrap: [max_g L_g, max_g U_g] from per-group "
+        "intervals m_g -+ c*tau_g holding jointly (c from the largest |e_g| / tau_g)"
     ),
     "calibration": (
         "calibration verdict reads calibration_error_debiased: the plug-in ECE minus the ECE a "
@@ -52,6 +58,31 @@ INTERVAL_METHOD = {
         "consistency draws y ~ Bernoulli(score), Broecker & Smith 2007)"
     ),
 }
+
+
+@dataclass(frozen=True)
+class ReportWarning:
+    """A warning raised while building a report, with the groups it is about.
+
+    Attributes
+    ----------
+    category : str
+        Warning class name, e.g. ``"SmallGroupWarning"``.
+    message : str
+        The text shown to people.
+    groups : tuple of str
+        Keys of the groups the warning names or describes (empty when it is
+        about no group in particular). A view that hides a group hides every
+        warning listing it.
+    """
+
+    category: str
+    message: str
+    groups: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"category", "message", "groups"}``."""
+        return {"category": self.category, "message": self.message, "groups": list(self.groups)}
 
 
 @dataclass(frozen=True)
@@ -71,7 +102,7 @@ class ReportMeta:
     reference_group: Any
     thresholds: dict[str, float | None]
     threshold_note: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ReportWarning] = field(default_factory=list)
 
 
 class FairnessReport:
@@ -166,6 +197,11 @@ class FairnessReport:
     @property
     def warnings(self) -> list[str]:
         """Messages of the warnings raised while building the report."""
+        return [w.message for w in self._meta.warnings]
+
+    @property
+    def warning_records(self) -> list[ReportWarning]:
+        """The warnings raised while building the report, with the groups each is about."""
         return list(self._meta.warnings)
 
     @property
@@ -229,9 +265,9 @@ class FairnessReport:
 
         ``difference`` is max - min and ``ratio`` min / max across groups, or,
         with ``reference_group``, the largest gap to the reference (plug-in
-        estimates). Bounds are simultaneous studentized pairwise bootstrap
-        intervals (see ``docs/fairness_schema.md``); they always contain the
-        estimate, and are NaN when undefined or unbounded.
+        estimates). Bounds come from simultaneous bootstrap limits of the
+        groups combined pairwise (see ``docs/fairness_schema.md``, *Intervals*);
+        they always contain the estimate, and are NaN when undefined or unbounded.
         """
         return self._combine({c: e.disparities.copy() for c, e in self._estimates.items()}, 0)
 
@@ -241,13 +277,29 @@ class FairnessReport:
 
         ``value``, ``lower`` and ``upper`` are computed over the groups whose
         support for the criterion's metric(s) is at least ``min_group_size``;
-        ``excluded_groups`` is a tuple of the keys of the groups left out, and
-        ``all_groups_status`` the status the numbers over all groups would give.
-        The status is ``"inconclusive"`` when groups were left out and either
-        fewer than two supported groups remain or the two statuses differ.
+        ``excluded_groups`` is a tuple of the keys of the groups left out,
+        ``status_with_supported_groups`` the status those numbers give and
+        ``status_with_all_groups`` (also ``all_groups_status``) the status the
+        numbers over all groups (``value_with_all_groups``, ...) would give;
+        ``decided_by`` says what decided the status (see ``docs/fairness_schema.md``)
+        and ``reason`` puts it in words. The same fields are in
+        :attr:`verdict_records`.
+        A ``"fail"`` over the supported groups stands (adding groups can only
+        widen a disparity); otherwise the status is ``"inconclusive"`` when groups
+        were left out and either fewer than two supported groups remain or the two
+        statuses differ.
         :attr:`disparities` always uses all groups.
         """
         return self._combine({c: e.verdicts.copy() for c, e in self._estimates.items()}, 0)
+
+    @property
+    def verdict_records(self) -> list[Verdict]:
+        """The verdicts as records (the source of :attr:`verdicts`).
+
+        Multiclass reports list every class's verdicts, class by class in the order of
+        :attr:`classes`; ``for_class(c).verdict_records`` gives one class's.
+        """
+        return [v for est in self._estimates.values() for v in est.records]
 
     @property
     def undefined(self) -> pd.DataFrame:
@@ -368,8 +420,8 @@ class FairnessReport:
                     f"  {row['status'].upper():<12} {name}: {row['metric']} = {row['value']:.3f}"
                     f"{interval}; {row['reason']}"
                 )
-        for text in m.warnings:
-            lines.append(f"Warning: {text}")
+        for w in m.warnings:
+            lines.append(f"Warning: {w.message}")
         lines.append(f"Note: {m.threshold_note}")
         return "\n".join(lines)
 
@@ -425,8 +477,8 @@ class FairnessReport:
         parts.append("<details><summary>Metrics by group</summary>")
         parts.append(self.by_group.to_html(float_format=lambda v: f"{v:.4g}", escape=True))
         parts.append("</details>")
-        for text in m.warnings:
-            parts.append(f"<p><b>Warning:</b> {esc(text)}</p>")
+        for w in m.warnings:
+            parts.append(f"<p><b>Warning:</b> {esc(w.message)}</p>")
         parts.append(f"<p><i>{esc(m.threshold_note)}</i></p></div>")
         return "\n".join(parts)
 
@@ -459,10 +511,7 @@ class FairnessReport:
             {"metric": metric, **{k: _json_value(float(v)) for k, v in row.items()}}
             for metric, row in est.disparities.iterrows()
         ]
-        verdicts = [
-            {"criterion": name, **{k: _json_value(v) for k, v in row.items()}}
-            for name, row in est.verdicts.iterrows()
-        ]
+        verdicts = [_verdict_dict(v) for v in est.records]
         return {
             "class": _json_value(cls),
             "metrics": list(est.metrics),
@@ -510,14 +559,16 @@ class FairnessReport:
             "interval_method": dict(INTERVAL_METHOD),
             "thresholds": {k: _json_value(v) for k, v in m.thresholds.items()},
             "threshold_note": m.threshold_note,
-            "warnings": list(m.warnings),
+            "warnings": [w.message for w in m.warnings],
+            "warning_records": [w.to_dict() for w in m.warnings],
             "results": [self._estimates_dict(c, e) for c, e in self._estimates.items()],
         }
         out["marginal"] = {
             str(f): {
                 "sensitive_features": [_json_value(f)],
                 "reference_group": _json_value(r._meta.reference_group),
-                "warnings": list(r._meta.warnings),
+                "warnings": [w.message for w in r._meta.warnings],
+                "warning_records": [w.to_dict() for w in r._meta.warnings],
                 "results": [r._estimates_dict(c, e) for c, e in r._estimates.items()],
             }
             for f, r in self._marginal.items()
@@ -541,6 +592,38 @@ class FairnessReport:
             The JSON text.
         """
         return dump_json(self.to_dict(), path, indent=indent)
+
+
+def _verdict_dict(v: Verdict) -> dict[str, Any]:
+    """One verdict as JSON-ready fields (docs/fairness_schema.md, *verdict*)."""
+    out = {
+        "criterion": v.criterion,
+        "metric": v.metric,
+        "value": _json_value(v.value),
+        "lower": _json_value(v.lower),
+        "upper": _json_value(v.upper),
+        "threshold": _json_value(v.threshold),
+        "direction": v.direction,
+        "status": v.status,
+        "reason": v.reason,
+        "excluded_groups": list(v.excluded_groups),
+        "all_groups_status": v.status_with_all_groups,
+        "metrics": list(v.metrics),
+        "statistic": v.statistic,
+        "decided_by": v.decided_by,
+        "status_with_supported_groups": v.status_with_supported_groups,
+        "reason_with_supported_groups": v.reason_with_supported_groups,
+        "status_with_all_groups": v.status_with_all_groups,
+        "value_with_all_groups": _json_value(v.value_with_all_groups),
+        "lower_with_all_groups": _json_value(v.lower_with_all_groups),
+        "upper_with_all_groups": _json_value(v.upper_with_all_groups),
+        "excluded_support": [
+            {"group": g.key, "metric": metric, "support": n}
+            for g in v.excluded
+            for metric, n in g.support
+        ],
+    }
+    return out
 
 
 def _fmt(value: Any) -> str:

@@ -1,4 +1,12 @@
-"""Fairness criteria, their default thresholds, and pass / fail / inconclusive verdicts."""
+"""Pass / fail / inconclusive verdicts: the decision, its record, and its wording.
+
+A verdict is decided from numbers (:func:`judge`) and kept as a :class:`Verdict`
+record of structured fields: the metrics it reads, the groups it left out, the
+status and numbers over the supported groups and over all groups, and a code
+saying what decided it (:data:`DECIDED_BY`). Every sentence shown to a reader
+(:attr:`Verdict.reason`) is composed from those fields here, and only here;
+other rooms read the fields, never the sentences.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +17,21 @@ from typing import Any
 import numpy as np
 
 from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.fairness._criteria import CRITERIA, Criterion, criteria_for, metric_label
+from rai_toolkit.fairness._metrics import SUPPORT_UNITS, describe_support
 
-__all__ = ["Criterion", "CRITERIA", "THRESHOLD_NOTE", "criteria_for", "check_thresholds", "status"]
+__all__ = [
+    "Criterion",
+    "CRITERIA",
+    "DECIDED_BY",
+    "ExcludedGroup",
+    "THRESHOLD_NOTE",
+    "Verdict",
+    "check_thresholds",
+    "criteria_for",
+    "judge",
+    "status",
+]
 
 #: Stated in every report: thresholds are policy choices, not facts about the model.
 THRESHOLD_NOTE = (
@@ -20,82 +41,6 @@ THRESHOLD_NOTE = (
     "rule comes from US employment guidance; Fairlearn's user guide warns that it is often "
     "misapplied outside that context. Set thresholds={...} to the values your policy requires."
 )
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """A fairness criterion judged on one statistic.
-
-    Attributes
-    ----------
-    name : str
-        Criterion name (key of ``thresholds``).
-    metrics : tuple of str
-        Group metrics it reads.
-    statistic : str
-        ``"difference"``, ``"ratio"`` or ``"max_group"`` (the worst group's value).
-    default : float or None
-        Default threshold; None means the caller must give one.
-    direction : str
-        ``"at_most"`` (pass when value <= threshold) or ``"at_least"``.
-    tasks : tuple of str
-        Tasks it applies to.
-    needs_scores : bool
-        Whether it needs predicted scores.
-    """
-
-    name: str
-    metrics: tuple[str, ...]
-    statistic: str
-    default: float | None
-    direction: str
-    tasks: tuple[str, ...]
-    needs_scores: bool = False
-
-    @property
-    def metric_label(self) -> str:
-        """How the statistic is described in the verdict table."""
-        joined = " & ".join(self.metrics)
-        if self.statistic == "max_group":
-            return f"max {joined}"
-        if len(self.metrics) > 1:
-            return f"max {self.statistic} of {joined}"
-        return f"{joined} {self.statistic}"
-
-
-_CLS = ("binary", "multiclass")
-CRITERIA: dict[str, Criterion] = {
-    c.name: c
-    for c in (
-        Criterion("demographic_parity", ("selection_rate",), "difference", 0.1, "at_most", _CLS),
-        Criterion(
-            "equalized_odds",
-            ("true_positive_rate", "false_positive_rate"),
-            "difference",
-            0.1,
-            "at_most",
-            _CLS,
-        ),
-        Criterion("equal_opportunity", ("true_positive_rate",), "difference", 0.1, "at_most", _CLS),
-        Criterion("predictive_parity", ("precision",), "difference", 0.1, "at_most", _CLS),
-        Criterion("disparate_impact", ("selection_rate",), "ratio", 0.8, "at_least", _CLS),
-        Criterion(
-            "calibration",
-            ("calibration_error_debiased",),
-            "max_group",
-            0.05,
-            "at_most",
-            _CLS,
-            True,
-        ),
-        Criterion("bounded_group_loss", ("mae",), "max_group", None, "at_most", ("regression",)),
-    )
-}
-
-
-def criteria_for(task: str, *, has_scores: bool) -> list[Criterion]:
-    """Criteria that apply to ``task``."""
-    return [c for c in CRITERIA.values() if task in c.tasks and (has_scores or not c.needs_scores)]
 
 
 def check_thresholds(thresholds: Mapping[str, Any] | None, task: str) -> dict[str, float | None]:
@@ -150,6 +95,288 @@ def check_thresholds(thresholds: Mapping[str, Any] | None, task: str) -> dict[st
     return merged
 
 
+#: What decided a verdict's status (:attr:`Verdict.decided_by`).
+DECIDED_BY = {
+    "interval": "the simultaneous interval against the threshold",
+    "point_estimate": "the point estimate against the threshold (n_boot=0, no interval)",
+    "no_threshold": "no threshold is set: inconclusive",
+    "undefined": "the statistic is undefined (no comparable groups): inconclusive",
+    "unbounded": "the simultaneous interval is unbounded (undefined replicates): inconclusive",
+    "interval_undefined": "the bootstrap interval is undefined: inconclusive",
+    "too_few_supported_groups": "too few groups have enough support: inconclusive",
+    "reference_group_left_out": "the reference group has too little support: inconclusive",
+    "left_out_groups_change_status": (
+        "the status over all groups differs from the status over the supported groups: "
+        "inconclusive"
+    ),
+}
+
+
+def judge(
+    value: float,
+    lower: float,
+    upper: float,
+    *,
+    threshold: float | None,
+    direction: str,
+    n_boot: int,
+    unbounded: bool = False,
+) -> tuple[str, str]:
+    """Decide pass / fail / inconclusive from a value and its interval.
+
+    Parameters
+    ----------
+    value, lower, upper : float
+        Point estimate and interval bounds (NaN when unavailable).
+    threshold : float or None
+        The threshold; None makes the verdict inconclusive.
+    direction : {"at_most", "at_least"}
+        Which side of the threshold passes.
+    n_boot : int
+        Number of replicates; 0 means the point estimate decides.
+    unbounded : bool, default=False
+        Whether the interval is unbounded (too many undefined replicates).
+
+    Returns
+    -------
+    status, decided_by : str
+        ``status`` is ``"pass"``, ``"fail"`` or ``"inconclusive"``; ``decided_by``
+        is a key of :data:`DECIDED_BY`.
+    """
+    if threshold is None:
+        return "inconclusive", "no_threshold"
+    if np.isnan(value):
+        return "inconclusive", "undefined"
+    if unbounded:
+        return "inconclusive", "unbounded"
+
+    def good(x: float) -> bool:
+        return x <= threshold if direction == "at_most" else x >= threshold
+
+    if n_boot == 0:
+        return ("pass" if good(value) else "fail"), "point_estimate"
+    if np.isnan(lower) or np.isnan(upper):
+        return "inconclusive", "interval_undefined"
+    if good(lower) and good(upper):
+        return "pass", "interval"
+    if not good(lower) and not good(upper):
+        return "fail", "interval"
+    return "inconclusive", "interval"
+
+
+@dataclass(frozen=True)
+class ExcludedGroup:
+    """A group left out of a verdict, and the support that kept it out.
+
+    Attributes
+    ----------
+    key : str
+        Group key, ``"sex=Female, race=Other"``.
+    label : str
+        Short label for sentences, ``"Female/Other"``.
+    support : tuple of (str, int)
+        ``(metric, support)`` for each metric of the verdict whose support in the
+        group is below ``min_group_size``.
+    """
+
+    key: str
+    label: str
+    support: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One criterion's verdict as structured fields; the sentences are composed from them.
+
+    Attributes
+    ----------
+    criterion : str
+        Criterion name.
+    metrics : tuple of str
+        Group metrics the verdict reads.
+    statistic : str
+        ``"difference"``, ``"ratio"`` or ``"max_group"``.
+    direction : str
+        ``"at_most"`` or ``"at_least"``.
+    threshold : float or None
+        The threshold (None: none set).
+    value, lower, upper : float
+        The statistic and its interval over the supported groups.
+    status : str
+        The verdict: ``"pass"``, ``"fail"`` or ``"inconclusive"``.
+    decided_by : str
+        What decided ``status`` (a key of :data:`DECIDED_BY`).
+    status_with_supported_groups : str
+        Status that ``value`` / ``lower`` / ``upper`` give on their own.
+    supported_basis : str
+        What decided ``status_with_supported_groups`` (a key of :data:`DECIDED_BY`).
+    status_with_all_groups : str
+        Status the numbers over every group would give.
+    value_with_all_groups, lower_with_all_groups, upper_with_all_groups : float
+        The statistic and its interval over every group.
+    excluded : tuple of ExcludedGroup
+        Groups left out (support below ``min_group_size`` for one of ``metrics``).
+    short_metrics : tuple of str
+        Metrics for which too few groups are supported to compare.
+    reference : str or None
+        Label of the reference group, when disparities are measured against one.
+    ci : float
+        Interval coverage.
+    n_boot : int
+        Bootstrap replicates (0: the point estimate decides).
+    min_group_size : int
+        Smallest support for a group to count.
+    """
+
+    criterion: str
+    metrics: tuple[str, ...]
+    statistic: str
+    direction: str
+    threshold: float | None
+    value: float
+    lower: float
+    upper: float
+    status: str
+    decided_by: str
+    status_with_supported_groups: str
+    supported_basis: str
+    status_with_all_groups: str
+    value_with_all_groups: float
+    lower_with_all_groups: float
+    upper_with_all_groups: float
+    excluded: tuple[ExcludedGroup, ...]
+    short_metrics: tuple[str, ...]
+    reference: str | None
+    ci: float
+    n_boot: int
+    min_group_size: int
+
+    @property
+    def metric(self) -> str:
+        """How the statistic is described, e.g. ``"selection_rate difference"``."""
+        return metric_label(self.metrics, self.statistic)
+
+    @property
+    def excluded_groups(self) -> tuple[str, ...]:
+        """Keys of the groups left out of this verdict."""
+        return tuple(g.key for g in self.excluded)
+
+    @property
+    def reason(self) -> str:
+        """Why the verdict has its status, naming the groups left out."""
+        return explain(self)
+
+    @property
+    def reason_with_supported_groups(self) -> str:
+        """Why the supported groups alone give their status; names no group.
+
+        It gives no number computed with a left-out group, so a view that hides
+        small groups can show it.
+        """
+        return judgement_text(self, name_groups=False)
+
+
+def _interval(lower: float, upper: float) -> str:
+    return f"[{lower:.4g}, {upper:.4g}]"
+
+
+def judgement_text(v: Verdict, *, name_groups: bool = True) -> str:
+    """Sentence explaining :attr:`Verdict.status_with_supported_groups`.
+
+    Parameters
+    ----------
+    v : Verdict
+        The verdict.
+    name_groups : bool, default=True
+        Whether the reference group may be named.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
+    basis, ci, threshold = v.supported_basis, v.ci, v.threshold
+    if basis == "no_threshold":
+        return "no threshold: pass thresholds={...} with the bound your policy sets"
+    if basis == "undefined":
+        return "undefined: no comparable groups"
+    if basis == "unbounded":
+        return (
+            f"the simultaneous {100 * ci:g}% interval is unbounded: in more than "
+            f"{100 * (1 - ci):g}% of the bootstrap replicates a compared group's metric is "
+            f"undefined; more data in the smallest groups is needed"
+        )
+    if basis == "interval_undefined":
+        return "the bootstrap interval is undefined (too few defined replicates)"
+    if basis == "too_few_supported_groups":
+        plural = (SUPPORT_UNITS.get(m, ("", "rows"))[1] for m in v.short_metrics)
+        units = " / ".join(dict.fromkeys(plural))
+        fewer = "no group has" if v.statistic == "max_group" else "fewer than two groups have"
+        return f"{fewer} at least {v.min_group_size} {units}"
+    if basis == "reference_group_left_out":
+        named = f" {v.reference}" if name_groups and v.reference is not None else ""
+        return (
+            f"the reference group{named} is under-supported, so no comparison with it is "
+            f"reliable"
+        )
+    word = "<=" if v.direction == "at_most" else ">="
+    if basis == "point_estimate":
+        return f"point estimate {v.value:.4g} vs {word} {threshold:g} (no interval: n_boot=0)"
+    shown = f"the {100 * ci:g}% interval {_interval(v.lower, v.upper)}"
+    if v.status_with_supported_groups == "pass":
+        return f"{shown} is {word} {threshold:g}"
+    if v.status_with_supported_groups == "fail":
+        return (
+            f"{shown} lies entirely on the wrong side of {threshold:g} (required {word} "
+            f"{threshold:g})"
+        )
+    return f"{shown} contains the threshold {threshold:g}; more data is needed to decide"
+
+
+def explain(v: Verdict) -> str:
+    """Compose the displayed reason of a verdict from its fields.
+
+    Parameters
+    ----------
+    v : Verdict
+        The verdict.
+
+    Returns
+    -------
+    str
+        The judgement over the supported groups, then (when groups were left out)
+        which groups and why, and how including them bears on the status.
+    """
+    judgement = judgement_text(v)
+    if not v.excluded:
+        return judgement
+    described = []
+    for g in v.excluded:
+        supports = dict.fromkeys(describe_support(m, n) for m, n in g.support)
+        described.append(f"{g.label} ({', '.join(supports)})")
+    note = (
+        f"excluded from this verdict: {', '.join(described)} \u2014 below "
+        f"min_group_size={v.min_group_size}"
+    )
+    if v.decided_by == "left_out_groups_change_status":
+        shown = f"value {v.value_with_all_groups:.4g}"
+        if not (np.isnan(v.lower_with_all_groups) or np.isnan(v.upper_with_all_groups)):
+            shown += f", interval {_interval(v.lower_with_all_groups, v.upper_with_all_groups)}"
+        so = "" if v.status_with_supported_groups == "inconclusive" else (
+            ", so the verdict is inconclusive"
+        )
+        return (
+            f"{judgement}; with all groups it would be {v.status_with_all_groups} ({shown}){so}; "
+            f"{note}"
+        )
+    if v.threshold is None or v.decided_by in ("too_few_supported_groups",
+                                                "reference_group_left_out"):
+        return f"{judgement}; {note}"
+    if v.status == "fail":
+        return f"{judgement}; {note}; including them cannot reverse a failure"
+    return f"{judgement}; {note}; including them gives the same status"
+
+
 def status(
     value: float,
     lower: float,
@@ -161,7 +388,7 @@ def status(
     n_boot: int,
     blockers: list[str],
 ) -> tuple[str, str]:
-    """Decide pass / fail / inconclusive and say why.
+    """Decide pass / fail / inconclusive and say why (one statistic, no groups left out).
 
     Parameters
     ----------
@@ -176,42 +403,26 @@ def status(
     n_boot : int
         Number of replicates; 0 means the verdict rests on the point estimate.
     blockers : list of str
-        Reasons that make the verdict inconclusive regardless of the numbers
-        (small or undefined groups).
+        Reasons that make the verdict inconclusive regardless of the numbers.
 
     Returns
     -------
     status, reason : str
         ``status`` is ``"pass"``, ``"fail"`` or ``"inconclusive"``.
     """
-    if threshold is None:
-        return "inconclusive", "no threshold: pass thresholds={...} with the bound your policy sets"
-    if np.isnan(value):
-        return "inconclusive", "undefined: " + ("; ".join(blockers) or "no comparable groups")
-    if blockers:
+    if threshold is not None and not np.isnan(value) and blockers:
         return "inconclusive", "; ".join(blockers)
-    word = "<=" if direction == "at_most" else ">="
-
-    def good(x: float) -> bool:
-        return x <= threshold if direction == "at_most" else x >= threshold
-
-    if n_boot == 0:
-        verdict = "pass" if good(value) else "fail"
-        return (
-            verdict,
-            f"point estimate {value:.4g} vs {word} {threshold:g} (no interval: n_boot=0)",
-        )
-    if np.isnan(lower) or np.isnan(upper):
-        return "inconclusive", "the bootstrap interval is undefined (too few defined replicates)"
-    pct = f"{100 * ci:g}%"
-    if good(lower) and good(upper):
-        return "pass", f"the {pct} interval [{lower:.4g}, {upper:.4g}] is {word} {threshold:g}"
-    if not good(lower) and not good(upper):
-        return "fail", (
-            f"the {pct} interval [{lower:.4g}, {upper:.4g}] lies entirely on the wrong side of "
-            f"{threshold:g} (required {word} {threshold:g})"
-        )
-    return "inconclusive", (
-        f"the {pct} interval [{lower:.4g}, {upper:.4g}] contains the threshold {threshold:g}; "
-        f"more data is needed to decide"
+    verdict, basis = judge(
+        value, lower, upper, threshold=threshold, direction=direction, n_boot=n_boot
     )
+    if basis == "undefined" and blockers:
+        return verdict, "undefined: " + "; ".join(blockers)
+    record = Verdict(
+        criterion="", metrics=(), statistic="", direction=direction, threshold=threshold,
+        value=value, lower=lower, upper=upper, status=verdict, decided_by=basis,
+        status_with_supported_groups=verdict, supported_basis=basis,
+        status_with_all_groups=verdict, value_with_all_groups=value,
+        lower_with_all_groups=lower, upper_with_all_groups=upper, excluded=(),
+        short_metrics=(), reference=None, ci=ci, n_boot=n_boot, min_group_size=0,
+    )  # fmt: skip
+    return verdict, judgement_text(record)

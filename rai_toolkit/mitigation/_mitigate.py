@@ -28,13 +28,13 @@ from rai_toolkit.exceptions import (
     ModelError,
     NotFittedError,
 )
-from rai_toolkit.mitigation._constraints import (
-    Constraint,
+from rai_toolkit.fairness._criteria import Criterion
+from rai_toolkit.mitigation._criteria import (
     check_constraint,
     check_method,
     check_objective,
+    count_table,
     disparity,
-    group_counts,
     objective_value,
 )
 from rai_toolkit.mitigation._groups import check_bins, group_labels
@@ -148,15 +148,15 @@ def _tradeoff_row(
     y01: np.ndarray,
     pred01: np.ndarray,
     groups: np.ndarray,
-    constraint: Constraint,
+    criterion: Criterion,
     objective: str,
 ) -> dict[str, Any]:
-    counts = group_counts(y01, pred01, groups)
+    _, table = count_table(y01, pred01, groups)
     return {
         "candidate": candidate,
         "kind": kind,
-        "objective": objective_value(counts, objective),
-        "disparity": disparity(counts, constraint),
+        "objective": objective_value(table, objective),
+        "disparity": disparity(table, criterion),
     }
 
 
@@ -179,7 +179,7 @@ def mitigate(
     grid_size: int = 20,
     random_state: SeedLike = None,
     features: Sequence[Hashable] | None = None,
-    objective: str = "accuracy_score",
+    objective: str = "accuracy",
     n_boot: int = 1000,
     prefit: bool = True,
     pos_label: Any = 1,
@@ -216,11 +216,12 @@ def mitigate(
     sensitive_features : hashable or sequence of hashable
         Sensitive column(s); several define intersectional groups.
     constraint : str, default="demographic_parity"
-        ``"postprocess"``: demographic_parity, equalized_odds,
-        true_positive_rate_parity (equal opportunity), false_positive_rate_parity,
-        true_negative_rate_parity, false_negative_rate_parity.
-        ``"reduction"``: demographic_parity, equalized_odds, true_positive_rate_parity,
-        false_positive_rate_parity, error_rate_parity.
+        The fairness criterion to enforce. ``"postprocess"``: demographic_parity,
+        equalized_odds, equal_opportunity (fairlearn's true_positive_rate_parity,
+        also accepted), false_positive_rate_parity, true_negative_rate_parity,
+        false_negative_rate_parity. ``"reduction"``: demographic_parity,
+        equalized_odds, equal_opportunity, false_positive_rate_parity,
+        error_rate_parity.
     method : {"postprocess", "reduction"}, default="postprocess"
         Mitigation method.
     grid_size : int, default=20
@@ -231,11 +232,13 @@ def mitigate(
         :attr:`MitigationResult.random_state`.
     features : sequence of hashable, optional
         Model input columns, when the model does not record ``feature_names_in_``.
-    objective : str, default="accuracy_score"
-        What the mitigator maximises under the constraint. ``"postprocess"``:
-        accuracy_score, balanced_accuracy_score, selection_rate, true_positive_rate,
-        true_negative_rate (the first two with equalized_odds). ``"reduction"``:
-        accuracy_score (fairlearn 0.7's reductions minimise the error rate).
+    objective : str, default="accuracy"
+        The metric the mitigator maximises under the constraint (fairness metric
+        names; fairlearn's accuracy_score and balanced_accuracy_score are accepted
+        too). ``"postprocess"``: accuracy, balanced_accuracy, selection_rate,
+        true_positive_rate, true_negative_rate (the first two with
+        equalized_odds). ``"reduction"``: accuracy (fairlearn 0.7's reductions
+        minimise the error rate).
     n_boot : int, default=1000
         Bootstrap replicates of the before/after reports (0: no intervals).
     prefit : bool, default=True

@@ -25,7 +25,8 @@ from rai_toolkit._validation import (
     positive_scores,
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, ModelError
-from rai_toolkit.mitigation._constraints import Constraint
+from rai_toolkit.fairness._criteria import Criterion
+from rai_toolkit.mitigation._criteria import fairlearn_name, fairlearn_objective
 from rai_toolkit.mitigation._groups import group_labels, sensitive_frame
 
 __all__ = ["PostprocessedClassifier", "fit_postprocess", "score_method", "model_scores"]
@@ -278,7 +279,7 @@ def fit_postprocess(
     y01: np.ndarray,
     groups: np.ndarray,
     *,
-    constraint: Constraint,
+    constraint: Criterion,
     objective: str,
     sensitive_features: Sequence[Hashable],
     classes: Any,
@@ -298,10 +299,10 @@ def fit_postprocess(
         1 where the label is ``pos_label``.
     groups : numpy.ndarray
         Group label per row (:func:`group_labels`).
-    constraint : Constraint
-        The constraint.
+    constraint : Criterion
+        The criterion to enforce.
     objective : str
-        ThresholdOptimizer objective.
+        The objective (a fairness metric name).
     sensitive_features : sequence of hashable
         Sensitive columns.
     classes : array-like
@@ -329,8 +330,8 @@ def fit_postprocess(
     scores = model_scores(model, X, method, pos_label)
     optimizer = ThresholdOptimizer(
         estimator=_ScoreColumn(),
-        constraints=constraint.postprocess,
-        objective=objective,
+        constraints=fairlearn_name(constraint, "postprocess"),
+        objective=fairlearn_objective(objective),
         prefit=True,
         predict_method="decision_function",
     )
@@ -338,8 +339,9 @@ def fit_postprocess(
         optimizer.fit(scores.reshape(-1, 1), y01, sensitive_features=groups)
     except (ValueError, TypeError, KeyError, IndexError) as err:
         raise ModelError(
-            f"fairlearn ThresholdOptimizer(constraints={constraint.postprocess!r}, "
-            f"objective={objective!r}) failed on {X.shape[0]} training rows: "
+            f"fairlearn ThresholdOptimizer(constraints="
+            f"{fairlearn_name(constraint, 'postprocess')!r}, "
+            f"objective={fairlearn_objective(objective)!r}) failed on {X.shape[0]} training rows: "
             f"{type(err).__name__}: {err}. Check that every group has rows of both classes."
         ) from err
     return PostprocessedClassifier(

@@ -21,7 +21,8 @@ from sklearn.utils import check_random_state
 
 from rai_toolkit._validation import call_model, check_data_frame, model_features
 from rai_toolkit.exceptions import ModelError
-from rai_toolkit.mitigation._constraints import Constraint
+from rai_toolkit.fairness._criteria import Criterion
+from rai_toolkit.mitigation._criteria import fairlearn_name
 from rai_toolkit.mitigation._sample_weight import SampleWeightRouter, with_sample_weight
 
 __all__ = ["ReductionClassifier", "fit_reduction", "fit_grid", "grid_limit"]
@@ -179,10 +180,10 @@ class ReductionClassifier(ClassifierMixin, BaseEstimator):
         return np.where(positive, self.pos_label, neg_label)
 
 
-def _moment(constraint: Constraint) -> Any:
+def _moment(constraint: Criterion) -> Any:
     from fairlearn import reductions
 
-    return getattr(reductions, constraint.reduction)()
+    return getattr(reductions, fairlearn_name(constraint, "reduction"))()
 
 
 def _row_estimator(model: Any, X: pd.DataFrame) -> tuple[_RowEstimator, np.ndarray, _SharedRows]:
@@ -191,11 +192,11 @@ def _row_estimator(model: Any, X: pd.DataFrame) -> tuple[_RowEstimator, np.ndarr
     return _RowEstimator(with_sample_weight(clone(model)), rows), positions, rows
 
 
-def _fairlearn_failed(name: str, constraint: Constraint, X: pd.DataFrame, err: Exception) -> None:
+def _fairlearn_failed(name: str, constraint: Criterion, X: pd.DataFrame, err: Exception) -> None:
     raise ModelError(
-        f"fairlearn {name}(constraints={constraint.reduction}()) failed while refitting the "
-        f"model on {X.shape[0]} training rows: {type(err).__name__}: {err}. Check that the "
-        f"model can be fitted with sample_weight on these rows."
+        f"fairlearn {name}(constraints={fairlearn_name(constraint, 'reduction')}()) failed "
+        f"while refitting the model on {X.shape[0]} training rows: {type(err).__name__}: "
+        f"{err}. Check that the model can be fitted with sample_weight on these rows."
     ) from err
 
 
@@ -205,7 +206,7 @@ def fit_reduction(
     y01: np.ndarray,
     groups: np.ndarray,
     *,
-    constraint: Constraint,
+    constraint: Criterion,
     classes: Any,
     pos_label: Any,
     random_state: int,
@@ -222,8 +223,8 @@ def fit_reduction(
         1 where the label is ``pos_label``.
     groups : numpy.ndarray
         Group label per row.
-    constraint : Constraint
-        The constraint.
+    constraint : Criterion
+        The fairness criterion to enforce.
     classes : array-like
         The two class labels.
     pos_label : object
@@ -270,7 +271,7 @@ def fit_reduction(
 _MAX_GRID_LIMIT = 2.0
 
 
-def grid_limit(y01: np.ndarray, groups: np.ndarray, constraint: Constraint) -> float:
+def grid_limit(y01: np.ndarray, groups: np.ndarray, constraint: Criterion) -> float:
     """Largest Lagrange multiplier of the GridSearch grid.
 
     A multiplier ``lambda`` on a group's constraint reweights that group's rows by
@@ -287,8 +288,8 @@ def grid_limit(y01: np.ndarray, groups: np.ndarray, constraint: Constraint) -> f
         0/1 labels.
     groups : numpy.ndarray
         Group label per row.
-    constraint : Constraint
-        The constraint.
+    constraint : Criterion
+        The fairness criterion to enforce.
 
     Returns
     -------
@@ -299,7 +300,7 @@ def grid_limit(y01: np.ndarray, groups: np.ndarray, constraint: Constraint) -> f
         "TruePositiveRateParity": [y01 == 1],
         "FalsePositiveRateParity": [y01 == 0],
         "EqualizedOdds": [y01 == 1, y01 == 0],
-    }.get(constraint.reduction, [np.ones(len(y01), dtype=bool)])
+    }.get(fairlearn_name(constraint, "reduction"), [np.ones(len(y01), dtype=bool)])
     shares = []
     for rows in events:
         _, counts = np.unique(np.asarray(groups)[rows], return_counts=True)
@@ -314,7 +315,7 @@ def fit_grid(
     y01: np.ndarray,
     groups: np.ndarray,
     *,
-    constraint: Constraint,
+    constraint: Criterion,
     grid_size: int,
 ) -> list[Any]:
     """Run GridSearch with a clone of ``model``; return its fitted candidate models.
@@ -329,8 +330,8 @@ def fit_grid(
         1 where the label is ``pos_label``.
     groups : numpy.ndarray
         Group label per row.
-    constraint : Constraint
-        The constraint.
+    constraint : Criterion
+        The fairness criterion to enforce.
     grid_size : int
         Number of Lagrange multiplier vectors, i.e. candidate models.
 

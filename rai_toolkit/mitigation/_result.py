@@ -3,14 +3,14 @@
 Schema of :meth:`MitigationResult.to_dict` (version :data:`SCHEMA_VERSION`)::
 
     {
-      "schema_version": "1.0",
+      "schema_version": "1.1",
       "kind": "mitigation_result",
       "method": "postprocess" | "reduction",
       "mitigator": "ThresholdOptimizer" | "ExponentiatedGradient",
-      "constraint": str,              # e.g. "demographic_parity"
-      "constraint_rates": [str],      # per-group rates it equalises, e.g. ["selection_rate"]
+      "constraint": str,              # criterion enforced, e.g. "demographic_parity"
+      "constraint_rates": [str],      # fairness metrics it equalises, e.g. ["selection_rate"]
       "disparity_measure": str,       # e.g. "selection_rate_difference" (max - min over groups)
-      "objective": str,               # e.g. "accuracy_score"
+      "objective": str,               # fairness metric maximised, e.g. "accuracy"
       "target": str, "pos_label": any, "sensitive_features": [str], "features": [str],
       "n_train": int, "n_test": int,
       "random_state": int,            # seed of the randomised mitigated predictions
@@ -29,6 +29,15 @@ Schema of :meth:`MitigationResult.to_dict` (version :data:`SCHEMA_VERSION`)::
       "before": FairnessReport.to_dict(),   # unmitigated model on test
       "after": FairnessReport.to_dict()     # mitigated model on test
     }
+
+Changes in 1.1: names are the fairness room's. ``objective`` is a fairness metric
+name (``"accuracy"``, ``"balanced_accuracy"``; was ``"accuracy_score"``,
+``"balanced_accuracy_score"``), which also names its ``comparison`` row; fairlearn's
+``true_positive_rate_parity`` is reported as ``"equal_opportunity"``; for
+``error_rate_parity`` ``constraint_rates`` is ``["accuracy"]`` and
+``disparity_measure`` ``"accuracy_difference"`` (was ``error_rate`` /
+``error_rate_difference``: the same number, an error-rate difference being an
+accuracy difference). The values of every other key are unchanged.
 
 NaN is written as null. ``kind`` of a trade-off row is ``"unmitigated"``,
 ``"threshold_optimizer"``, ``"exponentiated_gradient"`` or ``"grid_search"``;
@@ -49,12 +58,13 @@ import pandas as pd
 
 from rai_toolkit._io import dump_json
 from rai_toolkit._io import json_safe as _json_value
-from rai_toolkit.mitigation._constraints import Constraint
+from rai_toolkit.fairness._criteria import Criterion
+from rai_toolkit.mitigation._criteria import disparity_measure
 
 __all__ = ["MitigationResult", "SCHEMA_VERSION", "pareto_front", "COMPARISON_COLUMNS"]
 
 #: Version of the :meth:`MitigationResult.to_dict` schema.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: Columns of :attr:`MitigationResult.comparison`.
 COMPARISON_COLUMNS = (
@@ -69,19 +79,6 @@ COMPARISON_COLUMNS = (
 
 #: Columns of :attr:`MitigationResult.tradeoff`.
 TRADEOFF_COLUMNS = ("candidate", "kind", "objective", "disparity", "pareto", "selected")
-
-#: FairnessReport metric holding each constraint rate / objective (error rate differences
-#: equal accuracy differences).
-REPORT_METRIC = {
-    "selection_rate": "selection_rate",
-    "true_positive_rate": "true_positive_rate",
-    "false_positive_rate": "false_positive_rate",
-    "true_negative_rate": "true_negative_rate",
-    "false_negative_rate": "false_negative_rate",
-    "error_rate": "accuracy",
-    "accuracy_score": "accuracy",
-    "balanced_accuracy_score": "balanced_accuracy",
-}
 
 _MITIGATOR = {"postprocess": "ThresholdOptimizer", "reduction": "ExponentiatedGradient"}
 
@@ -114,12 +111,10 @@ def pareto_front(objective: np.ndarray, disparity: np.ndarray) -> np.ndarray:
     return front
 
 
-
-
 @dataclass(frozen=True)
 class _Settings:
     method: str
-    constraint: Constraint
+    constraint: Criterion
     objective: str
     target: Hashable
     pos_label: Any
@@ -171,16 +166,14 @@ class MitigationResult:
     def _compare(self) -> pd.DataFrame:
         s = self._settings
         rows: dict[str, dict[str, float]] = {}
-        obj_metric = REPORT_METRIC.get(s.objective, s.objective)
         rows[s.objective] = self._pair(
             lambda r: (
-                r.overall.get(obj_metric, np.nan),
-                r.overall_lower.get(obj_metric, np.nan),
-                r.overall_upper.get(obj_metric, np.nan),
+                r.overall.get(s.objective, np.nan),
+                r.overall_lower.get(s.objective, np.nan),
+                r.overall_upper.get(s.objective, np.nan),
             )
         )
-        for rate in s.constraint.rates:
-            metric = REPORT_METRIC[rate]
+        for metric in s.constraint.metrics:
 
             def pick(report: Any, metric: str = metric) -> tuple[float, float, float]:
                 d = report.disparities
@@ -189,21 +182,22 @@ class MitigationResult:
                 row = d.loc[metric]
                 return (row["difference"], row["difference_lower"], row["difference_upper"])
 
-            rows[f"{rate}_difference"] = self._pair(pick)
-        if len(s.constraint.rates) > 1 and s.constraint.name in self._before.verdicts.index:
+            rows[f"{metric}_difference"] = self._pair(pick)
+        measure = disparity_measure(s.constraint)
+        if len(s.constraint.metrics) > 1 and s.constraint.name in self._before.verdicts.index:
             # the fairness report's verdict is the same max over the rates' differences,
             # with a simultaneous interval
             def verdict(report: Any) -> tuple[float, float, float]:
                 row = report.verdicts.loc[s.constraint.name]
                 return (row["value"], row["lower"], row["upper"])
 
-            rows[s.constraint.disparity_name] = self._pair(verdict)
-        elif len(s.constraint.rates) > 1:
+            rows[measure] = self._pair(verdict)
+        elif len(s.constraint.metrics) > 1:
             sel = self._tradeoff["selected"]
             unm = self._tradeoff["kind"] == "unmitigated"
             before = float(self._tradeoff.loc[unm, "disparity"].iloc[0])
             after = float(self._tradeoff.loc[sel, "disparity"].iloc[0])
-            rows[s.constraint.disparity_name] = {
+            rows[measure] = {
                 "before": before, "before_lower": np.nan, "before_upper": np.nan,
                 "after": after, "after_lower": np.nan, "after_upper": np.nan,
                 "change": after - before,
@@ -278,13 +272,13 @@ class MitigationResult:
 
     @property
     def objective(self) -> str:
-        """The objective, e.g. ``"accuracy_score"``."""
+        """The objective, as the fairness metric it is, e.g. ``"accuracy"``."""
         return self._settings.objective
 
     @property
     def disparity_measure(self) -> str:
         """Name of the disparity the constraint controls, e.g. ``"selection_rate_difference"``."""
-        return self._settings.constraint.disparity_name
+        return disparity_measure(self._settings.constraint)
 
     @property
     def random_state(self) -> int:
@@ -384,8 +378,8 @@ class MitigationResult:
             "method": s.method,
             "mitigator": self.mitigator,
             "constraint": s.constraint.name,
-            "constraint_rates": list(s.constraint.rates),
-            "disparity_measure": s.constraint.disparity_name,
+            "constraint_rates": list(s.constraint.metrics),
+            "disparity_measure": disparity_measure(s.constraint),
             "objective": s.objective,
             "target": _json_value(s.target),
             "pos_label": _json_value(s.pos_label),

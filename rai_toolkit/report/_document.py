@@ -39,41 +39,29 @@ def _num(v: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def _metrics_of(text: str, metrics: list[str]) -> list[str]:
-    # longest names first, so "true_positive_rate" does not also match "positive_rate"
-    found = []
-    rest = str(text)
-    for m in sorted(metrics, key=len, reverse=True):
-        if m in rest:
-            found.append(m)
-            rest = rest.replace(m, " ")
-    return found
-
-
 def _safe_reason(verdict: dict[str, Any], hidden_keys: set) -> str | None:
     """Return the verdict's reason, without details of groups the report hides.
 
-    A fairness verdict names the groups it left out with their support counts,
-    and the value it would have with all groups; both could reveal a group
-    that is too small to show, so those clauses are replaced by a count (and,
-    where including the groups changed the status, by saying so without numbers).
+    A fairness verdict's ``reason`` names the groups it left out with their
+    support, and gives the numbers over all groups; both could reveal a group
+    too small to show. When a hidden group is among ``excluded_groups``, the
+    reason shown is instead ``reason_with_supported_groups`` (which, by the
+    fairness schema, names no group and uses no left-out group's numbers),
+    followed by a count of the hidden groups and, when including the left-out
+    groups changed the status (``decided_by``), that fact without numbers.
     """
     reason = verdict.get("reason")
     excluded = [k for k in verdict.get("excluded_groups") or [] if k in hidden_keys]
     if not reason or not excluded:
         return reason
-    kept = [
-        part for part in reason.split("; ")
-        if not part.startswith(("with all groups", "including them", "excluded from this verdict"))
-    ]
+    kept = [verdict.get("reason_with_supported_groups") or ""]
     kept.append(
         f"{len(excluded)} group(s) too small to show in this report were left out of this "
         f"verdict and are not named"
     )
-    if "; with all groups it would be " in reason:
-        # the status shown is already inconclusive; say why without the hidden numbers
+    if verdict.get("decided_by") == "left_out_groups_change_status":
         kept.append("the outcome would differ with those groups, so the verdict is inconclusive")
-    return "; ".join(kept)
+    return "; ".join(k for k in kept if k)
 
 
 def _grouping_section(
@@ -155,7 +143,7 @@ def _grouping_section(
         disparities.append(row)
     verdicts = []
     for v in result["verdicts"]:
-        used = _metrics_of(v.get("metric", ""), metrics)
+        used = [m for m in v.get("metrics") or [] if m in metrics]
         # a verdict is computed without the groups it left out, so only the groups it
         # used can be revealed by its value
         left_out = frozenset(v.get("excluded_groups") or ())
@@ -248,13 +236,12 @@ def fairness_section(fairness: Any, plan: SuppressionPlan) -> dict[str, Any]:
             )
     verdicts = [v for g in groupings for v in g["verdicts"]]
     hidden = {g["key"] for gr in groupings for g in gr["groups"] if g["suppressed"]}
-    warnings = [w for w in doc.get("warnings", []) if not any(h in w for h in hidden)]
-    for part in doc.get("marginal", {}).values():
-        warnings += [
-            w
-            for w in part.get("warnings", [])
-            if w not in warnings and not any(h in w for h in hidden)
-        ]
+    # a warning is shown only when none of the groups it is about is hidden
+    warnings: list[str] = []
+    for part in [doc, *doc.get("marginal", {}).values()]:
+        for w in part.get("warning_records", []):
+            if w["message"] not in warnings and not hidden.intersection(w["groups"]):
+                warnings.append(w["message"])
     return {
         "task": doc["task"],
         "target": str(doc["target"]),

@@ -278,29 +278,33 @@ def impact_markdown(doc: dict[str, Any], **fields: Any) -> str:
         "| Measured harm | Evidence | Mitigation |",
         "|---|---|---|",
     ]
-    harms = []
+    harms = []  # (harm, evidence, whether a fairness criterion failed)
     for v in fair["verdicts"]:
         if v["status"] == "fail":
             harms.append(
                 (
                     f"{v['criterion'].replace('_', ' ')} not met ({v['grouping']})",
                     f"{v['metric']} = {_fmt(v['value'])}",
+                    True,
                 )
             )
     if mia and mia["risk"] != "low":
-        harms.append(("training data membership can be inferred", f"attack AUC {mia['auc']:.3f}"))
+        harms.append(
+            ("training data membership can be inferred", f"attack AUC {mia['auc']:.3f}", False)
+        )
     if rob and (rob["overall"].get("overall") or 0) > 0.05:
         harms.append(
             (
                 "unstable decisions under small input changes",
                 f"{rob['overall']['overall']:.1%} of predictions flip",
+                False,
             )
         )
     mitigation = doc.get("mitigation")
     planned = fields.get("mitigations")
-    for harm, evidence in harms:
+    for harm, evidence, criterion_failed in harms:
         fix = "TODO (owner to complete)"
-        if mitigation and mitigation.get("constraint") and "not met" in harm:
+        if mitigation and mitigation.get("constraint") and criterion_failed:
             fix = (
                 f"evaluated: {mitigation['mitigator']} for {mitigation['constraint']} "
                 "(see [mitigation](#mitigation))"

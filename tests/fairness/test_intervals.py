@@ -30,7 +30,7 @@ def cell_probabilities():
 
 
 def test_vectorised_coverage_of_selection_rate_difference_and_ratio():
-    """Two groups: the simultaneous interval is the studentized pairwise interval."""
+    """Two groups: the simultaneous interval is the MOVER interval of the one pair."""
     rng = np.random.default_rng(12345)
     n_sims, n_rows, n_boot = 2000, 400, 400
     p = cell_probabilities().ravel()

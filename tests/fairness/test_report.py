@@ -74,7 +74,20 @@ def test_verdict_values_follow_their_definitions(synth_report):
         "reason",
         "excluded_groups",
         "all_groups_status",
+        "metrics",
+        "statistic",
+        "decided_by",
+        "status_with_supported_groups",
+        "status_with_all_groups",
+        "value_with_all_groups",
+        "lower_with_all_groups",
+        "upper_with_all_groups",
     ]
+    assert v.loc["equalized_odds", "metrics"] == ("true_positive_rate", "false_positive_rate")
+    assert v.loc["disparate_impact", "statistic"] == "ratio"
+    assert v.loc["calibration", "metrics"] == ("calibration_error_debiased",)
+    assert (v["decided_by"] == "interval").all()
+    assert (v["status_with_all_groups"] == v["all_groups_status"]).all()
     assert v.loc["demographic_parity", "value"] == d.loc["selection_rate", "difference"]
     assert v.loc["equal_opportunity", "value"] == d.loc["true_positive_rate", "difference"]
     assert v.loc["predictive_parity", "value"] == d.loc["precision", "difference"]
@@ -208,8 +221,8 @@ def test_binned_continuous_sensitive_feature(synth):
 
 def test_to_dict_schema_and_json_round_trip(synth_report):
     d = synth_report.to_dict()
-    assert d["schema_version"] == "1.2"
-    assert d["interval_method"]["disparities"].startswith("simultaneous studentized pairwise")
+    assert d["schema_version"] == "1.3"
+    assert d["interval_method"]["disparities"].startswith("simultaneous group limits")
     for key in (
         "task",
         "target",
@@ -236,7 +249,21 @@ def test_to_dict_schema_and_json_round_trip(synth_report):
     )
     assert first["lower"]["count"] is None
     assert {v["criterion"] for v in result["verdicts"]} == set(synth_report.verdicts.index)
+    # 1.3: a verdict's structured fields, the same as the verdict table's
+    table = synth_report.verdicts
+    for v in result["verdicts"]:
+        row = table.loc[v["criterion"]]
+        assert v["metrics"] == list(row["metrics"])
+        assert v["reason"] == row["reason"]
+        for key in ("statistic", "decided_by", "status_with_supported_groups",
+                    "status_with_all_groups", "all_groups_status"):  # fmt: skip
+            assert v[key] == row[key], key
+        assert v["value_with_all_groups"] == pytest.approx(row["value_with_all_groups"])
+        assert v["excluded_support"] == []
+        assert v["reason_with_supported_groups"] == v["reason"]  # no group left out
+    assert d["warning_records"] == []
     assert set(d["marginal"]) == {"race", "sex"}
+    assert d["marginal"]["race"]["warning_records"] == []
     assert json.loads(synth_report.to_json()) == json.loads(json.dumps(d))
 
 

@@ -106,10 +106,15 @@ def test_bootstrap_verdict_interval_is_over_supported_groups(tiny_boot_report):
         blockers=[],
     )
     assert supported == "pass"
-    assert verdict["all_groups_status"] == "fail"
+    # T's 3 of 3 positives say little: its Wilson limit reaches down to about 0.24, so
+    # with T the interval [0, 0.40] straddles 0.1, and the supported pass is not confirmed
+    assert verdict["all_groups_status"] == "inconclusive"
     assert verdict["status"] == "inconclusive"
+    assert verdict["decided_by"] == "left_out_groups_change_status"
     all_groups = tiny_boot_report.disparities.loc["true_positive_rate"]
-    assert verdict["upper"] < all_groups["difference_lower"]
+    assert verdict["lower_with_all_groups"] == all_groups["difference_lower"] == 0.0
+    assert verdict["upper_with_all_groups"] == all_groups["difference_upper"]
+    assert verdict["upper"] < 0.1 < all_groups["difference_upper"]
 
 
 def test_status_stands_when_including_the_group_does_not_change_it():
@@ -227,11 +232,22 @@ def test_views_and_schema_show_excluded_groups(tiny_boot_report):
     assert "excluded groups" in html_text
     assert "<span title='g=T'>1</span>" in html_text
     d = tiny_boot_report.to_dict()
-    assert d["schema_version"] == "1.2"
+    assert d["schema_version"] == "1.3"
     result = d["results"][0]
     verdict = next(v for v in result["verdicts"] if v["criterion"] == "equal_opportunity")
     assert verdict["excluded_groups"] == ["g=T"]
-    assert verdict["all_groups_status"] == "fail"
+    assert verdict["all_groups_status"] == "inconclusive"
+    assert verdict["status_with_all_groups"] == "inconclusive"
+    assert verdict["status_with_supported_groups"] == "pass"
+    assert verdict["decided_by"] == "left_out_groups_change_status"
+    assert verdict["metrics"] == ["true_positive_rate"]
+    assert verdict["excluded_support"] == [
+        {"group": "g=T", "metric": "true_positive_rate", "support": 3}
+    ]
+    assert "T" not in verdict["reason_with_supported_groups"]  # names no group
+    assert verdict["reason"].startswith(verdict["reason_with_supported_groups"])
+    records = {tuple(w["groups"]) for w in d["warning_records"]}
+    assert records == {("g=T",)}
     assert {"group": "g=T", "metric": "true_positive_rate", "support": 3} in result[
         "under_supported"
     ]

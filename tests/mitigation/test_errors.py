@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -125,3 +126,28 @@ def test_missing_sensitive_column(tiny, tiny_model):
     with pytest.raises(DataValidationError, match=r"'race' given as `sensitive_features` not "
                        r"found in `train`"):
         run(tiny_model, train, test, sensitive_features="race")
+
+
+def test_fairlearn_spellings_are_the_fairness_rooms_names(tiny, tiny_model):
+    """constraint / objective in fairlearn's words give the same mitigation, named our way."""
+    train, test = tiny
+    ours = run(tiny_model, train, test, constraint="equal_opportunity",
+               objective="balanced_accuracy")  # fmt: skip
+    theirs = run(tiny_model, train, test, constraint="true_positive_rate_parity",
+                 objective="balanced_accuracy_score")  # fmt: skip
+    for result in (ours, theirs):
+        assert result.constraint == "equal_opportunity"
+        assert result.objective == "balanced_accuracy"
+        assert result.disparity_measure == "true_positive_rate_difference"
+        assert list(result.comparison.index) == ["balanced_accuracy",
+                                                 "true_positive_rate_difference"]  # fmt: skip
+    pd.testing.assert_frame_equal(ours.tradeoff, theirs.tradeoff)
+    pd.testing.assert_frame_equal(ours.comparison, theirs.comparison)
+    assert ours.to_dict()["schema_version"] == "1.1"
+
+
+def test_unknown_objective_lists_the_metric_names(tiny, tiny_model):
+    train, test = tiny
+    with pytest.raises(ArgumentError, match=r"objective='f1'.*choose one of: accuracy, "
+                       r"balanced_accuracy, selection_rate, .*'accuracy_score'"):
+        run(tiny_model, train, test, objective="f1")

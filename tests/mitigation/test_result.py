@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.mitigation import MitigationResult, mitigate, plot_tradeoff
-from rai_toolkit.mitigation._constraints import CONSTRAINTS, disparity, group_counts
+from rai_toolkit.mitigation._criteria import MITIGATION_CRITERIA, count_table, disparity
 from rai_toolkit.mitigation._reduction import grid_limit
 from rai_toolkit.mitigation._result import pareto_front
 
@@ -48,7 +48,7 @@ def test_comparison_reads_the_reports(adult_postprocess):
     assert row["after"] == after["difference"]
     assert row["after_lower"] == after["difference_lower"]
     assert row["after_upper"] == after["difference_upper"]
-    assert comp.loc["accuracy_score", "before"] == adult_postprocess.before.overall["accuracy"]
+    assert comp.loc["accuracy", "before"] == adult_postprocess.before.overall["accuracy"]
     assert row["change"] == row["after"] - row["before"]
 
 
@@ -60,8 +60,12 @@ def test_tradeoff_unmitigated_row_matches_before_report(adult_postprocess):
 
 
 def test_properties_return_copies(adult_postprocess):
-    adult_postprocess.tradeoff.loc[0, "objective"] = -1.0
-    adult_postprocess.comparison.iloc[0, 0] = -1.0
+    # change the returned objects themselves (a chained assignment would change nothing
+    # under pandas 3's copy-on-write, and the test could not fail)
+    tradeoff, comparison = adult_postprocess.tradeoff, adult_postprocess.comparison
+    tradeoff.loc[0, "objective"] = -1.0
+    comparison.iloc[0, 0] = -1.0
+    assert tradeoff.loc[0, "objective"] == -1.0 and comparison.iloc[0, 0] == -1.0
     assert adult_postprocess.tradeoff.loc[0, "objective"] != -1.0
     assert adult_postprocess.comparison.iloc[0, 0] != -1.0
 
@@ -101,16 +105,22 @@ def test_pareto_front_flags_non_dominated_points():
     assert pareto_front(objective, disparity_).tolist() == [True, True, False, False, False]
 
 
-def test_group_counts_match_confusion_matrix():
+def test_count_table_is_the_fairness_count_table_and_matches_confusion_matrix():
     from sklearn.metrics import confusion_matrix
+
+    from rai_toolkit.fairness._cells import CellTable, build_cells
 
     rng = np.random.default_rng(4)
     y, p = rng.integers(0, 2, 500), rng.integers(0, 2, 500)
-    g = rng.choice(["a", "b", "c"], 500)
-    counts = group_counts(y, p, g)
-    for label in ("a", "b", "c"):
+    g = rng.choice(["c", "a", "b"], 500)
+    labels, table = count_table(y, p, g)
+    assert isinstance(table, CellTable) and list(labels) == ["a", "b", "c"]
+    for k, label in enumerate(labels):
         expected = confusion_matrix(y[g == label], p[g == label], labels=[0, 1]).ravel()
-        np.testing.assert_array_equal(counts.loc[label].to_numpy(), expected)
+        np.testing.assert_array_equal(table.counts[k].ravel(), expected)  # tn, fp, fn, tp
+    codes = np.searchsorted(labels, g)
+    same = build_cells(codes, 3, y.astype(bool), p.astype(bool))
+    np.testing.assert_array_equal(table.counts, same.counts)
 
 
 def test_error_rate_disparity_matches_fairlearn_metricframe():
@@ -121,14 +131,14 @@ def test_error_rate_disparity_matches_fairlearn_metricframe():
     y, p = rng.integers(0, 2, 400), rng.integers(0, 2, 400)
     g = rng.choice(["a", "b"], 400)
     frame = MetricFrame(metrics=zero_one_loss, y_true=y, y_pred=p, sensitive_features=g)
-    got = disparity(group_counts(y, p, g), CONSTRAINTS["error_rate_parity"])
+    got = disparity(count_table(y, p, g)[1], MITIGATION_CRITERIA["error_rate_parity"])
     assert np.isclose(got, frame.difference())
 
 
 def test_grid_limit_scales_with_the_smallest_group():
     y = np.array([1, 0] * 50)
     groups = np.array(["a"] * 20 + ["b"] * 80)
-    assert np.isclose(grid_limit(y, groups, CONSTRAINTS["demographic_parity"]), 0.4)
+    assert np.isclose(grid_limit(y, groups, MITIGATION_CRITERIA["demographic_parity"]), 0.4)
 
 
 def test_intersectional_groups_and_string_labels(tiny):

@@ -160,9 +160,10 @@ def test_sanitised_reason_says_why_a_verdict_is_inconclusive_without_numbers():
     from rai_toolkit.report._document import _safe_reason
 
     verdict = {
-        "reason": "the 95% interval [0.2, 0.3] lies entirely on the wrong side of 0.1; with all "
-                  "groups it would be pass (value 0.05, interval [0.01, 0.09]); excluded from "
-                  "this verdict: g=tiny (3 positives) \u2014 below min_group_size=30",
+        "reason": "full reason naming g=tiny (3 positives) with all-groups value 0.05",
+        "reason_with_supported_groups": "the 95% interval [0.2, 0.3] lies entirely on the "
+        "wrong side of 0.1",
+        "decided_by": "left_out_groups_change_status",
         "excluded_groups": ["g=tiny"],
     }
     text = _safe_reason(verdict, {"g=tiny"})
@@ -172,5 +173,120 @@ def test_sanitised_reason_says_why_a_verdict_is_inconclusive_without_numbers():
         "the outcome would differ with those groups, so the verdict is inconclusive"
     )
     assert "tiny" not in text and "0.05" not in text and "3 positives" not in text
+    # the status stood without the hidden group: no claim that it would differ
+    stood = {**verdict, "decided_by": "interval"}
+    assert not _safe_reason(stood, {"g=tiny"}).endswith("so the verdict is inconclusive")
     # a group that is shown keeps the full reason
     assert _safe_reason(verdict, set()) == verdict["reason"]
+
+
+def _fairness_doc(biased, plan):
+    """The fairness section of the fixture's assessment, recomputed (same inputs as assess)."""
+    import warnings
+
+    from rai_toolkit.fairness import analyze_fairness
+    from rai_toolkit.report._document import fairness_section
+
+    test, model = biased["test"], biased["model"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = analyze_fairness(
+            None,
+            test,
+            target="y",
+            sensitive_features=["group", "region"],
+            y_pred=model.predict(test[biased["features"]]),
+            y_score=model.predict_proba(test[biased["features"]])[:, 1],
+            n_boot=200,
+            random_state=0,
+        )
+    return fairness_section(report, plan)
+
+
+def test_suppression_does_not_depend_on_fairness_wording(biased, assessment, monkeypatch):
+    """Reword every fairness reason and warning: the document hides exactly what it hid."""
+    import rai_toolkit.fairness._verdicts as verdicts_module
+
+    plan = assessment.suppression
+    before = _fairness_doc(biased, plan)
+    assert before["verdicts"] == assessment.to_dict()["fairness"]["verdicts"]
+
+    # new wording that names every group it is about, in other words and another order
+    def explain(v):
+        return f"[{v.decided_by}] left out: {' + '.join(reversed(v.excluded_groups))}"
+
+    def judgement_text(v, *, name_groups=True):
+        return f"<{v.status_with_supported_groups} on {v.value:.3f}>"
+
+    monkeypatch.setattr(verdicts_module, "explain", explain)
+    monkeypatch.setattr(verdicts_module, "judgement_text", judgement_text)
+    _reword_warnings(monkeypatch)
+    after = _fairness_doc(biased, plan)
+
+    hidden_keys = set()
+    for a, b in zip(before["groupings"], after["groupings"]):
+        assert [g["suppressed"] for g in a["groups"]] == [g["suppressed"] for g in b["groups"]]
+        assert [d["suppressed"] for d in a["disparities"]] == [
+            d["suppressed"] for d in b["disparities"]
+        ]
+        hidden_keys |= {g["key"] for g in b["groups"] if g["suppressed"]}
+    assert hidden_keys
+    reworded = 0
+    for v_before, v_after in zip(before["verdicts"], after["verdicts"]):
+        for key in ("suppressed", "value", "lower", "upper", "status"):
+            assert v_before[key] == v_after[key], key
+        sanitised = "too small to show in this report" in (v_before["reason"] or "")
+        assert sanitised == ("too small to show in this report" in (v_after["reason"] or ""))
+        assert not any(k in (v_after["reason"] or "") for k in hidden_keys)
+        reworded += (v_after["reason"] or "").startswith(("[", "<"))
+    assert reworded > 0
+    # (every warning of this fixture names a hidden group; see the next test for kept ones)
+    assert len(before["warnings"]) == len(after["warnings"])
+    for w in after["warnings"]:
+        assert not any(k in w for k in hidden_keys)
+
+
+def _reword_warnings(monkeypatch):
+    import rai_toolkit.fairness._analyze as analyze_module
+    from rai_toolkit.fairness._report import ReportWarning
+
+    original = analyze_module.small_group_warnings
+
+    def small_group_warnings(est, names, *, min_group_size):
+        return [
+            ReportWarning(w.category, "NOTE about " + " & ".join(w.groups), w.groups)
+            for w in original(est, names, min_group_size=min_group_size)
+        ]
+
+    monkeypatch.setattr(analyze_module, "small_group_warnings", small_group_warnings)
+
+
+@pytest.mark.parametrize("reworded", [False, True])
+def test_a_hidden_group_key_hides_only_warnings_about_that_group(reworded, monkeypatch):
+    """Key "g=1" hidden: a warning about "g=10" stays (no substring matching), in any wording."""
+    import warnings
+
+    from rai_toolkit.fairness import analyze_fairness
+    from rai_toolkit.report._document import fairness_section
+
+    sizes = {"1": 4, "2": 120, "3": 300, "10": 1000}
+    positives = {"1": 2, "2": 60, "3": 150, "10": 5}  # "10": many rows, 5 positives
+    rows = []
+    for g, n in sizes.items():
+        y = [1] * positives[g] + [0] * (n - positives[g])
+        rows += [(g, yy, (k % 2 == 0) * 1) for k, yy in enumerate(y)]
+    frame = pd.DataFrame(rows, columns=["g", "y", "p"])
+    if reworded:
+        _reword_warnings(monkeypatch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = analyze_fairness(None, frame, target="y", sensitive_features="g", y_pred="p",
+                                  n_boot=0)  # fmt: skip
+    records = {w.groups: w.message for w in report.warning_records}
+    assert set(records) == {("g=1",), ("g=10",)}
+    plan = plan_suppression(frame.groupby("g").size().rename_axis("g"), min_cell_size=10)
+    assert plan.is_suppressed("g", "1") and not plan.is_suppressed("g", "10")
+    section = fairness_section(report, plan)
+    assert section["warnings"] == [records[("g=10",)]]
+    assert "g=10" in section["warnings"][0]
+    assert section["warnings"][0].startswith("NOTE about") == reworded
