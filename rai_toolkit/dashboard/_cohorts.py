@@ -1,9 +1,16 @@
-"""Dashboard cohorts for sensitive groups, built with ``raiutils.cohort``."""
+"""Dashboard cohorts for sensitive groups.
+
+A :class:`Cohort` is plain data in the user's process; the runtime turns it into a
+``raiutils.cohort.Cohort`` through the JSON of :meth:`Cohort.to_dict`, which is
+raiutils' own format (``name``, ``cohort_filter_list`` of ``method`` / ``arg`` /
+``column``).
+"""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -11,12 +18,90 @@ import pandas as pd
 
 from rai_toolkit.exceptions import DataValidationError, MissingGroupWarning
 
-__all__ = ["MAX_INTERSECTIONS", "MAX_GROUPS", "sensitive_cohorts", "cohort_name"]
+__all__ = [
+    "FILTER_METHODS",
+    "MAX_INTERSECTIONS",
+    "MAX_GROUPS",
+    "Cohort",
+    "CohortFilter",
+    "cohort_name",
+    "sensitive_cohorts",
+]
 
 #: Intersections of sensitive groups become cohorts only when there are at most this many.
 MAX_INTERSECTIONS = 12
 #: A sensitive feature with more distinct values than this is refused (it looks continuous).
 MAX_GROUPS = 30
+#: Filter methods used here, as raiutils names them: a category, or one discrete number.
+FILTER_METHODS = ("includes", "equal")
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    """Rows whose ``column`` matches ``arg`` under ``method`` (raiutils' ``CohortFilter``).
+
+    Attributes
+    ----------
+    method : {"includes", "equal"}
+        ``includes``: the value is one of ``arg``; ``equal``: it equals ``arg[0]``.
+    arg : list
+        The values.
+    column : str
+        The column filtered.
+    """
+
+    method: str
+    arg: list[Any]
+    column: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"method", "arg", "column"}``."""
+        return {"method": self.method, "arg": list(self.arg), "column": self.column}
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A named set of filters, offered in the dashboard's cohort selector.
+
+    Attributes
+    ----------
+    name : str
+        Shown in the dashboard, e.g. ``"sex = Female"``.
+    cohort_filter_list : tuple of CohortFilter
+        All must hold (raiutils' attribute name).
+    """
+
+    name: str
+    cohort_filter_list: tuple[CohortFilter, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return raiutils' JSON form: ``{"name", "cohort_filter_list": [...]}``."""
+        filters = [f.to_dict() for f in self.cohort_filter_list]
+        return {"name": self.name, "cohort_filter_list": filters}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Cohort:
+        """Build a cohort from :meth:`to_dict` output (or ``filters`` for the filter list).
+
+        Raises
+        ------
+        ValueError
+            ``data`` does not have that shape.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            raise ValueError(f"a cohort must be a dict with a 'name' string; got {data!r}")
+        filters = data.get("cohort_filter_list", data.get("filters")) or []
+        out = []
+        for f in filters:
+            if (
+                not isinstance(f, dict)
+                or f.get("method") not in FILTER_METHODS
+                or not isinstance(f.get("arg"), list)
+                or not isinstance(f.get("column"), str)
+            ):
+                raise ValueError(f"cohort {data['name']!r} has a malformed filter {f!r}")
+            out.append(CohortFilter(f["method"], list(f["arg"]), f["column"]))
+        return cls(data["name"], tuple(out))
 
 
 def cohort_name(pairs: Sequence[tuple[Hashable, Any]]) -> str:
@@ -56,7 +141,7 @@ def sensitive_cohorts(
     sensitive_features: Sequence[Hashable],
     *,
     categorical_features: Sequence[Hashable],
-) -> list[Any]:
+) -> list[Cohort]:
     """One cohort per sensitive group, plus one per intersection when there are few.
 
     Parameters
@@ -71,7 +156,7 @@ def sensitive_cohorts(
 
     Returns
     -------
-    list of raiutils.cohort.Cohort
+    list of Cohort
         Cohorts named ``"<column> = <value>"`` (intersections join with ``", "``).
 
     Raises
@@ -79,21 +164,17 @@ def sensitive_cohorts(
     DataValidationError
         If a sensitive feature has too many distinct values to be a group label.
     """
-    from raiutils.cohort import Cohort, CohortFilter, CohortFilterMethods
-
     categorical = set(categorical_features)
     groups = {name: _groups(test, name) for name in sensitive_features}
 
-    def make(pairs: Sequence[tuple[Hashable, Any]]) -> Any:
-        cohort = Cohort(name=cohort_name(pairs))
-        for col, val in pairs:
-            method = (
-                CohortFilterMethods.METHOD_INCLUDES
-                if col in categorical
-                else CohortFilterMethods.METHOD_EQUAL
-            )
-            cohort.add_cohort_filter(CohortFilter(method=method, arg=[val], column=str(col)))
-        return cohort
+    def make(pairs: Sequence[tuple[Hashable, Any]]) -> Cohort:
+        return Cohort(
+            cohort_name(pairs),
+            tuple(
+                CohortFilter("includes" if col in categorical else "equal", [val], str(col))
+                for col, val in pairs
+            ),
+        )
 
     cohorts = [make([(name, val)]) for name, vals in groups.items() for val in vals]
     if len(sensitive_features) > 1:

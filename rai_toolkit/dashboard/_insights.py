@@ -1,15 +1,25 @@
-"""Build the Responsible AI dashboard's insights in one call: :func:`build_insights`."""
+"""Build the Responsible AI dashboard's insights in one call: :func:`build_insights`.
+
+The analyses themselves (explainer, error analysis, causal analysis) are computed by
+responsibleai 0.36 in the dashboard runtime, its own Python 3.11 environment (see
+``_runtime``). This module checks the inputs, finds the counterfactuals here with the
+user's model, and hands the rest across through :mod:`rai_toolkit.dashboard._bridge`:
+data and counterfactuals as files, predictions over a loopback channel. The model never
+leaves this process.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import html
-import io
 import json
+import shutil
 import sys
+import tempfile
 import time
 import warnings
+import weakref
 from collections.abc import Hashable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,11 +32,11 @@ from rai_toolkit._validation import (
     check_fitted,
     normalise_names,
 )
+from rai_toolkit.dashboard._cohorts import Cohort
 from rai_toolkit.exceptions import (
     ArgumentError,
     DashboardError,
     DataValidationError,
-    DependencyError,
     ModelError,
     SamplingWarning,
 )
@@ -39,46 +49,80 @@ COMPONENTS = ("explainer", "error_analysis", "counterfactual", "causal")
 SCHEMA = "rai_toolkit.insights/1"
 _TASKS = ("classification", "regression")
 
-
-def _import_responsibleai() -> Any:
-    try:
-        import responsibleai
-    except ImportError as err:  # pragma: no cover - part of the locked stack
-        raise DependencyError(
-            "build_insights needs the `responsibleai` package (pip install responsibleai==0.36.0)."
-        ) from err
-    return responsibleai
+RAI_INSIGHTS_MOVED = (
+    "Insights.rai_insights is gone: responsibleai 0.36 cannot run next to current numpy / "
+    "pandas / scikit-learn, so the RAIInsights object lives in rai_toolkit's dashboard "
+    "runtime, not in this process. Its saved form is the folder insights.folder "
+    "({folder}), which RAIInsights.load reads in an environment holding responsibleai 0.36 "
+    "and rai_toolkit, such as the runtime ({python}). Use launch_dashboard(insights) to "
+    "show it and save_insights(insights, path) to share it."
+)
 
 
 class Insights:
     """Computed Responsible AI dashboard insights plus sensitive-group cohorts.
 
     Made by :func:`build_insights` or :func:`~rai_toolkit.dashboard.load_insights`;
-    shown with :func:`~rai_toolkit.dashboard.launch_dashboard`.
+    shown with :func:`~rai_toolkit.dashboard.launch_dashboard`. The computed
+    ``RAIInsights`` is kept as a folder (:attr:`folder`) that the dashboard runtime
+    reads; the model stays here (:attr:`model`) and answers the dashboard's predictions.
 
     Parameters
     ----------
-    rai_insights : responsibleai.RAIInsights
-        The computed insights.
-    cohorts : list of raiutils.cohort.Cohort
+    folder : str or os.PathLike
+        Folder written by ``RAIInsights.save`` in the dashboard runtime.
+    model : object
+        The fitted model the insights describe.
+    cohorts : list of Cohort
         Cohorts offered in the dashboard's cohort selector.
     info : dict
         Metadata, in the :meth:`to_dict` schema (without ``cohorts``).
     """
 
-    def __init__(self, rai_insights: Any, cohorts: list[Any], info: dict[str, Any]):
-        self._rai = rai_insights
+    def __init__(
+        self,
+        folder: str | Path,
+        model: Any,
+        cohorts: Sequence[Cohort],
+        info: dict[str, Any],
+        *,
+        _owned_dir: str | Path | None = None,
+    ):
+        self._folder = Path(folder)
+        self._model = model
         self._cohorts = list(cohorts)
         self._info = dict(info)
+        if _owned_dir is not None:  # a temporary folder of build_insights: ours to remove
+            weakref.finalize(self, shutil.rmtree, str(_owned_dir), True)
+
+    @property
+    def folder(self) -> Path:
+        """Folder holding the computed ``RAIInsights`` (temporary until saved)."""
+        return self._folder
+
+    @property
+    def model(self) -> Any:
+        """The model; the dashboard asks it for predictions in this process."""
+        return self._model
 
     @property
     def rai_insights(self) -> Any:
-        """The computed ``responsibleai.RAIInsights``."""
-        return self._rai
+        """Removed: the ``RAIInsights`` lives in the dashboard runtime (see :attr:`folder`).
+
+        Raises
+        ------
+        DashboardError
+            Always, saying where the computed insights are and how to use them.
+        """
+        from rai_toolkit.dashboard._runtime import runtime_dir
+
+        raise DashboardError(
+            RAI_INSIGHTS_MOVED.format(folder=self._folder, python=runtime_dir() / "bin" / "python")
+        )
 
     @property
-    def cohorts(self) -> list[Any]:
-        """The sensitive-group cohorts (``raiutils.cohort.Cohort``), a copy of the list."""
+    def cohorts(self) -> list[Cohort]:
+        """The sensitive-group cohorts, a copy of the list."""
         return list(self._cohorts)
 
     @property
@@ -119,9 +163,10 @@ class Insights:
             {``name``, ``filters``: [{``method``, ``arg``, ``column``}]}).
         """
         out = json.loads(json.dumps(self._info, default=_json_default))
-        out["cohorts"] = [json.loads(c.to_json()) for c in self._cohorts]
         out["cohorts"] = [
-            {"name": c["name"], "filters": c["cohort_filter_list"] or []} for c in out["cohorts"]
+            {"name": c.name, "filters": json.loads(json.dumps(
+                [f.to_dict() for f in c.cohort_filter_list], default=_json_default))}
+            for c in self._cohorts
         ]
         return out
 
@@ -238,9 +283,10 @@ def _check_test_categories(
     if unseen:
         listed = "; ".join(f"{c!r}: {', '.join(v)}" for c, v in unseen.items())
         raise DataValidationError(
-            f"`test` has categories that never occur in `train` ({listed}); counterfactual "
-            f"and causal analysis can only use categories seen in training. Move rows with "
-            f"those values into train, or remove them from test explicitly."
+            f"`test` has categories that never occur in `train` ({listed}); causal analysis "
+            f"(responsibleai) can only use categories seen in training. Move rows with those "
+            f"values into train, remove them from test explicitly, or leave 'causal' out of "
+            f"`components` (the other components accept them)."
         )
 
 
@@ -252,6 +298,68 @@ def _progress_printer(enabled: bool):
     return say
 
 
+
+
+def _check_random_state(random_state: Any) -> int | None:
+    if random_state is None:
+        return None
+    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
+        raise ArgumentError(
+            f"`random_state` must be an int or None; received {random_state!r}. Pass a seed "
+            f"such as random_state=0."
+        )
+    return int(random_state)
+
+
+def _check_string_columns(frame: pd.DataFrame, argument: str) -> None:
+    odd = [c for c in frame.columns if not isinstance(c, str)]
+    if odd:
+        listed = ", ".join(repr(c) for c in odd[:10])
+        raise DataValidationError(
+            f"`{argument}` has column names that are not strings ({listed}); the dashboard "
+            f"names features by string. Rename the columns to strings and train the model on "
+            f"the renamed frame, e.g. X.columns = X.columns.astype(str)."
+        )
+
+
+def _write_data(frame: pd.DataFrame, path: Path, argument: str) -> None:
+    """Write ``frame`` for the runtime, naming the column Arrow cannot carry."""
+    import pyarrow as pa
+
+    from rai_toolkit.dashboard._wire import write_frame
+
+    try:
+        write_frame(frame, path)
+    except (pa.ArrowException, TypeError, ValueError) as err:
+        for col in frame.columns:
+            try:
+                pa.array(frame[col], from_pandas=True)
+            except (pa.ArrowException, TypeError, ValueError) as col_err:
+                raise DataValidationError(
+                    f"Column {col!r} of `{argument}` cannot be handed to the dashboard "
+                    f"({type(col_err).__name__}: {col_err}); it mixes value types. Give it "
+                    f"one type, e.g. {argument}[{col!r}] = {argument}[{col!r}].astype(str) for "
+                    f"a category."
+                ) from err
+        raise DataValidationError(
+            f"`{argument}` cannot be handed to the dashboard ({type(err).__name__}: {err})."
+        ) from err
+
+
+def _resolve_components(
+    components: Sequence[str] | None, treatment_features: Any, say: Any
+) -> list[str]:
+    if components is not None:
+        return _check_components(components)
+    if treatment_features is None:
+        say(
+            "causal analysis skipped: it runs when treatment_features=[...] names features a "
+            "person or a policy could change (e.g. ['hours_per_week'])"
+        )
+        return [c for c in COMPONENTS if c != "causal"]
+    return list(COMPONENTS)
+
+
 def build_insights(
     model: Any,
     train: pd.DataFrame,
@@ -260,7 +368,7 @@ def build_insights(
     target: Hashable,
     sensitive_features: Hashable | Sequence[Hashable],
     task: str = "classification",
-    components: Sequence[str] = COMPONENTS,
+    components: Sequence[str] | None = None,
     counterfactuals: int = 10,
     treatment_features: Sequence[Hashable] | None = None,
     categorical_features: Sequence[Hashable] | None = None,
@@ -270,13 +378,15 @@ def build_insights(
 ) -> Insights:
     """Compute the Responsible AI dashboard's analyses and sensitive-group cohorts.
 
-    Wraps ``responsibleai.RAIInsights``: the explainer, error analysis and
-    causal analysis are computed by it; counterfactuals are found by a batched
-    search (all test rows at once, one ``predict_proba`` call per round) and
-    stored in the ``RAIInsights`` counterfactual manager in dice-ml's format,
-    so the dashboard shows them as its own. Every counterfactual is checked
-    with ``model.predict``; the share that flips the prediction is in
-    :attr:`Insights.counterfactual_stats`.
+    The explainer, error analysis and causal analysis are computed by
+    ``responsibleai.RAIInsights`` in the dashboard runtime, an environment of its own
+    that rai_toolkit builds on first use (see ``python -m rai_toolkit.dashboard._runtime``).
+    The model stays in this process and answers the runtime's prediction requests.
+    Counterfactuals are found here by a batched search (all test rows at once, one
+    ``predict_proba`` call per round) and stored in the ``RAIInsights`` counterfactual
+    manager in dice-ml's format, so the dashboard shows them as its own. Every
+    counterfactual is checked with ``model.predict``; the share that flips the
+    prediction is in :attr:`Insights.counterfactual_stats`.
 
     Parameters
     ----------
@@ -284,23 +394,24 @@ def build_insights(
         Fitted model with ``predict`` (and ``predict_proba`` for
         classification) accepting ``test.drop(columns=target)``.
     train : pandas.DataFrame
-        Training data, including ``target``.
+        Training data, including ``target``. Column names must be strings.
     test : pandas.DataFrame
         Data the dashboard shows, including ``target``.
-    target : hashable
+    target : str
         Target column.
-    sensitive_features : hashable or sequence of hashable
+    sensitive_features : str or sequence of str
         Columns whose groups become dashboard cohorts.
     task : {"classification", "regression"}, default="classification"
         Model task.
-    components : sequence of str, default=COMPONENTS
+    components : sequence of str, optional
         Analyses to compute, among ``"explainer"``, ``"error_analysis"``,
-        ``"counterfactual"`` and ``"causal"``.
+        ``"counterfactual"`` and ``"causal"``. Default: all of them, except
+        ``"causal"`` when no ``treatment_features`` are given (a progress line says so).
     counterfactuals : int, default=10
         Counterfactuals per test row (binary classification only).
-    treatment_features : sequence of hashable, optional
+    treatment_features : sequence of str, optional
         Features whose causal effect is estimated; required with ``"causal"``.
-    categorical_features : sequence of hashable, optional
+    categorical_features : sequence of str, optional
         Categorical columns; default: object, category, bool and string columns.
     max_test_rows : int, default=5000
         Larger test sets are sampled down to this many rows, with a
@@ -319,13 +430,15 @@ def build_insights(
     ------
     DataValidationError
         Missing target, sensitive or treatment column; missing values where a
-        component needs complete data.
+        component needs complete data; test categories unseen in train with
+        ``"causal"``; column names that are not strings.
     ArgumentError
         Unknown component or task, bad counts, causal without treatment features.
     ModelError
-        The model fails on the test rows.
+        The model fails on the test rows (here, or when the runtime asks it).
     DashboardError
-        ``responsibleai`` rejected the inputs or a component failed.
+        The runtime cannot be built or started, responsibleai rejected the inputs,
+        a component failed, or the runtime process died.
 
     Examples
     --------
@@ -335,6 +448,8 @@ def build_insights(
     >>> url = launch_dashboard(insights)  # doctest: +SKIP
     """
     t_start = time.perf_counter()
+    if not isinstance(progress, bool):
+        raise ArgumentError(f"`progress` must be True or False; received {progress!r}.")
     say = _progress_printer(progress)
     train = check_data_frame(train, argument="train")
     test = check_data_frame(test, argument="test")
@@ -342,7 +457,6 @@ def build_insights(
     check_columns(test, [target], argument="target", data_argument="test")
     if task not in _TASKS:
         raise ArgumentError(f"`task` must be one of {', '.join(_TASKS)}; received {task!r}.")
-    names = _check_components(components)
     sensitive = normalise_names(sensitive_features, argument="sensitive_features")
     check_columns(test, sensitive, argument="sensitive_features", data_argument="test")
     missing_train = [c for c in test.columns if c not in train.columns]
@@ -352,17 +466,24 @@ def build_insights(
             f"{', '.join(map(str, train.columns))} and test has "
             f"{', '.join(map(str, test.columns))}. Select the same columns in both."
         )
+    _check_string_columns(train, "train")
     if isinstance(counterfactuals, bool) or not isinstance(counterfactuals, int | np.integer):
         raise ArgumentError(f"`counterfactuals` must be an int >= 1; received {counterfactuals!r}.")
     if counterfactuals < 1:
         raise ArgumentError(f"`counterfactuals` must be >= 1; received {counterfactuals}.")
-    if not isinstance(max_test_rows, int | np.integer) or max_test_rows < 1:
+    if (
+        isinstance(max_test_rows, bool)
+        or not isinstance(max_test_rows, int | np.integer)
+        or max_test_rows < 1
+    ):
         raise ArgumentError(f"`max_test_rows` must be an int >= 1; received {max_test_rows!r}.")
+    seed = _check_random_state(random_state)
     if categorical_features is None:
         categorical = _default_categorical(train, target)
     else:
         categorical = normalise_names(categorical_features, argument="categorical_features")
         check_columns(train, categorical, argument="categorical_features", data_argument="train")
+    names = _resolve_components(components, treatment_features, say)
     treatments: list[Hashable] = []
     if "causal" in names:
         if treatment_features is None:
@@ -387,7 +508,6 @@ def build_insights(
         _check_complete(test, "test", "counterfactual search")
     if "causal" in names:
         _check_complete(train, "train", "causal analysis")
-    if "counterfactual" in names or "causal" in names:
         _check_test_categories(train, test, categorical)
 
     n_given = len(test)
@@ -399,98 +519,87 @@ def build_insights(
             SamplingWarning,
             stacklevel=2,
         )
-        test = test.sample(n=max_test_rows, random_state=random_state)
+        test = test.sample(n=int(max_test_rows), random_state=seed)
 
     check_fitted(model)
     X_test = test.drop(columns=[target])
+    methods = ["predict"] + (["predict_proba"] if task == "classification" else [])
     try:
-        call_model(model, X_test, "predict")
-        if task == "classification":
-            call_model(model, X_test, "predict_proba")
+        for method in methods:
+            call_model(model, X_test, method)
     except ModelError as err:
         raise ModelError(f"The model failed on the rows of `test`: {err}") from err
 
-    cf_binary = task == "classification" and len(np.unique(train[target])) == 2
-    if "counterfactual" in names and not cf_binary:
+    n_classes = len(np.unique(train[target]))
+    if "counterfactual" in names and not (task == "classification" and n_classes == 2):
         raise ArgumentError(
             "build_insights computes counterfactuals for binary classification only (they "
-            f"target the opposite class); this is {task} with "
-            f"{len(np.unique(train[target]))} distinct target values. Leave 'counterfactual' out "
-            "of `components`, or add it with RAIInsights.counterfactual.add(desired_class=...)."
+            f"target the opposite class); this is {task} with {n_classes} distinct target "
+            "values. Leave 'counterfactual' out of `components`."
         )
 
+    from rai_toolkit.dashboard._bridge import PredictionChannel, RuntimeProcess
     from rai_toolkit.dashboard._cohorts import sensitive_cohorts
 
     cohorts = sensitive_cohorts(test, sensitive, categorical_features=categorical)
-
-    responsibleai = _import_responsibleai()
-    say(f"RAIInsights: {len(train)} train rows, {len(test)} test rows, components: {names}")
-    captured = io.StringIO()
+    classes = None
+    if task == "classification":
+        classes = np.asarray(getattr(model, "classes_", np.unique(train[target]))).tolist()
+    workdir = Path(tempfile.mkdtemp(prefix="rai_toolkit-insights-"))
+    runtime = None
     try:
-        with contextlib.redirect_stdout(captured):
-            rai = responsibleai.RAIInsights(
-                model,
-                train,
-                test,
-                target_column=target,
-                task_type=task,
-                maximum_rows_for_test=max(len(test), 1),
-                feature_metadata=responsibleai.FeatureMetadata(
-                    categorical_features=[str(c) for c in categorical]
-                ),
+        _write_data(train, workdir / "train.arrow", "train")
+        _write_data(test, workdir / "test.arrow", "test")
+        # start the runtime now: it loads responsibleai while the counterfactuals are found here
+        runtime = RuntimeProcess(say=say, build_progress=progress)
+        cf_stats, search_s = None, 0.0
+        if "counterfactual" in names:
+            t0 = time.perf_counter()
+            say(f"counterfactual search: {counterfactuals} per row for {len(test)} rows")
+            cf_stats = _search_counterfactuals(
+                model, train, test, workdir, target=target, categorical=categorical,
+                total_cfs=int(counterfactuals), random_state=seed, say=say,
             )
-    except Exception as err:  # noqa: BLE001 - RAIInsights raises many types
-        raise DashboardError(
-            f"responsibleai.RAIInsights rejected the inputs: {type(err).__name__}: {err}"
-        ) from err
-
-    timings: dict[str, float] = {}
-    cf_stats = None
-    for name in names:
-        t0 = time.perf_counter()
-        say(f"{name} ...")
-        try:
-            with contextlib.redirect_stdout(captured):
-                if name == "explainer":
-                    rai.explainer.add()
-                    rai.explainer.compute()
-                elif name == "error_analysis":
-                    rai.error_analysis.add()
-                    rai.error_analysis.compute()
-                elif name == "causal":
-                    rai.causal.add(
-                        treatment_features=[str(t) for t in treatments],
-                        random_state=random_state,
-                    )
-                    rai.causal.compute()
-                else:
-                    cf_stats = _add_counterfactuals(
-                        rai,
-                        model,
-                        train,
-                        test,
-                        target=target,
-                        categorical=categorical,
-                        total_cfs=int(counterfactuals),
-                        random_state=random_state,
-                        say=say,
-                    )
-        except (ModelError, ArgumentError, DataValidationError):
-            raise
-        except Exception as err:  # noqa: BLE001 - report which component failed
-            raise DashboardError(
-                f"Computing the {name!r} component failed: {type(err).__name__}: {err}. "
-                f"Leave it out of `components` to build the others."
-            ) from err
-        timings[name] = time.perf_counter() - t0
-        say(f"{name} done in {timings[name]:.1f} s")
+            search_s = time.perf_counter() - t0
+        job = {
+            "target": target,
+            "task": task,
+            "classes": classes,
+            "categorical": [str(c) for c in categorical],
+            "components": names,
+            "treatment_features": [str(t) for t in treatments],
+            "random_state": seed,
+            "counterfactuals": int(counterfactuals),
+            # dice-ml computes feature importances only from 10 counterfactuals per row up
+            "counterfactual_importance": int(counterfactuals) >= 10,
+        }
+        runtime.step = "computing the insights"
+        with PredictionChannel(model, methods=methods) as channel:
+            result = runtime.request(
+                {"op": "build", "workdir": str(workdir), "channel": channel.spec(), "spec": job}
+            )
+        runtime.stop()
+        for name in ("train.arrow", "test.arrow", "cf_query.arrow", "cf_rows.arrow",
+                     "cf_meta.json"):
+            (workdir / name).unlink(missing_ok=True)
+    except BaseException:
+        if runtime is not None:
+            runtime.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    finally:
+        if runtime is not None:
+            runtime.close_log()
+    timings = {name: float(result["timings"].get(name, 0.0)) for name in names}
+    if "counterfactual" in timings:
+        timings["counterfactual"] += search_s
     timings["total"] = time.perf_counter() - t_start
     info = {
         "schema": SCHEMA,
         "task": task,
         "target": target,
         "n_train": int(len(train)),
-        "n_test": int(len(test)),
+        "n_test": int(result["n_test"]),
         "test_rows_given": int(n_given),
         "sensitive_features": list(sensitive),
         "categorical_features": list(categorical),
@@ -498,14 +607,14 @@ def build_insights(
         "timings_s": timings,
         "counterfactuals": cf_stats,
     }
-    return Insights(rai, cohorts, info)
+    return Insights(workdir / "rai_insights", model, cohorts, info, _owned_dir=workdir)
 
 
-def _add_counterfactuals(
-    rai: Any,
+def _search_counterfactuals(
     model: Any,
     train: pd.DataFrame,
     test: pd.DataFrame,
+    workdir: Path,
     *,
     target: Hashable,
     categorical: Sequence[Hashable],
@@ -513,46 +622,20 @@ def _add_counterfactuals(
     random_state: int | None,
     say: Any,
 ) -> dict[str, Any]:
-    """Search counterfactuals in batch and store them in ``rai.counterfactual``."""
-    import jsonschema
-    from responsibleai.managers.counterfactual_manager import CounterfactualManager
+    """Search counterfactuals here, with the model; write them for the runtime."""
+    from rai_toolkit.dashboard._counterfactuals import search_counterfactuals
+    from rai_toolkit.dashboard._wire import write_search
 
-    from rai_toolkit.dashboard._counterfactuals import search_counterfactuals, to_dice_explanations
-
-    manager = rai.counterfactual
-    # dice-ml computes feature importances only from 10 counterfactuals per row up
-    importance = total_cfs >= 10
-    manager.add(
-        total_CFs=total_cfs,
-        desired_class="opposite",
-        method="random",
-        feature_importance=importance,
-    )
-    config = manager._counterfactual_config_list[-1]
-    train_X = train.drop(columns=[target])
     search = search_counterfactuals(
         model,
-        train_X,
+        train.drop(columns=[target]),
         test.drop(columns=[target]),
         categorical_features=categorical,
         total_cfs=total_cfs,
         random_state=random_state,
         progress=lambda m: say(f"counterfactual {m}"),
     )
-    explanations = to_dice_explanations(
-        search,
-        train,
-        target=target,
-        continuous_features=config.continuous_features,
-        importance=importance,
-    )
-    schema = CounterfactualManager._get_counterfactual_schema(version="2.0")
-    jsonschema.validate(json.loads(explanations.to_json()), schema)
-    config.explainer = manager._create_diceml_explainer(
-        method=config.method, continuous_features=config.continuous_features
-    )
-    config.counterfactual_obj = explanations
-    config.is_computed = True
+    write_search(search, workdir)
     changed = [
         float(
             (cfs.reset_index(drop=True) != search.query.iloc[[i] * len(cfs)].reset_index(drop=True))

@@ -1,55 +1,38 @@
 """Serve the Responsible AI dashboard on one chosen address: :func:`launch_dashboard`.
 
-raiwidgets' ``ResponsibleAIDashboard`` (through rai_core_flask 0.7.6's
-``FlaskHelper``) enables CORS for every origin, probes ports on
-``localhost`` but, given any other address, binds to the address of the
-machine's host name instead of the one asked for, and answers ``/predict`` for
-anyone who reaches the port. This module reuses the dashboard's front end and
-request handlers (``ResponsibleAIDashboardInput``) behind a small Flask app
-that
+The dashboard runs in the dashboard runtime (its own Python 3.11 environment, see
+``_runtime``). This process opens the listening socket itself, on exactly the address
+asked for, and hands it to the runtime process, which serves raiwidgets' front end behind
+safer rules (``_worker._app``: no CORS, foreign ``Origin`` and, on loopback, foreign
+``Host`` headers refused). The what-if predictions the dashboard asks for are answered
+here, by the model in this process, over a loopback channel protected by a per-launch
+secret (``_bridge.PredictionChannel``).
 
-* binds only to the requested host (loopback by default; any other address
-  needs ``allow_remote=True`` and emits a :class:`SecurityWarning`),
-* sends no CORS headers and refuses requests whose ``Origin`` is another site
-  (so a web page the user visits cannot query the model), and
-* on loopback, refuses requests whose ``Host`` header is not a loopback name,
-  which blocks DNS-rebinding attacks.
+* Loopback by default; any other address needs ``allow_remote=True`` and emits a
+  :class:`SecurityWarning`.
+* A busy port, a port the user may not open, or an address of another machine gives one
+  :class:`DashboardError` before anything starts.
 """
 
 from __future__ import annotations
 
+import atexit
 import errno
 import ipaddress
-import json
 import os
 import socket
-import threading
-import uuid
 import warnings
 from pathlib import Path
 from typing import Any
 
-from rai_toolkit.exceptions import ArgumentError, DashboardError, DependencyError, SecurityWarning
+from rai_toolkit.exceptions import ArgumentError, DashboardError, SecurityWarning
 
 __all__ = ["DashboardURL", "launch_dashboard", "is_loopback"]
-
-_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 _REPORT_HINT = (
     "If no port can be opened here, share a static HTML report instead: "
     "rai_toolkit.assess(model, data, target=..., sensitive_features=...).to_html('report.html')."
 )
-
-#: Request handlers of ResponsibleAIDashboardInput, by route (tabular tasks).
-_ROUTES = {
-    "/predict": "on_predict",
-    "/tree": "debug_ml",
-    "/matrix": "matrix",
-    "/causal_whatif": "causal_whatif",
-    "/global_causal_effects": "get_global_causal_effects",
-    "/global_causal_policy": "get_global_causal_policy",
-    "/get_exp": "get_exp",
-}
 
 _running: dict[str, DashboardURL] = {}
 
@@ -80,124 +63,71 @@ class DashboardURL(str):
     """URL of a running dashboard; also a handle to stop it.
 
     It is a plain ``str`` (the address to open in a browser) with the extra
-    attributes ``host``, ``port`` and the method :meth:`stop`.
+    attributes ``host``, ``port`` and ``pid`` (the runtime process serving it) and the
+    methods :meth:`stop` and :meth:`wait`.
     """
 
     host: str
     port: int
-    _server: Any
-    _thread: threading.Thread
+    _runtime: Any
+    _channel: Any
+    _insights: Any
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the runtime serving the dashboard (None once stopped)."""
+        runtime = getattr(self, "_runtime", None)
+        return None if runtime is None else runtime.pid
 
     def stop(self) -> None:
-        """Shut the server down and free the port (idempotent)."""
-        server = getattr(self, "_server", None)
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-            self._server = None
-            self._thread.join(timeout=5)
+        """Shut the dashboard down and free the port (a second call does nothing).
+
+        Raises
+        ------
+        DashboardError
+            The runtime process had already died (it was killed, or crashed) before this
+            call; everything is cleaned up all the same, and a second call is silent.
+        """
+        runtime, self._runtime = getattr(self, "_runtime", None), None
+        channel, self._channel = getattr(self, "_channel", None), None
         _running.pop(str(self), None)
+        if runtime is None:
+            return
+        died = runtime.returncode is not None and not runtime.stopping
+        error = runtime.death_error(hint="The dashboard is no longer served.") if died else None
+        runtime.stop()
+        runtime.close_log()
+        if channel is not None:
+            channel.close()
+        self._insights = None
+        if error is not None:
+            raise DashboardError(f"The dashboard at {self} had already stopped: {error}")
 
     @property
     def running(self) -> bool:
-        """True while the server thread serves requests."""
-        return getattr(self, "_server", None) is not None and self._thread.is_alive()
+        """True while the runtime process serves the dashboard."""
+        runtime = getattr(self, "_runtime", None)
+        return runtime is not None and runtime.alive
 
     def wait(self) -> None:
-        """Block until the server stops (used by the command line)."""
-        self._thread.join()
+        """Block until the dashboard stops: :meth:`stop`, or the runtime process ending."""
+        runtime = getattr(self, "_runtime", None)
+        if runtime is not None:
+            runtime.wait()
 
     def _repr_html_(self) -> str:
         return f'<a href="{self}" target="_blank">Responsible AI dashboard: {self}</a>'
 
 
-def _index_html(dashboard_id: str) -> str:
-    """Return the dashboard page: raiwidgets' scripts inlined, placeholders still to fill."""
-    from raiwidgets.dashboard import Dashboard, InLineScript
-
-    def load(path: str) -> str:
-        with open(Dashboard.get_widget_path(path), encoding="utf-8") as fh:
-            return fh.read().replace("__rai_app_id__", f"rai_widget_{dashboard_id}")
-
-    parser = InLineScript(load)
-    parser.feed(load("index.html"))
-    return parser.content
+def _stop_all() -> None:
+    for url in list(_running.values()):
+        try:
+            url.stop()
+        except DashboardError:
+            pass
 
 
-def _build_app(insights: Any, *, loopback: bool, port: int) -> Any:
-    try:
-        from flask import Flask, Response, abort, jsonify, request, send_file
-        from raiutils.data_processing import serialize_json_safe
-        from raiwidgets.responsibleai_dashboard_input import ResponsibleAIDashboardInput
-    except ImportError as err:  # pragma: no cover - part of the locked stack
-        raise DependencyError(
-            "launch_dashboard needs raiwidgets==0.36.0 and flask (pip install raiwidgets)."
-        ) from err
-
-    try:
-        board = ResponsibleAIDashboardInput(insights.rai_insights, cohort_list=insights.cohorts)
-    except Exception as err:  # noqa: BLE001 - raiwidgets validation raises many types
-        raise DashboardError(
-            f"raiwidgets could not prepare the dashboard data: {type(err).__name__}: {err}"
-        ) from err
-    dashboard_id = uuid.uuid4().hex
-    model_data = json.dumps(board.dashboard_input, default=serialize_json_safe)
-    page = _index_html(dashboard_id).replace('"__rai_model_data__"', f"`{model_data}`")
-    app = Flask(f"rai_toolkit_dashboard_{dashboard_id}")
-    allowed_hosts = {f"{name}:{port}" for name in _LOOPBACK_NAMES}
-
-    def config_for(base_url: str) -> dict[str, Any]:
-        return {
-            "dashboardType": "ResponsibleAI",
-            "id": dashboard_id,
-            "baseUrl": base_url,
-            "withCredentials": False,
-            "locale": None,
-            "featureFlights": None,
-        }
-
-    @app.before_request
-    def same_origin_only() -> None:
-        if loopback and request.host not in allowed_hosts:
-            abort(403)  # DNS rebinding: a foreign name resolving to 127.0.0.1
-        origin = request.headers.get("Origin")
-        if origin is not None and origin != request.host_url.rstrip("/"):
-            abort(403)  # another site's script
-
-    @app.get("/")
-    def index() -> Any:
-        base = request.host_url.rstrip("/")
-        body = page.replace('"__rai_config__"', f"`{json.dumps(config_for(base))}`")
-        return Response(body, mimetype="text/html")
-
-    @app.post("/config")
-    def config() -> Any:
-        return jsonify({"data": config_for(request.host_url.rstrip("/"))})
-
-    @app.post("/model_data")
-    def get_model_data() -> Any:
-        return Response(f'{{"data": {model_data}}}', mimetype="application/json")
-
-    @app.get("/widget/favicon.ico")
-    def favicon() -> Any:
-        from raiwidgets.dashboard import Dashboard
-
-        return send_file(Dashboard.get_widget_path("favicon.ico"))
-
-    @app.post("/importances")
-    def importances() -> Any:
-        return jsonify(board.importances())
-
-    def handler(method: str):
-        def view() -> Any:
-            return jsonify(getattr(board, method)(request.get_json(force=True)))
-
-        view.__name__ = method
-        return view
-
-    for route, method in _ROUTES.items():
-        app.add_url_rule(route, endpoint=method, view_func=handler(method), methods=["POST"])
-    return app
+atexit.register(_stop_all)
 
 
 def launch_dashboard(
@@ -207,13 +137,15 @@ def launch_dashboard(
     port: int | None = None,
     allow_remote: bool = False,
 ) -> DashboardURL:
-    """Serve the Responsible AI dashboard in a background thread and return its URL.
+    """Serve the Responsible AI dashboard from the dashboard runtime and return its URL.
 
     Parameters
     ----------
     insights : Insights or str or os.PathLike
         What :func:`~rai_toolkit.dashboard.build_insights` returned, or a folder
-        written by :func:`~rai_toolkit.dashboard.save_insights`.
+        written by :func:`~rai_toolkit.dashboard.save_insights` (its model must load
+        with skops' default trusted types; otherwise load it with
+        ``load_insights(path, trusted=[...])`` first).
     host : str, default="127.0.0.1"
         Address to bind to. Anything but loopback (``127.0.0.1``, ``::1``,
         ``localhost``) needs ``allow_remote=True``.
@@ -226,15 +158,16 @@ def launch_dashboard(
     Returns
     -------
     DashboardURL
-        The URL (a ``str``); call ``.stop()`` on it to shut the server down.
-        The server runs in a daemon thread, so it ends with the Python process.
+        The URL (a ``str``); call ``.stop()`` on it to shut the dashboard down. The
+        runtime process serving it also ends when this Python process ends.
 
     Raises
     ------
     ArgumentError
         Non-loopback ``host`` without ``allow_remote=True``, or a bad ``port``.
     DashboardError
-        The address or port cannot be opened.
+        The address or port cannot be opened, or the dashboard runtime cannot be built,
+        started or load the insights.
 
     Warns
     -----
@@ -246,11 +179,14 @@ def launch_dashboard(
     >>> url = launch_dashboard(insights)  # doctest: +SKIP
     >>> url.stop()  # doctest: +SKIP
     """
+    from rai_toolkit.dashboard._bridge import START_TIMEOUT_S, PredictionChannel, RuntimeProcess
     from rai_toolkit.dashboard._insights import Insights
     from rai_toolkit.dashboard._persistence import load_insights
 
     if not isinstance(host, str) or not host:
         raise ArgumentError(f"`host` must be a host name or IP address; received {host!r}.")
+    if not isinstance(allow_remote, bool):
+        raise ArgumentError(f"`allow_remote` must be True or False; received {allow_remote!r}.")
     loopback = is_loopback(host)
     if not loopback and not allow_remote:
         raise ArgumentError(
@@ -271,38 +207,42 @@ def launch_dashboard(
             f"save_insights; received {type(insights).__name__}."
         )
 
-    from werkzeug.serving import WSGIRequestHandler, make_server
-
-    class _QuietHandler(WSGIRequestHandler):
-        def log_request(self, *args: Any, **kwargs: Any) -> None:
-            pass
-
     bind = "127.0.0.1" if host == "localhost" else host.strip("[]")
-    # Bind the socket here: werkzeug's make_server prints a bind failure to stderr
-    # and raises SystemExit(1), losing the cause. Given the bound socket (fd=) it
-    # only wraps it.
     sock = _bind_socket(host, bind, port)
+    chosen = sock.getsockname()[1]
+    task = insights.to_dict()["task"]
+    methods = ["predict"] + (["predict_proba"] if task == "classification" else [])
+    channel = PredictionChannel(insights.model, methods=methods)
+    runtime = None
     try:
-        probe = make_server(
-            bind,
-            sock.getsockname()[1],
-            _NotReady(),
-            threaded=True,
-            request_handler=_QuietHandler,
-            fd=sock.fileno(),
+        runtime = RuntimeProcess(pass_fds=[sock.fileno()])
+        runtime.step = "starting the dashboard"
+        runtime.request(
+            {
+                "op": "serve",
+                "folder": str(insights.folder),
+                "fd": sock.fileno(),
+                "bind": bind,
+                "port": chosen,
+                "loopback": loopback,
+                "cohorts": [c.to_dict() for c in insights.cohorts],
+                "channel": channel.spec(),
+            },
+            timeout=START_TIMEOUT_S,
         )
+        runtime.step = "serving the dashboard"
+    except BaseException:
+        if runtime is not None:
+            runtime.kill()
+            runtime.close_log()
+        channel.close()
+        raise
     finally:
-        sock.close()  # werkzeug keeps its own duplicate of the descriptor
-    chosen = probe.port
-    app = _build_app(insights, loopback=loopback, port=chosen)
-    probe.app = app  # same socket, now serving the dashboard
+        sock.close()  # the runtime process holds its own copy of the listening socket
     shown = f"[{bind}]" if ":" in bind else bind
     url = DashboardURL(f"http://{shown}:{chosen}/")
-    url.host, url.port, url._server = bind, chosen, probe
-    url._thread = threading.Thread(
-        target=probe.serve_forever, name=f"rai-dashboard-{chosen}", daemon=True
-    )
-    url._thread.start()
+    url.host, url.port = bind, chosen
+    url._runtime, url._channel, url._insights = runtime, channel, insights
     _running[str(url)] = url
     if not loopback:
         warnings.warn(
@@ -350,11 +290,3 @@ def _bind_socket(host: str, bind: str, port: int | None) -> socket.socket:
             f"Cannot open {where} for the dashboard: {cause}. {fix} {_REPORT_HINT}"
         ) from err
     return sock
-
-
-class _NotReady:
-    """WSGI app answering 503 until the dashboard app replaces it."""
-
-    def __call__(self, environ: Any, start_response: Any) -> list[bytes]:
-        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-        return [b"dashboard starting"]

@@ -1,8 +1,17 @@
-"""Shared, session-scoped fixtures: one small Adult model and ONE computed Insights."""
+"""Shared, session-scoped fixtures: one small Adult model and ONE computed Insights.
+
+Every test here runs the dashboard the way a user does: from this (modern) environment,
+through the isolated runtime. The runtime must be buildable: a test that needs it fails
+(never skips) when it cannot be built.
+"""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import urllib.request
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +24,31 @@ from rai_toolkit.datasets import load_adult
 
 TARGET = "income"
 SENSITIVE = ["sex", "race"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def runtime_python():
+    """The dashboard runtime's Python, built now if needed; its absence fails the tests."""
+    from rai_toolkit.dashboard import build_runtime
+    from rai_toolkit.exceptions import DashboardError
+
+    try:
+        return build_runtime(progress=False)
+    except DashboardError as err:
+        pytest.fail(f"the dashboard runtime cannot be built: {err}")
+
+
+def run_in_runtime(python, code: str, *args: str) -> str:
+    """Run ``code`` in the runtime's Python with rai_toolkit importable; return its stdout."""
+    import rai_toolkit
+    from rai_toolkit.dashboard._bridge import _BOOTSTRAP
+
+    boot = _BOOTSTRAP.split("from rai_toolkit.dashboard._worker")[0]
+    package = str(Path(rai_toolkit.__file__).parent)
+    out = subprocess.run([str(python), "-I", "-c", boot + code, package, *args],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +69,7 @@ def adult_small():
     )
     model = Pipeline(
         [("encode", encode), ("clf", LGBMClassifier(n_estimators=30, min_child_samples=5,
-                                                     verbose=-1))]
+                                                     verbose=-1, n_jobs=1))]
     ).fit(train.drop(columns=TARGET), train[TARGET])
     return model, train, test, cats
 
@@ -66,6 +100,41 @@ def saved_path(insights, tmp_path_factory):
     from rai_toolkit.dashboard import save_insights
 
     return save_insights(insights, tmp_path_factory.mktemp("dash") / "adult_insights")
+
+
+@pytest.fixture(scope="session")
+def trusted(saved_path):
+    """The types of the saved pipeline skops does not trust by default (LightGBM's)."""
+    import skops.io as sio
+
+    types = sio.get_untrusted_types(file=saved_path / "model.skops")
+    assert "lightgbm.sklearn.LGBMClassifier" in types
+    return types
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(insights):
+    """The session's insights, served once from the runtime."""
+    from rai_toolkit.dashboard import launch_dashboard
+
+    url = launch_dashboard(insights)
+    yield url
+    url.stop()
+
+
+def post(url, route, payload, headers=None):
+    req = urllib.request.Request(url.rstrip("/") + route, data=json.dumps(payload).encode(),
+                                 method="POST", headers=headers or {})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return r.status, json.loads(r.read())
+
+
+@pytest.fixture(scope="session")
+def model_data(dashboard_url):
+    """What the dashboard's front end loads: raiwidgets' data, as served by the runtime."""
+    status, body = post(dashboard_url, "/model_data", {})
+    assert status == 200
+    return body["data"]
 
 
 @pytest.fixture(scope="session")

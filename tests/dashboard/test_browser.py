@@ -1,4 +1,8 @@
-"""The dashboard rendered in headless Chromium (Debian's /usr/bin/chromium)."""
+"""The dashboard rendered in headless Chromium (Debian's /usr/bin/chromium).
+
+Built and launched from this (modern) environment; served by the isolated runtime; its
+what-if predictions answered by the model in this process.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import re
 
 import pytest
 
-from rai_toolkit.dashboard import launch_dashboard
+from rai_toolkit.dashboard import launch_dashboard, load_insights
 
 #: Section headings as raiwidgets 0.36 renders them.
 SECTIONS = ["Error analysis", "Model overview", "Data analysis", "Feature importances",
@@ -25,12 +29,10 @@ def _open(browser, url):
 
 
 @pytest.fixture(scope="module")
-def page(browser, insights):
-    url = launch_dashboard(insights)
-    p = _open(browser, url)
+def page(browser, dashboard_url):
+    p = _open(browser, dashboard_url)
     yield p
     p.close()
-    url.stop()
 
 
 @pytest.mark.parametrize("heading", SECTIONS)
@@ -44,8 +46,30 @@ def test_sensitive_cohorts_are_offered(page, insights):
         assert name in text
 
 
-def test_saved_folder_opens_in_the_browser(browser, saved_path, insights):
-    url = launch_dashboard(saved_path)
+_FETCH_PREDICT = """async (rows) => {
+    const r = await fetch("/predict", {method: "POST", body: JSON.stringify(rows),
+                                       headers: {"Content-Type": "application/json"}});
+    return await r.json();
+}"""
+
+
+def test_what_if_from_the_page_is_answered_by_the_users_model(page, adult_small, dashboard_url):
+    # the request the what-if panel sends, from inside the page (same origin, same route)
+    model, _, test, _ = adult_small
+    X = test.drop(columns="income")
+    changed = X.iloc[[7]].copy()
+    changed["age"] = 58
+    changed["capital_gain"] = 7688
+    row = [v.item() if hasattr(v, "item") else v for v in changed.iloc[0]]
+    requests = dashboard_url._channel.stats["requests"]
+    body = page.evaluate(_FETCH_PREDICT, [row])
+    assert "error" not in body
+    assert body["data"][0] == pytest.approx(model.predict_proba(changed)[0].tolist(), rel=1e-12)
+    assert dashboard_url._channel.stats["requests"] == requests + 1
+
+
+def test_saved_folder_opens_in_the_browser(browser, saved_path, trusted, insights):
+    url = launch_dashboard(load_insights(saved_path, trusted=trusted))
     try:
         p = _open(browser, url)
         text = p.inner_text("body")

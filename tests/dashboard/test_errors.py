@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -31,7 +32,9 @@ def test_large_test_set_is_sampled_with_warning(adult_small):
         ins = _build(adult_small, max_test_rows=40)
     assert ins.to_dict()["n_test"] == 40
     assert ins.to_dict()["test_rows_given"] == 60
-    assert len(ins.rai_insights.test) == 40
+    # what the runtime stored (RAIInsights.save writes the test set as JSON, orient="split")
+    stored = json.loads((ins.folder / "data" / "test.json").read_text())
+    assert len(stored["data"]) == 40
 
 
 def test_missing_target(adult_small):
@@ -82,13 +85,50 @@ def test_missing_values_with_counterfactuals(adult_small):
         _build(adult_small, data=(train, holed), components=("counterfactual",))
 
 
-def test_unseen_test_category_with_counterfactuals(adult_small):
+def test_unseen_test_category_with_causal_analysis(adult_small):
+    # counterfactuals accept such rows (test_build_insights); responsibleai's causal does not
     _, train, test, _ = adult_small
     odd = test.copy()
     odd.iloc[0, odd.columns.get_loc("workclass")] = "Astronaut"
     with pytest.raises(DataValidationError,
-                       match=r"never occur in `train` \('workclass': Astronaut"):
-        _build(adult_small, data=(train, odd), components=("counterfactual",))
+                       match=r"never occur in `train` \('workclass': Astronaut\); causal "
+                             r"analysis .* or leave 'causal' out of `components`"):
+        _build(adult_small, data=(train, odd), components=("causal",),
+               treatment_features=["hours_per_week"])
+
+
+def test_non_string_column_names_are_refused(adult_small):
+    _, train, test, _ = adult_small
+    renamed = {"age": 0}
+    with pytest.raises(DataValidationError,
+                       match=r"`train` has column names that are not strings \(0\)"):
+        _build(adult_small, data=(train.rename(columns=renamed), test.rename(columns=renamed)))
+
+
+def test_column_mixing_types_is_named(adult_small):
+    _, train, test, cats = adult_small
+    mixed = test.copy()
+    mixed["occupation"] = mixed["occupation"].astype(object)
+    mixed.iloc[0, mixed.columns.get_loc("occupation")] = 3.5
+    with pytest.raises(DataValidationError,
+                       match=r"Column 'occupation' of `test` cannot be handed to the dashboard"):
+        _build(adult_small, data=(train, mixed))
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"random_state": "0"}, r"`random_state` must be an int or None; received '0'"),
+        ({"random_state": 1.5}, r"`random_state` must be an int or None"),
+        ({"progress": "yes"}, r"`progress` must be True or False; received 'yes'"),
+        ({"max_test_rows": True}, r"`max_test_rows` must be an int >= 1; received True"),
+        ({"counterfactuals": 0}, r"`counterfactuals` must be >= 1; received 0"),
+        ({"task": "ranking"}, r"`task` must be one of classification, regression"),
+    ],
+)
+def test_bad_arguments_are_named(adult_small, kw, message):
+    with pytest.raises(ArgumentError, match=message):
+        _build(adult_small, **kw)
 
 
 def test_non_loopback_host_needs_allow_remote(insights):

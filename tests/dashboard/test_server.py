@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import socket
 import urllib.error
 import urllib.request
@@ -11,20 +10,12 @@ from rai_toolkit.dashboard import launch_dashboard
 from rai_toolkit.exceptions import DashboardError, SecurityWarning
 
 from .conftest import own_non_loopback_ip
+from .conftest import post as _post
 
 
 @pytest.fixture(scope="module")
-def url(insights):
-    u = launch_dashboard(insights)
-    yield u
-    u.stop()
-
-
-def _post(url, route, payload, headers=None):
-    req = urllib.request.Request(url.rstrip("/") + route, data=json.dumps(payload).encode(),
-                                 method="POST", headers=headers or {})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return r.status, json.loads(r.read())
+def url(dashboard_url):
+    return dashboard_url
 
 
 def _row(adult_small):
@@ -52,6 +43,24 @@ def test_predict_answers_on_loopback_like_the_model(url, adult_small):
     assert status == 200
     expected = model.predict_proba(test.drop(columns="income").iloc[[0]])[0]
     assert body["data"][0] == pytest.approx(expected.tolist())
+
+
+def test_changed_row_is_answered_by_the_model_in_this_process(url, adult_small):
+    # what-if: change features of a row as the dashboard's UI does; the user's model answers
+    model, _, test, _ = adult_small
+    X = test.drop(columns="income")
+    changed = X.iloc[[5]].copy()
+    changed["capital_gain"] = 15024
+    changed["hours_per_week"] = 60
+    row = [v.item() if hasattr(v, "item") else v for v in changed.iloc[0]]
+    before = dict(url._channel.stats)
+    status, body = _post(url, "/predict", [row])
+    assert status == 200
+    expected = model.predict_proba(changed)[0]
+    assert body["data"][0] == pytest.approx(expected.tolist(), rel=1e-12)
+    assert body["data"][0] != pytest.approx(model.predict_proba(X.iloc[[5]])[0].tolist())
+    after = url._channel.stats
+    assert after["requests"] == before["requests"] + 1 and after["rows"] == before["rows"] + 1
 
 
 def test_cross_site_origin_is_refused(url, adult_small):

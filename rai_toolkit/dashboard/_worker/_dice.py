@@ -1,0 +1,100 @@
+"""Counterfactuals found in the user's process, packed into dice-ml's objects.
+
+:func:`rai_toolkit.dashboard._counterfactuals.search_counterfactuals` runs next to the
+model; its result crosses as files (:func:`rai_toolkit.dashboard._wire.read_search`) and
+becomes dice-ml's ``CounterfactualExplanations`` (schema 2.0), the object
+``RAIInsights``' counterfactual manager stores and the dashboard reads, with DiCE's
+definition of local and global importance (the share of counterfactuals in which a
+feature changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rai_toolkit.dashboard._wire import PackedSearch
+
+__all__ = ["to_dice_explanations"]
+
+def _py(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def to_dice_explanations(
+    search: PackedSearch,
+    train: pd.DataFrame,
+    *,
+    target: str,
+    continuous_features: Sequence[str],
+    importance: bool = True,
+) -> Any:
+    """Pack a search result into dice-ml's ``CounterfactualExplanations``.
+
+    Parameters
+    ----------
+    search : PackedSearch
+        From :func:`rai_toolkit.dashboard._wire.read_search`.
+    train : pandas.DataFrame
+        Training data including ``target`` (dice-ml's data interface reads it).
+    target : str
+        Target column.
+    continuous_features : sequence of str
+        Continuous columns, as ``RAIInsights`` passes them to dice-ml.
+    importance : bool, default=True
+        Include local and summary importances (dice-ml computes them only with at
+        least 10 counterfactuals per row).
+
+    Returns
+    -------
+    dice_ml.counterfactual_explanations.CounterfactualExplanations
+        Schema 2.0 object with per-row counterfactuals and DiCE-style importances.
+    """
+    import dice_ml
+    from dice_ml.counterfactual_explanations import CounterfactualExplanations
+    from dice_ml.diverse_counterfactuals import CounterfactualExamples
+
+    data_interface = dice_ml.Data(
+        dataframe=train, continuous_features=list(continuous_features), outcome_name=target
+    )
+    cols = list(search.query.columns)
+    categorical = set(data_interface.categorical_feature_names)
+    examples, local = [], []
+    totals = dict.fromkeys(cols, 0.0)
+    n_total = 0
+    for i, cfs in enumerate(search.counterfactuals):
+        test_df = search.query.iloc[[i]].reset_index(drop=True).copy()
+        test_df[target] = search.query_pred[i]
+        cf_df = cfs.copy()
+        cf_df[target] = search.counterfactual_pred[i]
+        examples.append(
+            CounterfactualExamples(
+                data_interface=data_interface,
+                final_cfs_df=cf_df,
+                test_instance_df=test_df,
+                final_cfs_df_sparse=cf_df,
+                posthoc_sparsity_param=0.1,
+                desired_class=_py(search.target[i]),
+                model_type="classifier",
+            )
+        )
+        imp = dict.fromkeys(cols, 0.0)
+        for col in cols:
+            a, b = cfs[col].to_numpy(), search.query[col].iat[i]
+            if col in categorical:
+                hits = int(np.sum(a != b))
+            else:
+                hits = int(np.sum(~np.isclose(a.astype(float), float(b))))
+            totals[col] += hits
+            imp[col] = hits / len(cfs) if len(cfs) else 0.0
+        n_total += len(cfs)
+        local.append(imp)
+    summary = {c: (v / n_total if n_total else 0.0) for c, v in totals.items()}
+    if not importance:
+        local, summary = None, None
+    return CounterfactualExplanations(
+        examples, local_importance=local, summary_importance=summary, version="2.0"
+    )
