@@ -1,10 +1,25 @@
-"""Plain ``RAIInsights`` defaults vs ``rai_toolkit.build_insights`` on Adult.
+"""Plain ``RAIInsights`` defaults vs ``rai_toolkit.build_insights`` on Adult, and the
+cost of the runtime boundary.
 
-Both compute the same components on the same data and model: explainer, error
-analysis, 10 counterfactuals per test row (desired_class="opposite") and
-causal analysis of hours_per_week. Prints seconds per component, the speed-up
-and counterfactual quality (share that flips the prediction, share of rows
-with all 10, mean number of features changed), checked with model.predict.
+``build_insights`` runs the way a user runs it: from this (modern) environment, through
+the isolated dashboard runtime, with the model in this process answering predictions
+over the loopback channel. The anchor, plain ``RAIInsights`` with its defaults, runs the
+way a 2024 user ran it: inside the runtime (responsibleai 0.36 needs its stack), with the
+same data and the same model specification trained there. Both compute explainer, error
+analysis, 10 counterfactuals per test row (desired_class="opposite") and causal analysis
+of hours_per_week, after a warm-up run of every component. Counterfactual quality (share
+that flips the prediction, share of rows with all 10, mean number of features changed) is
+checked with each side's model.predict.
+
+The boundary's cost is reported separately:
+
+* build: the runtime built into an empty folder (uv's cache is warm on this machine, so
+  this is not a cold first install, which downloads ~300 MB);
+* start-up: spawning the runtime until it answers (it imports responsibleai), and
+  ``launch_dashboard`` until the dashboard serves;
+* transfer: train/test written as Arrow files; the prediction requests the runtime made
+  during the build (count, rows, MB, time inside the model); and one ``predict_proba`` of
+  the test rows through the channel against the same call made directly.
 
     .venv/bin/python benchmarks/dashboard_benchmark.py                # 3,000 / 1,000 rows
     .venv/bin/python benchmarks/dashboard_benchmark.py --train-rows 600 --test-rows 100
@@ -13,45 +28,54 @@ with all 10, mean number of features changed), checked with model.predict.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
+import json
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from lightgbm import LGBMClassifier
-from sklearn.compose import ColumnTransformer
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder
-
-from rai_toolkit.dashboard import build_insights
-from rai_toolkit.datasets import load_adult
 
 TARGET = "income"
 TREATMENT = ["hours_per_week"]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def adult(train_rows: int, test_rows: int, seed: int):
+    """Same rows on both stacks: DataFrame.sample draws from numpy's legacy RandomState."""
+    from rai_toolkit.datasets import load_adult
+
     ds = load_adult()
     frame = ds.frame.copy()
     cats = list(ds.categorical_features)
     # counterfactuals need complete rows: make the missing categories explicit, for both runs
     frame[cats] = frame[cats].fillna("(missing)")
     train = frame.sample(train_rows, random_state=seed)
-    # causal analysis and counterfactuals need every test category to occur in train
+    # causal analysis needs every test category to occur in train
     rest = frame.drop(train.index)
     seen = np.ones(len(rest), dtype=bool)
     for col in cats:
         seen &= rest[col].isin(set(train[col])).to_numpy()
     test = rest[seen].sample(test_rows, random_state=seed + 1)
+    return train, test, cats
+
+
+def fit_model(train, cats):
+    from lightgbm import LGBMClassifier
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
     encode = ColumnTransformer(
         [("cat", OneHotEncoder(handle_unknown="ignore"), cats)], remainder="passthrough"
     )
-    model = Pipeline(
+    return Pipeline(
         [("encode", encode), ("clf", LGBMClassifier(n_estimators=100, verbose=-1))]
     ).fit(train.drop(columns=TARGET), train[TARGET])
-    return model, train, test, cats
 
 
 def cf_quality(model, test, cfs_per_row, per_row):
@@ -77,61 +101,121 @@ def cf_quality(model, test, cfs_per_row, per_row):
     }
 
 
-def warm_up(model, train, test, cats) -> None:
-    """Run every component once on a few rows, so neither timed run pays import or
-    worker start-up costs (joblib's process pool used by causal analysis)."""
-    run_ours(model, train.iloc[:400], test.iloc[:20], cats, 2, 0)
+# ------------------------------------------------------------------ the anchor (runtime)
+def run_baseline_here(args) -> None:
+    """Inside the runtime: plain RAIInsights defaults, after a warm-up; print JSON."""
+    import contextlib
+    import io
 
-
-def run_baseline(model, train, test, cats, per_row):
     from responsibleai import RAIInsights
 
-    out = io.StringIO()
-    times = {}
-    t_all = time.perf_counter()
-    with contextlib.redirect_stdout(out):
-        rai = RAIInsights(model, train, test, TARGET, "classification", categorical_features=cats)
-        rai.explainer.add()
-        rai.error_analysis.add()
-        rai.counterfactual.add(total_CFs=per_row, desired_class="opposite")
-        rai.causal.add(treatment_features=TREATMENT)
-        setup = time.perf_counter() - t_all
-        for name, manager in [
-            ("explainer", rai.explainer),
-            ("error_analysis", rai.error_analysis),
-            ("counterfactual", rai.counterfactual),
-            ("causal", rai.causal),
-        ]:
-            t0 = time.perf_counter()
-            manager.compute()
-            times[name] = time.perf_counter() - t0
-    times["total"] = time.perf_counter() - t_all
-    times["setup"] = setup
+    train, test, cats = adult(args.train_rows, args.test_rows, args.seed)
+    model = fit_model(train, cats)
+
+    def run(train, test, per_row):
+        times = {}
+        t_all = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            rai = RAIInsights(model, train, test, TARGET, "classification",
+                              categorical_features=cats)
+            rai.explainer.add()
+            rai.error_analysis.add()
+            rai.counterfactual.add(total_CFs=per_row, desired_class="opposite")
+            rai.causal.add(treatment_features=TREATMENT)
+            times["setup"] = time.perf_counter() - t_all
+            for name, manager in [("explainer", rai.explainer),
+                                  ("error_analysis", rai.error_analysis),
+                                  ("counterfactual", rai.counterfactual),
+                                  ("causal", rai.causal)]:
+                t0 = time.perf_counter()
+                manager.compute()
+                times[name] = time.perf_counter() - t0
+        times["total"] = time.perf_counter() - t_all
+        return rai, times
+
+    run(train, test.iloc[:10], 10)  # warm-up: imports, joblib workers
+    rai, times = run(train, test, args.counterfactuals)
     obj = rai.counterfactual.get()[0]
     cfs = [
         (ex.final_cfs_df_sparse if ex.final_cfs_df_sparse is not None else ex.final_cfs_df)
         for ex in obj.cf_examples_list
     ]
-    return times, cf_quality(model, test, cfs, per_row)
+    print(json.dumps({**times, **cf_quality(model, test, cfs, args.counterfactuals)}))
 
 
-def run_ours(model, train, test, cats, per_row, seed):
+def run_baseline(args, python) -> dict:
+    cmd = [str(python), "-I", str(Path(__file__).resolve()), "--in-runtime",
+           "--train-rows", str(args.train_rows), "--test-rows", str(args.test_rows),
+           "--counterfactuals", str(args.counterfactuals), "--seed", str(args.seed)]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"baseline failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------ ours (this process)
+def run_ours(model, train, test, cats, per_row, seed, channels):
+    from rai_toolkit.dashboard import build_insights
+
     ins = build_insights(
-        model,
-        train,
-        test,
-        target=TARGET,
-        sensitive_features=["sex", "race"],
-        counterfactuals=per_row,
-        treatment_features=TREATMENT,
-        categorical_features=cats,
-        random_state=seed,
-        progress=False,
+        model, train, test, target=TARGET, sensitive_features=["sex", "race"],
+        counterfactuals=per_row, treatment_features=TREATMENT, categorical_features=cats,
+        random_state=seed, progress=False,
     )
-    times = ins.timings.to_dict()
-    obj = ins.rai_insights.counterfactual.get()[0]
-    cfs = [ex.final_cfs_df for ex in obj.cf_examples_list]
-    return times, cf_quality(model, test, cfs, per_row), ins
+    return ins, ins.timings.to_dict(), dict(channels[-1].stats) if channels else {}
+
+
+def served_counterfactuals(url):
+    req = urllib.request.Request(url + "model_data", data=b"{}", method="POST")
+    with urllib.request.urlopen(req, timeout=600) as r:
+        [cf] = json.loads(r.read())["data"]["counterfactualData"]
+    cols = cf["feature_names_including_target"]
+    return [pd.DataFrame(rows, columns=cols) for rows in cf["cfs_list"]]
+
+
+def boundary(model, train, test) -> dict:
+    from rai_toolkit.dashboard import build_runtime
+    from rai_toolkit.dashboard._bridge import PredictionChannel, RuntimeProcess
+    from rai_toolkit.dashboard._wire import write_frame
+    from rai_toolkit.dashboard._worker._proxy import ClassifierProxy, bind_channel
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        build_runtime(cache_dir=tmp, progress=False)
+        out["build into an empty folder (warm uv cache)"] = time.perf_counter() - t0
+        size = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file())
+        out["runtime size on disk (MB, hard links to uv's cache)"] = size / 2**20
+    t0 = time.perf_counter()
+    runtime = RuntimeProcess(build_progress=False)
+    runtime.request({"op": "ping"}, timeout=600)
+    out["runtime start-up (spawn until it answers)"] = time.perf_counter() - t0
+    runtime.stop()
+    runtime.close_log()
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        write_frame(train, Path(tmp) / "train.arrow")
+        write_frame(test, Path(tmp) / "test.arrow")
+        out["train + test written as Arrow"] = time.perf_counter() - t0
+        size = sum(p.stat().st_size for p in Path(tmp).iterdir())
+        out["train + test Arrow size (MB)"] = size / 2**20
+    X = test.drop(columns=TARGET)
+    direct, channel_s = [], []
+    with PredictionChannel(model) as channel:
+        bind_channel(channel.spec())
+        proxy = ClassifierProxy(features=list(X.columns), classes=model.classes_.tolist())
+        for _ in range(5):
+            t0 = time.perf_counter()
+            expected = model.predict_proba(X)
+            direct.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            got = proxy.predict_proba(X)
+            channel_s.append(time.perf_counter() - t0)
+        bind_channel(None)
+    assert np.array_equal(got, expected)
+    out[f"predict_proba of {len(X)} rows, direct (best of 5)"] = min(direct)
+    out[f"predict_proba of {len(X)} rows, through the channel (best of 5)"] = min(channel_s)
+    return out
 
 
 def main() -> None:
@@ -141,19 +225,45 @@ def main() -> None:
     parser.add_argument("--counterfactuals", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--in-runtime", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.in_runtime:  # run by main() with the runtime's Python
+        sys.path.insert(0, str(ROOT))
+        run_baseline_here(args)
+        return
 
-    model, train, test, cats = adult(args.train_rows, args.test_rows, args.seed)
-    warm_up(model, train, test, cats)
+    from rai_toolkit.dashboard import _bridge, build_runtime, launch_dashboard
+
+    python = build_runtime()
+    train, test, cats = adult(args.train_rows, args.test_rows, args.seed)
+    model = fit_model(train, cats)
+    channels = []
+    real_channel = _bridge.PredictionChannel
+
+    class CountingChannel(real_channel):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            channels.append(self)
+
+    _bridge.PredictionChannel = CountingChannel
+    # warm-up: every component once on a few rows, so no timed run pays first-use costs
+    run_ours(model, train, test.iloc[:10], cats, 2, 0, channels)
     print(f"Adult: {len(train)} train rows, {len(test)} test rows, "
           f"{args.counterfactuals} counterfactuals per row")
 
-    t_ours, q_ours, ins = run_ours(model, train, test, cats, args.counterfactuals, args.seed)
-    rows = {"build_insights": {**t_ours, **q_ours}}
+    t0 = time.perf_counter()
+    ins, t_ours, stats = run_ours(model, train, test, cats, args.counterfactuals, args.seed,
+                                  channels)
+    wall = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    url = launch_dashboard(ins)
+    launch_s = time.perf_counter() - t0
+    cfs = served_counterfactuals(url)
+    url.stop()
+    rows = {"build_insights": {**t_ours, **cf_quality(model, test, cfs, args.counterfactuals)}}
     if not args.skip_baseline:
-        t_base, q_base = run_baseline(model, train, test, cats, args.counterfactuals)
-        rows["RAIInsights defaults"] = {**t_base, **q_base}
+        rows["RAIInsights defaults"] = run_baseline(args, python)
     table = pd.DataFrame(rows).T
     cols = ["explainer", "error_analysis", "counterfactual", "causal", "total",
             "validity", "complete_rows", "mean_changed"]
@@ -167,6 +277,16 @@ def main() -> None:
               f"counterfactuals: {base['counterfactual'] / ours['counterfactual']:.1f}x "
               f"({len(test) / base['counterfactual']:.1f} vs "
               f"{len(test) / ours['counterfactual']:.1f} rows/s)")
+    print(f"\nbuild_insights wall time {wall:.2f} s (its total includes starting the runtime, "
+          f"overlapped with the counterfactual search)")
+    print(f"prediction requests from the runtime during the build: {stats.get('requests')} "
+          f"requests, {stats.get('rows')} rows, "
+          f"{(stats.get('bytes_in', 0) + stats.get('bytes_out', 0)) / 2**20:.2f} MB, "
+          f"{stats.get('model_s', 0.0):.2f} s inside the model")
+    print(f"launch_dashboard until served: {launch_s:.2f} s")
+    print("runtime boundary:")
+    for name, value in boundary(model, train, test).items():
+        print(f"  {name}: {value:.3f}" + ("" if "MB" in name else " s"))
 
 
 if __name__ == "__main__":

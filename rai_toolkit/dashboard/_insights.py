@@ -311,6 +311,43 @@ def _check_random_state(random_state: Any) -> int | None:
     return int(random_state)
 
 
+def _names(value: Any, argument: str, *, single: bool = False) -> list[str]:
+    """Column names given as ``argument``: strings (the dashboard's names), not data."""
+    if isinstance(value, pd.Series | pd.DataFrame):
+        hint = (
+            f" Pass its name: {argument}={value.name!r}."
+            if isinstance(value, pd.Series) and isinstance(value.name, str)
+            else ""
+        )
+        raise ArgumentError(
+            f"`{argument}` must name {'a column' if single else 'columns'} of `train` and "
+            f"`test`; received a {type(value).__name__} of values.{hint}"
+        )
+    names = [value] if single else normalise_names(value, argument=argument)
+    odd = [n for n in names if not isinstance(n, str)]
+    if odd:
+        raise ArgumentError(
+            f"`{argument}` must name {'a column' if single else 'columns'} by string; received "
+            f"{', '.join(repr(n) for n in odd[:5])}"
+            + (f" in {value!r}." if not single else ".")
+            + f" Pass e.g. {argument}={'income' if single else ['sex']!r}."
+        )
+    return list(names)
+
+
+def _check_target_values(frame: pd.DataFrame, target: str, argument: str) -> None:
+    values = frame[target]
+    bad = values.isna()
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        bad |= ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+    if bad.any():
+        raise DataValidationError(
+            f"The target {target!r} of `{argument}` has {int(bad.sum())} missing or infinite "
+            f"value(s); the dashboard needs a label on every row. Drop or fix those rows "
+            f"explicitly."
+        )
+
+
 def _check_string_columns(frame: pd.DataFrame, argument: str) -> None:
     odd = [c for c in frame.columns if not isinstance(c, str)]
     if odd:
@@ -365,13 +402,13 @@ def build_insights(
     train: pd.DataFrame,
     test: pd.DataFrame,
     *,
-    target: Hashable,
-    sensitive_features: Hashable | Sequence[Hashable],
+    target: str,
+    sensitive_features: str | Sequence[str],
     task: str = "classification",
     components: Sequence[str] | None = None,
     counterfactuals: int = 10,
-    treatment_features: Sequence[Hashable] | None = None,
-    categorical_features: Sequence[Hashable] | None = None,
+    treatment_features: Sequence[str] | None = None,
+    categorical_features: Sequence[str] | None = None,
     max_test_rows: int = 5000,
     random_state: int | None = None,
     progress: bool = True,
@@ -453,12 +490,18 @@ def build_insights(
     say = _progress_printer(progress)
     train = check_data_frame(train, argument="train")
     test = check_data_frame(test, argument="test")
+    [target] = _names(target, "target", single=True)
     check_columns(train, [target], argument="target", data_argument="train")
     check_columns(test, [target], argument="target", data_argument="test")
     if task not in _TASKS:
         raise ArgumentError(f"`task` must be one of {', '.join(_TASKS)}; received {task!r}.")
-    sensitive = normalise_names(sensitive_features, argument="sensitive_features")
+    sensitive = _names(sensitive_features, "sensitive_features")
     check_columns(test, sensitive, argument="sensitive_features", data_argument="test")
+    if target in sensitive:
+        raise ArgumentError(
+            f"`sensitive_features` includes the target {target!r}; cohorts of the label itself "
+            f"say nothing about the model's fairness. Name the sensitive input columns."
+        )
     missing_train = [c for c in test.columns if c not in train.columns]
     if missing_train or len(train.columns) != len(test.columns):
         raise DataValidationError(
@@ -467,6 +510,8 @@ def build_insights(
             f"{', '.join(map(str, test.columns))}. Select the same columns in both."
         )
     _check_string_columns(train, "train")
+    _check_target_values(train, target, "train")
+    _check_target_values(test, target, "test")
     if isinstance(counterfactuals, bool) or not isinstance(counterfactuals, int | np.integer):
         raise ArgumentError(f"`counterfactuals` must be an int >= 1; received {counterfactuals!r}.")
     if counterfactuals < 1:
@@ -481,8 +526,13 @@ def build_insights(
     if categorical_features is None:
         categorical = _default_categorical(train, target)
     else:
-        categorical = normalise_names(categorical_features, argument="categorical_features")
+        categorical = _names(categorical_features, "categorical_features")
         check_columns(train, categorical, argument="categorical_features", data_argument="train")
+        if target in categorical:
+            raise ArgumentError(
+                f"`categorical_features` includes the target {target!r}; name input columns "
+                f"only (the task says how the target is read)."
+            )
     names = _resolve_components(components, treatment_features, say)
     treatments: list[Hashable] = []
     if "causal" in names:
@@ -492,7 +542,7 @@ def build_insights(
                 "or a policy could change (e.g. ['hours_per_week']). Pass them, or leave "
                 "'causal' out of `components`."
             )
-        treatments = normalise_names(treatment_features, argument="treatment_features")
+        treatments = _names(treatment_features, "treatment_features")
         check_columns(train, treatments, argument="treatment_features", data_argument="train")
         if target in treatments:
             raise ArgumentError(

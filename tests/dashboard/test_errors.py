@@ -144,3 +144,41 @@ def test_launch_rejects_non_insights(tmp_path):
         warnings.simplefilter("error")
         with pytest.raises(ArgumentError, match=r"must be an Insights object"):
             launch_dashboard(42)
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"target": ["income"]}, r"`target` must name a column by string; received \['income'\]"),
+        ({"sensitive_features": [1]}, r"`sensitive_features` must name columns by string"),
+        ({"sensitive_features": "income"}, r"`sensitive_features` includes the target 'income'"),
+        ({"categorical_features": ["sex", "income"]},
+         r"`categorical_features` includes the target 'income'; name input columns only"),
+        ({"components": ("causal",), "treatment_features": ["income"]},
+         r"`treatment_features` includes the target 'income'"),
+    ],
+)
+def test_column_names_are_checked(adult_small, kw, message):
+    with pytest.raises(ArgumentError, match=message):
+        _build(adult_small, **kw)
+
+
+def test_series_instead_of_a_name_is_refused_with_its_name(adult_small):
+    _, train, test, _ = adult_small
+    with pytest.raises(ArgumentError, match=r"`target` must name a column of `train` and "
+                                            r"`test`; received a Series of values. Pass its "
+                                            r"name: target='income'"):
+        _build(adult_small, target=test[TARGET])
+    with pytest.raises(ArgumentError, match=r"Pass its name: sensitive_features='sex'"):
+        _build(adult_small, sensitive_features=test["sex"])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_missing_or_infinite_target_is_refused(adult_small, bad):
+    _, train, test, _ = adult_small
+    holed = test.copy()
+    holed[TARGET] = holed[TARGET].astype(float)
+    holed.iloc[2, holed.columns.get_loc(TARGET)] = bad
+    with pytest.raises(DataValidationError, match=r"The target 'income' of `test` has 1 missing "
+                                                  r"or infinite value\(s\)"):
+        _build(adult_small, data=(train, holed))

@@ -2,6 +2,7 @@
 
 Protocol (JSON, one object per line). The user's process sends one command:
 
+* ``{"op": "ping"}``: answer the runtime's package versions, exit;
 * ``{"op": "build", "workdir", "channel", "spec"}``: compute ``RAIInsights`` from the
   frames in ``workdir`` with a proxy of the user's model, store the counterfactuals found
   in the user's process, save it to ``workdir/rai_insights``, answer, exit;
@@ -197,6 +198,20 @@ def _serve(job: dict[str, Any], say: Say) -> Any:
     return server
 
 
+def _versions() -> dict[str, str]:
+    import platform
+
+    import numpy
+    import pandas
+    import raiwidgets
+    import responsibleai
+    import sklearn
+
+    return {"python": platform.python_version(), "numpy": numpy.__version__,
+            "pandas": pandas.__version__, "scikit-learn": sklearn.__version__,
+            "responsibleai": responsibleai.__version__, "raiwidgets": raiwidgets.__version__}
+
+
 def main() -> int:
     """Run one command from stdin; return the exit status."""
     events = _Events(os.fdopen(os.dup(1), "w", encoding="utf-8"))
@@ -219,6 +234,9 @@ def main() -> int:
 
     bind_channel(job.get("channel"))
     try:
+        if op == "ping":
+            events.send({"event": "result", "value": _versions()})
+            return 0
         if op == "build":
             events.send({"event": "result", "value": _build(job, events.say)})
             return 0
