@@ -27,7 +27,7 @@ help:
 	@echo "make lock   - regenerate the locks and environment.yml from pyproject.toml"
 
 setup: $(STAMP)
-	$(PY) -m rai_toolkit.dashboard._runtime --quiet
+	$(PY) -m rai_toolkit.dashboard._runtime
 
 $(STAMP): $(DEV_LOCK) pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python 3.12 or 3.13 found (PATH, pyenv, uv). Install one (e.g. 'pyenv install 3.13' or 'uv python install 3.13') or run: make PYTHON=/path/to/python3.13" >&2; exit 2; }

@@ -1,5 +1,4 @@
-"""Plain ``RAIInsights`` defaults vs ``rai_toolkit.build_insights`` on Adult, and the
-cost of the runtime boundary.
+"""Plain RAIInsights defaults vs build_insights on Adult, and the runtime boundary's cost.
 
 ``build_insights`` runs the way a user runs it: from this (modern) environment, through
 the isolated dashboard runtime, with the model in this process answering predictions

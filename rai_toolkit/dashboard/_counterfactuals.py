@@ -19,13 +19,13 @@ dashboard reads.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from rai_toolkit._validation import call_model
+from rai_toolkit.dashboard._wire import CounterfactualSearch
 
 __all__ = ["CounterfactualSearch", "search_counterfactuals"]
 
@@ -33,51 +33,6 @@ __all__ = ["CounterfactualSearch", "search_counterfactuals"]
 DEFAULT_CANDIDATES = 64
 #: Sparsity pass: number of halving steps moving a changed number back toward the query.
 _HALVING_STEPS = 3
-
-
-@dataclass(frozen=True)
-class CounterfactualSearch:
-    """Counterfactuals found for a set of query rows.
-
-    Attributes
-    ----------
-    query : pandas.DataFrame
-        The query rows (model inputs only), in training column order.
-    query_pred : numpy.ndarray
-        Model predictions for ``query``.
-    target : numpy.ndarray
-        The class each row's counterfactuals must be predicted as.
-    counterfactuals : list of pandas.DataFrame
-        Per query row, its counterfactuals (model inputs only).
-    counterfactual_pred : list of numpy.ndarray
-        Per query row, ``model.predict`` of its counterfactuals.
-    total_cfs : int
-        Counterfactuals requested per row.
-    """
-
-    query: pd.DataFrame
-    query_pred: np.ndarray
-    target: np.ndarray
-    counterfactuals: list[pd.DataFrame]
-    counterfactual_pred: list[np.ndarray]
-    total_cfs: int
-
-    @property
-    def n_found(self) -> np.ndarray:
-        """Number of counterfactuals found per query row."""
-        return np.array([len(c) for c in self.counterfactuals])
-
-    @property
-    def validity(self) -> float:
-        """Share of counterfactuals that ``model.predict`` assigns to the target class."""
-        hits = sum(int(np.sum(p == t)) for p, t in zip(self.counterfactual_pred, self.target))
-        total = int(self.n_found.sum())
-        return hits / total if total else float("nan")
-
-    @property
-    def complete(self) -> float:
-        """Share of query rows with all ``total_cfs`` counterfactuals."""
-        return float(np.mean(self.n_found >= self.total_cfs))
 
 
 class _Space:

@@ -21,7 +21,7 @@ import pandas as pd
 __all__ = [
     "CONTENT_TYPE",
     "METHODS",
-    "PackedSearch",
+    "CounterfactualSearch",
     "SECRET_HEADER",
     "array_from_bytes",
     "error_body",
@@ -116,8 +116,24 @@ _TARGET = "__rai_toolkit_target__"
 
 
 @dataclass(frozen=True)
-class PackedSearch:
-    """A counterfactual search result as files carry it (see ``CounterfactualSearch``)."""
+class CounterfactualSearch:
+    """Counterfactuals found for a set of query rows (also as files carry them).
+
+    Attributes
+    ----------
+    query : pandas.DataFrame
+        The query rows (model inputs only), in training column order.
+    query_pred : numpy.ndarray
+        Model predictions for ``query``.
+    target : numpy.ndarray
+        The class each row's counterfactuals must be predicted as.
+    counterfactuals : list of pandas.DataFrame
+        Per query row, its counterfactuals (model inputs only).
+    counterfactual_pred : list of numpy.ndarray
+        Per query row, ``model.predict`` of its counterfactuals.
+    total_cfs : int
+        Counterfactuals requested per row.
+    """
 
     query: pd.DataFrame
     query_pred: np.ndarray
@@ -126,9 +142,26 @@ class PackedSearch:
     counterfactual_pred: list[np.ndarray]
     total_cfs: int
 
+    @property
+    def n_found(self) -> np.ndarray:
+        """Number of counterfactuals found per query row."""
+        return np.array([len(c) for c in self.counterfactuals])
+
+    @property
+    def validity(self) -> float:
+        """Share of counterfactuals that ``model.predict`` assigns to the target class."""
+        hits = sum(int(np.sum(p == t)) for p, t in zip(self.counterfactual_pred, self.target))
+        total = int(self.n_found.sum())
+        return hits / total if total else float("nan")
+
+    @property
+    def complete(self) -> float:
+        """Share of query rows with all ``total_cfs`` counterfactuals."""
+        return float(np.mean(self.n_found >= self.total_cfs))
+
 
 def write_search(search: Any, folder: str | Path) -> None:
-    """Write a counterfactual search result (``CounterfactualSearch``) into ``folder``."""
+    """Write a :class:`CounterfactualSearch` into ``folder``."""
     folder = Path(folder)
     query = search.query.reset_index(drop=True).copy()
     query[_PRED] = np.asarray(search.query_pred)
@@ -143,7 +176,7 @@ def write_search(search: Any, folder: str | Path) -> None:
     (folder / "cf_meta.json").write_text(json.dumps({"total_cfs": int(search.total_cfs)}))
 
 
-def read_search(folder: str | Path) -> PackedSearch:
+def read_search(folder: str | Path) -> CounterfactualSearch:
     """Read what :func:`write_search` wrote."""
     folder = Path(folder)
     query = read_frame(folder / "cf_query.arrow")
@@ -156,4 +189,4 @@ def read_search(folder: str | Path) -> PackedSearch:
     rows = rows[list(query.columns)]
     cfs = [rows[owner == i].reset_index(drop=True) for i in range(len(query))]
     preds = [cf_pred[owner == i] for i in range(len(query))]
-    return PackedSearch(query, query_pred, target, cfs, preds, int(meta["total_cfs"]))
+    return CounterfactualSearch(query, query_pred, target, cfs, preds, int(meta["total_cfs"]))

@@ -122,6 +122,11 @@ def dashboard_url(insights):
     url.stop()
 
 
+def row_values(row):
+    """A row as the dashboard's front end sends it: a list of plain JSON values."""
+    return [v.item() if hasattr(v, "item") else v for v in row]
+
+
 def post(url, route, payload, headers=None):
     req = urllib.request.Request(url.rstrip("/") + route, data=json.dumps(payload).encode(),
                                  method="POST", headers=headers or {})

@@ -12,6 +12,8 @@ import pytest
 
 from rai_toolkit.dashboard import launch_dashboard, load_insights
 
+from .conftest import row_values
+
 #: Section headings as raiwidgets 0.36 renders them.
 SECTIONS = ["Error analysis", "Model overview", "Data analysis", "Feature importances",
             "Counterfactuals", "Causal analysis"]
@@ -60,7 +62,7 @@ def test_what_if_from_the_page_is_answered_by_the_users_model(page, adult_small,
     changed = X.iloc[[7]].copy()
     changed["age"] = 58
     changed["capital_gain"] = 7688
-    row = [v.item() if hasattr(v, "item") else v for v in changed.iloc[0]]
+    row = row_values(changed.iloc[0])
     requests = dashboard_url._channel.stats["requests"]
     body = page.evaluate(_FETCH_PREDICT, [row])
     assert "error" not in body

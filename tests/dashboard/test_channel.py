@@ -24,7 +24,7 @@ from rai_toolkit.dashboard._wire import (
 from rai_toolkit.dashboard._worker._compat import check_versions, fill_page, template_literal
 from rai_toolkit.exceptions import DashboardError
 
-from .conftest import post
+from .conftest import post, row_values
 
 TARGET = "income"
 
@@ -150,7 +150,7 @@ def raising_dashboard(adult_small):
 
 def test_model_raising_on_a_what_if_row_reaches_the_ui_and_both_survive(raising_dashboard):
     url, model, X = raising_dashboard
-    row = [v.item() if hasattr(v, "item") else v for v in X.iloc[0]]
+    row = row_values(X.iloc[0])
     old = list(row)
     old[list(X.columns).index("age")] = 120
     status, body = post(url, "/predict", [old])

@@ -11,7 +11,7 @@ import pytest
 from rai_toolkit.cli import main
 from rai_toolkit.dashboard._cli import add_dashboard_parser, run_dashboard
 
-from .conftest import post
+from .conftest import post, row_values
 
 
 def test_parser_reads_path_host_port_and_allow_remote():
@@ -38,8 +38,7 @@ def test_run_dashboard_serves_until_interrupted(saved_path, trusted, adult_small
         with urllib.request.urlopen(str(self), timeout=30) as r:
             seen["status"] = r.status
         # the CLI process loaded the model from model.skops and answers the what-if route
-        _, body = post(self, "/predict", [[v.item() if hasattr(v, "item") else v
-                                            for v in row.iloc[0]]])
+        _, body = post(self, "/predict", [row_values(row.iloc[0])])
         seen["predicted"] = body["data"][0]
         seen["url"] = self
         raise KeyboardInterrupt

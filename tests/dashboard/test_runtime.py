@@ -245,10 +245,3 @@ def test_stop_after_the_runtime_died(insights):
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
-
-def test_stop_ends_the_runtime_process(insights):
-    url = launch_dashboard(insights)
-    runtime = url._runtime
-    url.stop()
-    assert runtime.returncode == 0  # asked to end, it ended on its own
-    assert not url.running

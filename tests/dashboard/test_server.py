@@ -9,7 +9,7 @@ import pytest
 from rai_toolkit.dashboard import launch_dashboard
 from rai_toolkit.exceptions import DashboardError, SecurityWarning
 
-from .conftest import own_non_loopback_ip
+from .conftest import own_non_loopback_ip, row_values
 from .conftest import post as _post
 
 
@@ -21,7 +21,7 @@ def url(dashboard_url):
 def _row(adult_small):
     _, _, test, _ = adult_small
     x = test.drop(columns="income").iloc[0]
-    return [v.item() if hasattr(v, "item") else v for v in x]
+    return row_values(x)
 
 
 def test_binds_to_loopback_by_default(url):
@@ -52,7 +52,7 @@ def test_changed_row_is_answered_by_the_model_in_this_process(url, adult_small):
     changed = X.iloc[[5]].copy()
     changed["capital_gain"] = 15024
     changed["hours_per_week"] = 60
-    row = [v.item() if hasattr(v, "item") else v for v in changed.iloc[0]]
+    row = row_values(changed.iloc[0])
     before = dict(url._channel.stats)
     status, body = _post(url, "/predict", [row])
     assert status == 200
@@ -101,8 +101,10 @@ def test_remote_host_warns_when_allowed(insights):
 
 def test_stop_frees_the_port(insights):
     u = launch_dashboard(insights)
+    runtime = u._runtime
     u.stop()
     assert not u.running
+    assert runtime.returncode == 0  # asked to end, the runtime process ended on its own
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", u.port), timeout=5).close()
 

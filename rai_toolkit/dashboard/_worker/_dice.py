@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit.dashboard._wire import PackedSearch
+from rai_toolkit.dashboard._wire import CounterfactualSearch
 
 __all__ = ["to_dice_explanations"]
 
@@ -25,7 +25,7 @@ def _py(value: Any) -> Any:
 
 
 def to_dice_explanations(
-    search: PackedSearch,
+    search: CounterfactualSearch,
     train: pd.DataFrame,
     *,
     target: str,
@@ -36,7 +36,7 @@ def to_dice_explanations(
 
     Parameters
     ----------
-    search : PackedSearch
+    search : CounterfactualSearch
         From :func:`rai_toolkit.dashboard._wire.read_search`.
     train : pandas.DataFrame
         Training data including ``target`` (dice-ml's data interface reads it).
