@@ -1,7 +1,6 @@
 """``rai-toolkit dashboard PATH``: serve a saved insights folder until Ctrl-C.
 
-The command's logic is :func:`serve_saved_insights` (load, launch, report, wait, stop) so
-that the one CLI package can call it as it is.
+``rai_toolkit.cli`` registers :func:`add_dashboard_parser` and calls :func:`run_dashboard`.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ import argparse
 import sys
 import warnings
 
-__all__ = ["add_dashboard_parser", "run_dashboard", "serve_saved_insights"]
+__all__ = ["add_dashboard_parser", "run_dashboard"]
 
 
 def add_dashboard_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -59,6 +58,9 @@ def add_dashboard_parser(subparsers: argparse._SubParsersAction) -> argparse.Arg
 def run_dashboard(args: argparse.Namespace) -> int:
     """Launch the dashboard for ``args.path`` and block until interrupted.
 
+    The folder's model is loaded here (skops) and answers the dashboard's predictions;
+    the dashboard runs in the isolated runtime.
+
     Parameters
     ----------
     args : argparse.Namespace
@@ -71,68 +73,32 @@ def run_dashboard(args: argparse.Namespace) -> int:
 
     Raises
     ------
-    RaiToolkitError
-        The folder cannot be opened or served (the CLI prints one ``error:`` line).
-    """
-    return serve_saved_insights(
-        args.path,
-        host=args.host,
-        port=args.port,
-        allow_remote=args.allow_remote,
-        trusted=getattr(args, "trust", None),
-    )
-
-
-def serve_saved_insights(
-    path: str,
-    *,
-    host: str = "127.0.0.1",
-    port: int | None = None,
-    allow_remote: bool = False,
-    trusted: list[str] | None = None,
-) -> int:
-    """Load a saved folder, serve it, print its URL and block until Ctrl-C; return 0.
-
-    Parameters
-    ----------
-    path : str
-        Folder written by ``save_insights``.
-    host, port, allow_remote
-        As for :func:`~rai_toolkit.dashboard.launch_dashboard`.
-    trusted : list of str, optional
-        Types of ``model.skops`` to trust beyond skops' defaults.
-
-    Returns
-    -------
-    int
-        Exit status 0.
-
-    Raises
-    ------
     UnsafeModelError
         The model holds types not trusted by default (the message names ``--trust``).
     RaiToolkitError
-        The folder cannot be opened or served.
+        The folder cannot be opened or served, or the runtime died while serving.
     """
-    from rai_toolkit.dashboard._persistence import load_insights
     from rai_toolkit.dashboard._server import launch_dashboard
     from rai_toolkit.exceptions import SecurityWarning, UnsafeModelError
 
-    try:
-        insights = load_insights(path, trusted=trusted)
-    except UnsafeModelError as err:
-        refused = list(getattr(err, "untrusted_types", []))
-        raise UnsafeModelError(
-            f"The model of {path!r} holds {len(refused)} type(s) that are not trusted by "
-            f"default: {', '.join(refused)}. Review them; if you trust them, add "
-            f"--trust {' '.join(refused)}"
-        ) from err
+    options = {"host": args.host, "port": args.port, "allow_remote": args.allow_remote}
+    trusted = getattr(args, "trust", None)
+    if trusted:
+        options["trusted"] = list(trusted)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SecurityWarning)
-        url = launch_dashboard(insights, host=host, port=port, allow_remote=allow_remote)
+        try:
+            url = launch_dashboard(args.path, **options)
+        except UnsafeModelError as err:
+            refused = list(getattr(err, "untrusted_types", []))
+            raise UnsafeModelError(
+                f"The model of {args.path!r} holds {len(refused)} type(s) that are not "
+                f"trusted by default: {', '.join(refused)}. Review them; if you trust them, "
+                f"add --trust {' '.join(refused)}"
+            ) from err
     for w in caught:
         if issubclass(w.category, SecurityWarning):
-            print(f"warning: {w.message}", file=sys.stderr)
+            print(f"WARNING: {w.message}", file=sys.stderr)
     print(f"Responsible AI dashboard: {url}  (Ctrl-C to stop)", flush=True)
     try:
         url.wait()

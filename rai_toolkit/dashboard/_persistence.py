@@ -234,7 +234,7 @@ def load_insights(
         new = UnsafeModelError(
             f"The model of {str(folder)!r} ({MODEL_FILE}) holds {len(refused)} type(s) that "
             f"are not trusted by default: {', '.join(refused)}. Review them; if you trust "
-            f"them, pass load_insights(path, trusted={refused!r})."
+            f"them, pass trusted={refused!r} to load_insights (or launch_dashboard)."
         )
         new.untrusted_types = refused
         raise new from err

@@ -22,6 +22,7 @@ import ipaddress
 import os
 import socket
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,7 @@ def launch_dashboard(
     host: str = "127.0.0.1",
     port: int | None = None,
     allow_remote: bool = False,
+    trusted: Sequence[str | type] | None = None,
 ) -> DashboardURL:
     """Serve the Responsible AI dashboard from the dashboard runtime and return its URL.
 
@@ -143,9 +145,7 @@ def launch_dashboard(
     ----------
     insights : Insights or str or os.PathLike
         What :func:`~rai_toolkit.dashboard.build_insights` returned, or a folder
-        written by :func:`~rai_toolkit.dashboard.save_insights` (its model must load
-        with skops' default trusted types; otherwise load it with
-        ``load_insights(path, trusted=[...])`` first).
+        written by :func:`~rai_toolkit.dashboard.save_insights`.
     host : str, default="127.0.0.1"
         Address to bind to. Anything but loopback (``127.0.0.1``, ``::1``,
         ``localhost``) needs ``allow_remote=True``.
@@ -154,6 +154,9 @@ def launch_dashboard(
     allow_remote : bool, default=False
         Allow a non-loopback ``host``. The dashboard has no authentication and
         answers model predictions for anyone who reaches the port.
+    trusted : sequence of str or type, optional
+        With a folder: types of its ``model.skops`` to trust beyond skops' defaults,
+        as for :func:`~rai_toolkit.dashboard.load_insights`.
 
     Returns
     -------
@@ -165,6 +168,8 @@ def launch_dashboard(
     ------
     ArgumentError
         Non-loopback ``host`` without ``allow_remote=True``, or a bad ``port``.
+    UnsafeModelError
+        The folder's model holds types not trusted by default (pass ``trusted=``).
     DashboardError
         The address or port cannot be opened, or the dashboard runtime cannot be built,
         started or load the insights.
@@ -200,7 +205,12 @@ def launch_dashboard(
     ):
         raise ArgumentError(f"`port` must be an int between 0 and 65535; received {port!r}.")
     if isinstance(insights, str | os.PathLike):
-        insights = load_insights(Path(insights))
+        insights = load_insights(Path(insights), trusted=trusted)
+    elif trusted is not None:
+        raise ArgumentError(
+            "`trusted` applies to a saved folder's model; pass it with a folder path, or "
+            "leave it out with an Insights object."
+        )
     if not isinstance(insights, Insights):
         raise ArgumentError(
             f"`insights` must be an Insights object or the path of a folder written by "

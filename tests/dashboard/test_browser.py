@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from rai_toolkit.dashboard import launch_dashboard, load_insights
+from rai_toolkit.dashboard import launch_dashboard
 
 from .conftest import row_values
 
@@ -71,7 +71,7 @@ def test_what_if_from_the_page_is_answered_by_the_users_model(page, adult_small,
 
 
 def test_saved_folder_opens_in_the_browser(browser, saved_path, trusted, insights):
-    url = launch_dashboard(load_insights(saved_path, trusted=trusted))
+    url = launch_dashboard(saved_path, trusted=trusted)
     try:
         p = _open(browser, url)
         text = p.inner_text("body")

@@ -182,3 +182,8 @@ def test_missing_or_infinite_target_is_refused(adult_small, bad):
     with pytest.raises(DataValidationError, match=r"The target 'income' of `test` has 1 missing "
                                                   r"or infinite value\(s\)"):
         _build(adult_small, data=(train, holed))
+
+
+def test_trusted_goes_with_a_folder_only(insights):
+    with pytest.raises(ArgumentError, match=r"`trusted` applies to a saved folder's model"):
+        launch_dashboard(insights, trusted=["lightgbm.basic.Booster"])

@@ -66,7 +66,8 @@ def test_saved_folder_holds_the_model_as_skops_only(saved_path):
 
 def test_untrusted_model_types_are_refused_by_default(saved_path, trusted):
     with pytest.raises(UnsafeModelError, match=r"holds \d+ type\(s\) that are not trusted by "
-                                               r"default: .*load_insights\(path, trusted=\[") as e:
+                                               r"default: .*pass trusted=\[.*\] to "
+                                               r"load_insights \(or launch_dashboard\)") as e:
         load_insights(saved_path)
     assert e.value.untrusted_types == trusted
 
