@@ -173,12 +173,13 @@ class PredictionChannel:
                         f"numbers or labels, one row per input row.",
                     )
                     return
-                stats = channel.stats
-                stats["requests"] += 1
-                stats["rows"] += len(frame)
-                stats["bytes_in"] += length
-                stats["bytes_out"] += len(payload)
-                stats["model_s"] += time.perf_counter() - t0
+                with lock:
+                    stats = channel.stats
+                    stats["requests"] += 1
+                    stats["rows"] += len(frame)
+                    stats["bytes_in"] += length
+                    stats["bytes_out"] += len(payload)
+                    stats["model_s"] += time.perf_counter() - t0
                 self._reply(200, payload, CONTENT_TYPE)
 
         self._server = _QuietServer(("127.0.0.1", 0), Handler)
