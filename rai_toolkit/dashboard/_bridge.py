@@ -231,8 +231,9 @@ class RuntimeProcess:
     ----------
     say : callable, optional
         Receives the process's progress lines.
-    build_progress : bool, default=True
-        Print progress lines if the runtime has to be built first (once per lock).
+    build_progress : bool or callable, default=True
+        Progress lines if the runtime has to be built first (once per lock): printed to
+        stderr, or passed to this callable.
     pass_fds : sequence of int, default=()
         File descriptors the process inherits (a listening socket to serve on).
     """
@@ -241,7 +242,7 @@ class RuntimeProcess:
         self,
         *,
         say: Say | None = None,
-        build_progress: bool = True,
+        build_progress: bool | Say = True,
         pass_fds: Sequence[int] = (),
     ):
         from rai_toolkit.dashboard._runtime import build_runtime

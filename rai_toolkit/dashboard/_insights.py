@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import json
 import shutil
-import sys
 import tempfile
 import time
 import warnings
@@ -25,11 +24,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._scalars import (
+    Progress,
+    SeedLike,
+    as_seed,
+    check_choice,
+    check_int,
+    check_progress,
+    describe,
+)
 from rai_toolkit._validation import (
     call_model,
     check_columns,
     check_data_frame,
     check_fitted,
+    check_names_for_two_frames,
+    check_sensitive_not_target,
+    check_target_values,
     normalise_names,
 )
 from rai_toolkit.dashboard._cohorts import Cohort
@@ -230,17 +241,20 @@ def _check_components(components: Any) -> list[str]:
     except TypeError as err:
         raise ArgumentError(
             f"`components` must be a sequence of names among {', '.join(COMPONENTS)}; "
-            f"received {components!r}."
+            f"received {components!r}.",
+            argument="components",
         ) from err
     unknown = [c for c in names if c not in COMPONENTS]
     if unknown:
         raise ArgumentError(
             f"Unknown component(s) {', '.join(repr(u) for u in unknown)} in `components`; "
-            f"valid components are: {', '.join(COMPONENTS)}."
+            f"valid components are: {', '.join(COMPONENTS)}.",
+            argument="components",
         )
     if not names:
         raise ArgumentError(
-            f"`components` is empty; name at least one of: {', '.join(COMPONENTS)}."
+            f"`components` is empty; name at least one of: {', '.join(COMPONENTS)}.",
+            argument="components",
         )
     return [c for c in COMPONENTS if c in names]
 
@@ -268,7 +282,8 @@ def _check_complete(frame: pd.DataFrame, argument: str, needed_by: str) -> None:
             f"`{argument}` has missing values in {listed}; {needed_by} needs complete rows. "
             f"Fill them explicitly (e.g. {argument}[cols] = {argument}[cols].fillna('(missing)') "
             f"for categories) in both train and test, or leave {needed_by.split()[0]!r} out of "
-            f"`components`."
+            f"`components`.",
+            argument=argument,
         )
 
 
@@ -286,66 +301,26 @@ def _check_test_categories(
             f"`test` has categories that never occur in `train` ({listed}); causal analysis "
             f"(responsibleai) can only use categories seen in training. Move rows with those "
             f"values into train, remove them from test explicitly, or leave 'causal' out of "
-            f"`components` (the other components accept them)."
+            f"`components` (the other components accept them).",
+            argument="test",
         )
 
 
-def _progress_printer(enabled: bool):
-    def say(message: str) -> None:
-        if enabled:
-            print(f"[rai_toolkit] {message}", file=sys.stderr, flush=True)
-
-    return say
-
-
-
-
-def _check_random_state(random_state: Any) -> int | None:
-    if random_state is None:
-        return None
-    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
-        raise ArgumentError(
-            f"`random_state` must be an int or None; received {random_state!r}. Pass a seed "
-            f"such as random_state=0."
-        )
-    return int(random_state)
 
 
 def _names(value: Any, argument: str, *, single: bool = False) -> list[str]:
     """Column names given as ``argument``: strings (the dashboard's names), not data."""
-    if isinstance(value, pd.Series | pd.DataFrame):
-        hint = (
-            f" Pass its name: {argument}={value.name!r}."
-            if isinstance(value, pd.Series) and isinstance(value.name, str)
-            else ""
-        )
-        raise ArgumentError(
-            f"`{argument}` must name {'a column' if single else 'columns'} of `train` and "
-            f"`test`; received a {type(value).__name__} of values.{hint}"
-        )
+    check_names_for_two_frames(value, argument=argument, frames="`train` and `test`")
     names = [value] if single else normalise_names(value, argument=argument)
     odd = [n for n in names if not isinstance(n, str)]
     if odd:
         raise ArgumentError(
             f"`{argument}` must name {'a column' if single else 'columns'} by string; received "
-            f"{', '.join(repr(n) for n in odd[:5])}"
-            + (f" in {value!r}." if not single else ".")
-            + f" Pass e.g. {argument}={'income' if single else ['sex']!r}."
+            f"{', '.join(describe(n) for n in odd[:5])}. The dashboard names features by "
+            f"string: pass e.g. {argument}={'income' if single else ['sex']!r}.",
+            argument=argument,
         )
     return list(names)
-
-
-def _check_target_values(frame: pd.DataFrame, target: str, argument: str) -> None:
-    values = frame[target]
-    bad = values.isna()
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        bad |= ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
-    if bad.any():
-        raise DataValidationError(
-            f"The target {target!r} of `{argument}` has {int(bad.sum())} missing or infinite "
-            f"value(s); the dashboard needs a label on every row. Drop or fix those rows "
-            f"explicitly."
-        )
 
 
 def _check_string_columns(frame: pd.DataFrame, argument: str) -> None:
@@ -355,7 +330,8 @@ def _check_string_columns(frame: pd.DataFrame, argument: str) -> None:
         raise DataValidationError(
             f"`{argument}` has column names that are not strings ({listed}); the dashboard "
             f"names features by string. Rename the columns to strings and train the model on "
-            f"the renamed frame, e.g. X.columns = X.columns.astype(str)."
+            f"the renamed frame, e.g. X.columns = X.columns.astype(str).",
+            argument=argument,
         )
 
 
@@ -376,10 +352,12 @@ def _write_data(frame: pd.DataFrame, path: Path, argument: str) -> None:
                     f"Column {col!r} of `{argument}` cannot be handed to the dashboard "
                     f"({type(col_err).__name__}: {col_err}); it mixes value types. Give it "
                     f"one type, e.g. {argument}[{col!r}] = {argument}[{col!r}].astype(str) for "
-                    f"a category."
+                    f"a category.",
+                    argument=argument,
                 ) from err
         raise DataValidationError(
-            f"`{argument}` cannot be handed to the dashboard ({type(err).__name__}: {err})."
+            f"`{argument}` cannot be handed to the dashboard ({type(err).__name__}: {err}).",
+            argument=argument,
         ) from err
 
 
@@ -410,8 +388,8 @@ def build_insights(
     treatment_features: Sequence[str] | None = None,
     categorical_features: Sequence[str] | None = None,
     max_test_rows: int = 5000,
-    random_state: int | None = None,
-    progress: bool = True,
+    random_state: SeedLike = None,
+    progress: Progress = True,
 ) -> Insights:
     """Compute the Responsible AI dashboard's analyses and sensitive-group cohorts.
 
@@ -453,10 +431,12 @@ def build_insights(
     max_test_rows : int, default=5000
         Larger test sets are sampled down to this many rows, with a
         :class:`~rai_toolkit.exceptions.SamplingWarning`.
-    random_state : int, optional
-        Seed for sampling, counterfactual search and causal models.
-    progress : bool, default=True
-        Print one line per step to stderr.
+    random_state : int, numpy.random.Generator or numpy.random.RandomState, optional
+        Seed for sampling, counterfactual search and causal models (a generator gives
+        one draw, used as the seed of all three).
+    progress : bool or callable, default=True
+        ``True`` prints one line per step to stderr, ``False`` or ``None`` is silent, a
+        callable receives each line.
 
     Returns
     -------
@@ -485,23 +465,16 @@ def build_insights(
     >>> url = launch_dashboard(insights)  # doctest: +SKIP
     """
     t_start = time.perf_counter()
-    if not isinstance(progress, bool):
-        raise ArgumentError(f"`progress` must be True or False; received {progress!r}.")
-    say = _progress_printer(progress)
+    say = check_progress(progress)
     train = check_data_frame(train, argument="train")
     test = check_data_frame(test, argument="test")
     [target] = _names(target, "target", single=True)
     check_columns(train, [target], argument="target", data_argument="train")
     check_columns(test, [target], argument="target", data_argument="test")
-    if task not in _TASKS:
-        raise ArgumentError(f"`task` must be one of {', '.join(_TASKS)}; received {task!r}.")
+    task = check_choice(task, argument="task", choices=_TASKS)
     sensitive = _names(sensitive_features, "sensitive_features")
     check_columns(test, sensitive, argument="sensitive_features", data_argument="test")
-    if target in sensitive:
-        raise ArgumentError(
-            f"`sensitive_features` includes the target {target!r}; cohorts of the label itself "
-            f"say nothing about the model's fairness. Name the sensitive input columns."
-        )
+    check_sensitive_not_target(test, target, sensitive)
     missing_train = [c for c in test.columns if c not in train.columns]
     if missing_train or len(train.columns) != len(test.columns):
         raise DataValidationError(
@@ -510,19 +483,13 @@ def build_insights(
             f"{', '.join(map(str, test.columns))}. Select the same columns in both."
         )
     _check_string_columns(train, "train")
-    _check_target_values(train, target, "train")
-    _check_target_values(test, target, "test")
-    if isinstance(counterfactuals, bool) or not isinstance(counterfactuals, int | np.integer):
-        raise ArgumentError(f"`counterfactuals` must be an int >= 1; received {counterfactuals!r}.")
-    if counterfactuals < 1:
-        raise ArgumentError(f"`counterfactuals` must be >= 1; received {counterfactuals}.")
-    if (
-        isinstance(max_test_rows, bool)
-        or not isinstance(max_test_rows, int | np.integer)
-        or max_test_rows < 1
-    ):
-        raise ArgumentError(f"`max_test_rows` must be an int >= 1; received {max_test_rows!r}.")
-    seed = _check_random_state(random_state)
+    for frame, name in ((train, "train"), (test, "test")):
+        check_target_values(frame[target], target=target, data_argument=name,
+                            purpose="the dashboard needs a label on every row")
+    counterfactuals = check_int(counterfactuals, argument="counterfactuals", low=1)
+    max_test_rows = check_int(max_test_rows, argument="max_test_rows", low=1)
+    # the runtime's causal analysis takes an int seed: a generator gives one draw
+    seed = as_seed(random_state)
     if categorical_features is None:
         categorical = _default_categorical(train, target)
     else:
@@ -531,7 +498,8 @@ def build_insights(
         if target in categorical:
             raise ArgumentError(
                 f"`categorical_features` includes the target {target!r}; name input columns "
-                f"only (the task says how the target is read)."
+                f"only (the task says how the target is read).",
+                argument="categorical_features",
             )
     names = _resolve_components(components, treatment_features, say)
     treatments: list[Hashable] = []
@@ -540,18 +508,21 @@ def build_insights(
             raise ArgumentError(
                 "The 'causal' component needs treatment_features=[...]: the features a person "
                 "or a policy could change (e.g. ['hours_per_week']). Pass them, or leave "
-                "'causal' out of `components`."
+                "'causal' out of `components`.",
+                argument="treatment_features",
             )
         treatments = _names(treatment_features, "treatment_features")
         check_columns(train, treatments, argument="treatment_features", data_argument="train")
         if target in treatments:
             raise ArgumentError(
-                f"`treatment_features` includes the target {target!r}; name input features."
+                f"`treatment_features` includes the target {target!r}; name input features.",
+                argument="treatment_features",
             )
     elif treatment_features is not None:
         raise ArgumentError(
             "`treatment_features` was given but 'causal' is not in `components`; add 'causal' "
-            "or drop treatment_features."
+            "or drop treatment_features.",
+            argument="treatment_features",
         )
     if "counterfactual" in names:
         _check_complete(train, "train", "counterfactual search")
@@ -569,7 +540,7 @@ def build_insights(
             SamplingWarning,
             stacklevel=2,
         )
-        test = test.sample(n=int(max_test_rows), random_state=seed)
+        test = test.sample(n=max_test_rows, random_state=seed)
 
     check_fitted(model)
     X_test = test.drop(columns=[target])
@@ -585,7 +556,8 @@ def build_insights(
         raise ArgumentError(
             "build_insights computes counterfactuals for binary classification only (they "
             f"target the opposite class); this is {task} with {n_classes} distinct target "
-            "values. Leave 'counterfactual' out of `components`."
+            "values. Leave 'counterfactual' out of `components`.",
+            argument="components",
         )
 
     from rai_toolkit.dashboard._bridge import PredictionChannel, RuntimeProcess
@@ -601,7 +573,7 @@ def build_insights(
         _write_data(train, workdir / "train.arrow", "train")
         _write_data(test, workdir / "test.arrow", "test")
         # start the runtime now: it loads responsibleai while the counterfactuals are found here
-        runtime = RuntimeProcess(say=say, build_progress=progress)
+        runtime = RuntimeProcess(say=say, build_progress=say if progress else False)
         cf_stats, search_s = None, 0.0
         if "counterfactual" in names:
             t0 = time.perf_counter()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rai_toolkit._scalars import check_bool, describe
 from rai_toolkit.dashboard._cohorts import Cohort
 from rai_toolkit.dashboard._insights import SCHEMA, Insights
 from rai_toolkit.exceptions import ArgumentError, DashboardError, UnsafeModelError
@@ -38,7 +39,8 @@ def _check_path(path: Any, argument: str = "path") -> Path:
     if not isinstance(path, str | os.PathLike) or not str(path):
         raise ArgumentError(
             f"`{argument}` must be the path of a folder (str or os.PathLike); received "
-            f"{type(path).__name__}."
+            f"{describe(path)}.",
+            argument=argument,
         )
     return Path(path)
 
@@ -78,18 +80,21 @@ def save_insights(insights: Insights, path: str | os.PathLike, *, overwrite: boo
     if not isinstance(insights, Insights):
         raise ArgumentError(
             f"`insights` must be an Insights object from build_insights; received "
-            f"{type(insights).__name__}."
+            f"{type(insights).__name__}.",
+            argument="insights",
         )
-    if not isinstance(overwrite, bool):
-        raise ArgumentError(f"`overwrite` must be True or False; received {overwrite!r}.")
+    overwrite = check_bool(overwrite, argument="overwrite")
     dest = _check_path(path)
     if dest.exists() and not overwrite:
         raise ArgumentError(
             f"`path` {str(dest)!r} already exists; pass overwrite=True to replace it or choose "
-            f"another folder."
+            f"another folder.",
+            argument="path",
         )
     if dest.exists() and not dest.is_dir():
-        raise ArgumentError(f"`path` {str(dest)!r} is a file, not a folder; choose a folder.")
+        raise ArgumentError(
+            f"`path` {str(dest)!r} is a file, not a folder; choose a folder.", argument="path"
+        )
     parent = dest.parent if str(dest.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +102,8 @@ def save_insights(insights: Insights, path: str | os.PathLike, *, overwrite: boo
     except OSError as err:
         raise ArgumentError(
             f"Cannot create the folder {str(dest)!r}: {err.strerror or err}. Choose a path "
-            f"in a writable folder."
+            f"in a writable folder.",
+            argument="path",
         ) from err
     try:
         shutil.copytree(insights.folder, tmp / RAI_DIR)
@@ -208,7 +214,8 @@ def load_insights(
     if not folder.is_dir() or not info_file.is_file() or not (folder / RAI_DIR).is_dir():
         raise ArgumentError(
             f"`path` {str(folder)!r} is not a folder written by save_insights (expected "
-            f"{INFO_FILE} and {RAI_DIR}/ inside). Pass the folder given to save_insights."
+            f"{INFO_FILE} and {RAI_DIR}/ inside). Pass the folder given to save_insights.",
+            argument="path",
         )
     info, cohorts = _read_info(info_file)
     meta = folder / RAI_DIR / "meta.json"
@@ -225,7 +232,8 @@ def load_insights(
                 if earlier
                 else ""
             )
-            + ". Rebuild the insights with build_insights and save them with save_insights."
+            + ". Rebuild the insights with build_insights and save them with save_insights.",
+            argument="path",
         )
     try:
         model = load_model(model_file, trusted=trusted)
@@ -234,7 +242,8 @@ def load_insights(
         new = UnsafeModelError(
             f"The model of {str(folder)!r} ({MODEL_FILE}) holds {len(refused)} type(s) that "
             f"are not trusted by default: {', '.join(refused)}. Review them; if you trust "
-            f"them, pass trusted={refused!r} to load_insights (or launch_dashboard)."
+            f"them, pass trusted={refused!r} to load_insights (or launch_dashboard).",
+            argument="trusted",
         )
         new.untrusted_types = refused
         raise new from err

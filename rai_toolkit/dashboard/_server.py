@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rai_toolkit._scalars import check_bool, check_int
 from rai_toolkit.exceptions import ArgumentError, DashboardError, SecurityWarning
 
 __all__ = ["DashboardURL", "launch_dashboard", "is_loopback"]
@@ -189,32 +190,33 @@ def launch_dashboard(
     from rai_toolkit.dashboard._persistence import load_insights
 
     if not isinstance(host, str) or not host:
-        raise ArgumentError(f"`host` must be a host name or IP address; received {host!r}.")
-    if not isinstance(allow_remote, bool):
-        raise ArgumentError(f"`allow_remote` must be True or False; received {allow_remote!r}.")
+        raise ArgumentError(
+            f"`host` must be a host name or IP address; received {host!r}.", argument="host"
+        )
+    allow_remote = check_bool(allow_remote, argument="allow_remote")
     loopback = is_loopback(host)
     if not loopback and not allow_remote:
         raise ArgumentError(
             f"host={host!r} is not a loopback address: the dashboard has no authentication "
             f"and answers model predictions for anyone who can reach it. Use "
             f"host='127.0.0.1' (then e.g. an SSH tunnel), or pass allow_remote=True to serve "
-            f"on {host!r} anyway."
+            f"on {host!r} anyway.",
+            argument="host",
         )
-    if port is not None and (
-        isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535
-    ):
-        raise ArgumentError(f"`port` must be an int between 0 and 65535; received {port!r}.")
+    port = check_int(port, argument="port", low=0, high=65535, allow_none=True)
     if isinstance(insights, str | os.PathLike):
         insights = load_insights(Path(insights), trusted=trusted)
     elif trusted is not None:
         raise ArgumentError(
             "`trusted` applies to a saved folder's model; pass it with a folder path, or "
-            "leave it out with an Insights object."
+            "leave it out with an Insights object.",
+            argument="trusted",
         )
     if not isinstance(insights, Insights):
         raise ArgumentError(
             f"`insights` must be an Insights object or the path of a folder written by "
-            f"save_insights; received {type(insights).__name__}."
+            f"save_insights; received {type(insights).__name__}.",
+            argument="insights",
         )
 
     bind = "127.0.0.1" if host == "localhost" else host.strip("[]")
@@ -297,6 +299,7 @@ def _bind_socket(host: str, bind: str, port: int | None) -> socket.socket:
             cause = f"{bind} cannot be bound ({reason})"
             fix = "Pass host= an address of this machine (e.g. '127.0.0.1'), or another port=."
         raise DashboardError(
-            f"Cannot open {where} for the dashboard: {cause}. {fix} {_REPORT_HINT}"
+            f"Cannot open {where} for the dashboard: {cause}. {fix} {_REPORT_HINT}",
+            argument="port" if err.errno in (errno.EADDRINUSE, errno.EACCES) else "host",
         ) from err
     return sock

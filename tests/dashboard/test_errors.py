@@ -118,17 +118,21 @@ def test_column_mixing_types_is_named(adult_small):
 @pytest.mark.parametrize(
     ("kw", "message"),
     [
-        ({"random_state": "0"}, r"`random_state` must be an int or None; received '0'"),
-        ({"random_state": 1.5}, r"`random_state` must be an int or None"),
-        ({"progress": "yes"}, r"`progress` must be True or False; received 'yes'"),
-        ({"max_test_rows": True}, r"`max_test_rows` must be an int >= 1; received True"),
-        ({"counterfactuals": 0}, r"`counterfactuals` must be >= 1; received 0"),
-        ({"task": "ranking"}, r"`task` must be one of classification, regression"),
+        ({"random_state": "0"}, r"random_state must be None, a non-negative integer below 2\*\*32"
+                                r".*; received '0'"),
+        ({"random_state": 1.5}, r"random_state must be None, a non-negative integer"),
+        ({"progress": "yes"}, r"progress must be True \(print each step to stderr\), False or "
+                              r"None \(silent\), or a callable"),
+        ({"max_test_rows": True}, r"max_test_rows must be an integer >= 1; received True"),
+        ({"counterfactuals": 0}, r"counterfactuals must be an integer >= 1; received 0"),
+        ({"task": "ranking"}, r"task='ranking' is not valid; choose one of 'classification', "
+                              r"'regression'"),
     ],
 )
 def test_bad_arguments_are_named(adult_small, kw, message):
-    with pytest.raises(ArgumentError, match=message):
+    with pytest.raises(ArgumentError, match=message) as info:
         _build(adult_small, **kw)
+    assert info.value.argument == next(iter(kw))
 
 
 def test_non_loopback_host_needs_allow_remote(insights):
@@ -149,9 +153,10 @@ def test_launch_rejects_non_insights(tmp_path):
 @pytest.mark.parametrize(
     ("kw", "message"),
     [
-        ({"target": ["income"]}, r"`target` must name a column by string; received \['income'\]"),
-        ({"sensitive_features": [1]}, r"`sensitive_features` must name columns by string"),
-        ({"sensitive_features": "income"}, r"`sensitive_features` includes the target 'income'"),
+        ({"target": ["income"]}, r"`target` must name a column by string; received a list"),
+        ({"sensitive_features": [1]}, r"`sensitive_features` must name columns by string; "
+                                      r"received 1\. The dashboard names features by string"),
+        ({"sensitive_features": "income"}, r"Sensitive feature 'income' is the target 'income'"),
         ({"categorical_features": ["sex", "income"]},
          r"`categorical_features` includes the target 'income'; name input columns only"),
         ({"components": ("causal",), "treatment_features": ["income"]},
@@ -163,27 +168,42 @@ def test_column_names_are_checked(adult_small, kw, message):
         _build(adult_small, **kw)
 
 
-def test_series_instead_of_a_name_is_refused_with_its_name(adult_small):
+def test_series_instead_of_a_name_is_refused(adult_small):
+    # one Series cannot label the rows of both train and test
     _, train, test, _ = adult_small
-    with pytest.raises(ArgumentError, match=r"`target` must name a column of `train` and "
-                                            r"`test`; received a Series of values. Pass its "
-                                            r"name: target='income'"):
+    with pytest.raises(ArgumentError, match=r"`target` must name columns of `train` and `test`; "
+                                            r"received a pandas Series. A Series cannot label the "
+                                            r"rows of two frames"):
         _build(adult_small, target=test[TARGET])
-    with pytest.raises(ArgumentError, match=r"Pass its name: sensitive_features='sex'"):
+    with pytest.raises(ArgumentError, match=r"`sensitive_features` must name columns of `train` "
+                                            r"and `test`; received a pandas Series"):
         _build(adult_small, sensitive_features=test["sex"])
 
 
-@pytest.mark.parametrize("bad", [np.nan, np.inf])
-def test_missing_or_infinite_target_is_refused(adult_small, bad):
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [(np.nan, r"Target column 'income' of `test` has 1 missing value\(s\); the dashboard needs "
+              r"a label on every row"),
+     (np.inf, r"Target column 'income' of `test` has 1 infinite value\(s\)")],
+)
+def test_missing_or_infinite_target_is_refused(adult_small, bad, message):
     _, train, test, _ = adult_small
     holed = test.copy()
     holed[TARGET] = holed[TARGET].astype(float)
     holed.iloc[2, holed.columns.get_loc(TARGET)] = bad
-    with pytest.raises(DataValidationError, match=r"The target 'income' of `test` has 1 missing "
-                                                  r"or infinite value\(s\)"):
+    with pytest.raises(DataValidationError, match=message):
         _build(adult_small, data=(train, holed))
 
 
 def test_trusted_goes_with_a_folder_only(insights):
     with pytest.raises(ArgumentError, match=r"`trusted` applies to a saved folder's model"):
         launch_dashboard(insights, trusted=["lightgbm.basic.Booster"])
+
+
+def test_progress_callable_and_generator_seed(adult_small):
+    # progress and random_state take what every other function takes
+    lines = []
+    ins = _build(adult_small, progress=lines.append, random_state=np.random.default_rng(0))
+    assert lines[0].startswith("RAIInsights: 300 train rows, 60 test rows")
+    assert any(line.startswith("error_analysis done in ") for line in lines)
+    assert ins.components == ["error_analysis"]

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
+from rai_toolkit._scalars import check_bool
 from rai_toolkit.exceptions import ArgumentError, DashboardError
 
 __all__ = [
@@ -302,8 +303,7 @@ def build_runtime(
     >>> from rai_toolkit.dashboard import build_runtime
     >>> python = build_runtime()  # doctest: +SKIP
     """
-    if not isinstance(force, bool):
-        raise ArgumentError(f"`force` must be True or False; received {force!r}.")
+    force = check_bool(force, argument="force")
     say: Say = (
         progress if callable(progress) else (_default_say if progress else (lambda _m: None))
     )
@@ -319,7 +319,8 @@ def build_runtime(
     except OSError as err:
         raise ArgumentError(
             f"Cannot create the cache folder {str(root)!r} for the dashboard runtime "
-            f"({err.strerror or err}). Set ${CACHE_ENV} to a writable folder."
+            f"({err.strerror or err}). Set ${CACHE_ENV} to a writable folder.",
+            argument="cache_dir",
         ) from err
     with _build_lock(root):
         if not force:
