@@ -1,4 +1,6 @@
-"""Benchmark: analyze_fairness vs fairlearn 0.7 MetricFrame on the same synthetic data.
+"""Benchmark: analyze_fairness vs the installed fairlearn's MetricFrame on the same synthetic data.
+
+Run it on both stacks: ``.venv`` (fairlearn 0.15) and ``.venv-oldest`` (fairlearn 0.7).
 
 Run: ``.venv/bin/python benchmarks/fairness_benchmark.py [--rows 1000000] [--boot 1000]``
 
@@ -126,7 +128,9 @@ def main() -> None:
     fl = min(time_fairlearn(df) for _ in range(args.repeat))
     print(f"rows={args.rows:,} groups=10 n_boot={args.boot}")
     print(f"analyze_fairness (17 metrics, {args.boot}-replicate intervals): {ours:.3f} s")
-    print(f"fairlearn MetricFrame (7 metrics, no intervals):        {fl:.3f} s")
+    import fairlearn
+
+    print(f"fairlearn {fairlearn.__version__} MetricFrame (7 metrics, no intervals): {fl:.3f} s")
     print(f"speed-up: {fl / ours:.1f}x")
     for name, seconds in phases(df, args.boot).items():
         print(f"  phase {name:<28} {seconds:.3f} s")
