@@ -134,7 +134,7 @@ class CountTables:
     groupings: tuple[Grouping, ...]
 
     def alone(self, position: int) -> CountTables:
-        """The tables of grouping ``position`` as the first and only grouping."""
+        """Return the tables of grouping ``position`` as the first and only grouping."""
         gr = self.groupings[position]
 
         def merged(t: CellTable) -> CellTable:
@@ -147,7 +147,7 @@ class CountTables:
         return CountTables({c: merged(t) for c, t in self.tables.items()}, (own,))
 
     def for_class(self, cls: Hashable) -> CountTables:
-        """The table of one class, as a binary task's (class None)."""
+        """Return the table of one class, as a binary task's (class None)."""
         return CountTables({None: self.tables[cls]}, self.groupings)
 
 
@@ -159,7 +159,7 @@ def _numbers(values: np.ndarray) -> list:
 
 
 def count_tables_dict(tables: CountTables | None) -> dict[str, Any] | None:
-    """The ``count_tables`` entry of :meth:`FairnessReport.to_dict` (schema 1.4).
+    """Build the ``count_tables`` entry of :meth:`FairnessReport.to_dict` (schema 1.4).
 
     Only non-empty cells are written: ``cells`` lists their flat positions in the
     C-ordered ``shape`` (group, y, y_hat, score bin), ``counts``, ``sum_s`` and
@@ -180,9 +180,10 @@ def count_tables_dict(tables: CountTables | None) -> dict[str, Any] | None:
         return None
     groupings = []
     for gr in tables.groupings:
+        one_feature = gr.parent is None and gr.index.nlevels == 1 and gr.index.name is not None
         groupings.append(
             {
-                "name": _json_value(gr.name),
+                "name": _json_value(gr.index.name if one_feature else gr.name),
                 "groups": [group_key(gr.index, i) for i in range(gr.n_groups)],
                 "parent": None if gr.parent is None else [int(p) for p in gr.parent],
             }
