@@ -57,6 +57,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "train the reference model on bundled UCI Adult and write its report",
     ),
     "dashboard": ("rai_toolkit.cli._dashboard", "serve a saved Responsible AI dashboard folder"),
+    "diff": (
+        "rai_toolkit.cli._diff",
+        "compare two saved fairness reports: what changed, what got significantly worse",
+    ),
 }
 
 #: Environment variable that, when set to 1/true/yes, shows tracebacks of internal errors.
@@ -65,7 +69,8 @@ DEBUG_ENV = "RAI_TOOLKIT_DEBUG"
 _EXIT_STATUSES = f"""\
 exit status:
   0    success
-  1    analyze --fail-on: a named fairness criterion failed (the report was written)
+  1    analyze --fail-on: a named fairness criterion failed (the report was written);
+       diff --fail-on-worse: a criterion got significantly worse
   {EXIT_ERROR}    usage error, or input refused with a clear message (nothing written)
   {EXIT_INTERNAL}    internal error: a bug to report; --debug shows the traceback
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)

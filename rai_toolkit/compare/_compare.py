@@ -124,6 +124,14 @@ def load_report_document(value: Any, *, argument: str) -> dict[str, Any]:
             f"{type(value).__name__}. {_HOW}",
             argument=argument,
         )
+    if isinstance(doc, dict) and "kind" not in doc and isinstance(doc.get("fairness"), dict):
+        raise DataValidationError(
+            f"{argument} is an assessment document (assess(...).to_json(), rai-toolkit analyze "
+            f"--json); its fairness section has no count tables. Compare the fairness reports "
+            f"themselves: save assessment.fairness.to_json(path) (or "
+            f"analyze_fairness(...).to_json(path)) for each sample.",
+            argument=argument,
+        )
     if not isinstance(doc, dict) or doc.get("kind") != "fairness_report":
         kind = doc.get("kind") if isinstance(doc, dict) else type(doc).__name__
         raise DataValidationError(

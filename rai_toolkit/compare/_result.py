@@ -141,8 +141,12 @@ class ReportComparison:
         for _, row in self.criteria.iterrows():
             lines.append("  " + _line(row))
         if len(worse):
-            lines.append(f"{len(worse)} row(s) significantly worse:")
-            lines.extend("  " + _line(row) for _, row in worse.iterrows())
+            metrics = worse[worse["kind"] == "group_metric"]
+            lines.append(
+                f"{len(worse)} row(s) significantly worse"
+                + (", group metrics among them:" if len(metrics) else ".")
+            )
+            lines.extend("  " + _line(row) for _, row in metrics.iterrows())
         else:
             lines.append("No row is significantly worse.")
         return "\n".join(lines)
@@ -254,7 +258,7 @@ def _fmt(value: Any) -> str:
 def _line(row: pd.Series) -> str:
     """One row as text: what, baseline -> current, change and interval, verdict."""
     what = row["criterion"] if row["kind"] == "criterion" else f"{row['group']} {row['metric']}"
-    flag = "WORSE " if row["worse"] is True else ""
+    flag = "WORSE " if row["worse"] is not pd.NA and bool(row["worse"]) else ""
     interval = (
         f" [{_fmt(row['change_lower'])}, {_fmt(row['change_upper'])}]"
         if not np.isnan(row["change_lower"])
