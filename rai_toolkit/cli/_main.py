@@ -57,6 +57,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "train the reference model on bundled UCI Adult and write its report",
     ),
     "dashboard": ("rai_toolkit.cli._dashboard", "serve a saved Responsible AI dashboard folder"),
+    "audit": (
+        "rai_toolkit.cli._audit",
+        "NYC Local Law 144 / EEOC bias audit of selections or scores in a data file",
+    ),
     "diff": (
         "rai_toolkit.cli._diff",
         "compare two saved fairness reports: what changed, what got significantly worse",
