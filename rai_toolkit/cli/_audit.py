@@ -89,9 +89,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         action="store_true",
         help="leave categories under 2%% of the rows out of the impact ratio's reference",
     )
-    parser.add_argument(
-        "--justification", metavar="TEXT", help="why small categories are excluded"
-    )
+    parser.add_argument("--justification", metavar="TEXT", help="why small categories are excluded")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="audit date (default today)")
     parser.add_argument(
         "--data-source",
@@ -126,9 +124,7 @@ def _outputs(paths: list[str]) -> dict[str, str]:
     for path in paths:
         kind = KINDS.get(Path(path).suffix.lower())
         if kind is None:
-            raise ArgumentError(
-                f"--out {path!r} must end in .html, .json or .md.", argument="out"
-            )
+            raise ArgumentError(f"--out {path!r} must end in .html, .json or .md.", argument="out")
         if kind in found:
             raise ArgumentError(
                 f"--out names two {kind} files ({found[kind]!r} and {path!r}); give one of each "

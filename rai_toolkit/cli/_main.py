@@ -61,6 +61,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "rai_toolkit.cli._audit",
         "NYC Local Law 144 / EEOC bias audit of selections or scores in a data file",
     ),
+    "bundle": (
+        "rai_toolkit.cli._bundle",
+        "assess a saved model and write the (signed) evidence bundle zip",
+    ),
+    "keygen": ("rai_toolkit.cli._keygen", "make an Ed25519 key pair for signing bundles"),
+    "verify": (
+        "rai_toolkit.cli._verify",
+        "check an evidence bundle's hashes and signature, naming the first file that differs",
+    ),
     "diff": (
         "rai_toolkit.cli._diff",
         "compare two saved fairness reports: what changed, what got significantly worse",
@@ -74,7 +83,8 @@ _EXIT_STATUSES = f"""\
 exit status:
   0    success
   1    analyze --fail-on: a named fairness criterion failed (the report was written);
-       diff --fail-on-worse: a criterion got significantly worse
+       diff --fail-on-worse: a criterion got significantly worse;
+       verify: a file differs, the signature fails or the bundle is unreadable
   {EXIT_ERROR}    usage error, or input refused with a clear message (nothing written)
   {EXIT_INTERNAL}    internal error: a bug to report; --debug shows the traceback
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
