@@ -215,7 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: 0 success; 1 ``analyze --fail-on`` criterion failed; 2
+        Exit status: 0 success; 1 ``analyze --fail-on`` criterion failed,
+        ``diff --fail-on-worse`` criterion significantly worse, or ``verify``
+        found a differing file, a failed signature or an unreadable bundle; 2
         usage error or input refused by rai_toolkit (one ``error:`` line on
         stderr, nothing written); 3 internal error (one ``error: internal
         error ...`` line; ``--debug`` or ``RAI_TOOLKIT_DEBUG=1`` adds the
