@@ -194,7 +194,6 @@ def _side(doc: dict[str, Any], *, argument: str) -> _Side:
         )
     try:
         tables = count_tables_from_dict(doc["count_tables"], source=argument)
-        results = {None: doc["results"][0]}
         first = tables.groupings[0].name
         results = {first: doc["results"][0]}
         references = {first: doc.get("reference_group")}
@@ -337,7 +336,13 @@ def _rows(
         if ref_label is not None:
             labels = [g["labels"] for g in base.results[gr.name]["groups"]]
             wanted = ref_label if isinstance(ref_label, list) else [ref_label]
-            ref = next(i for i, lab in enumerate(labels) if list(lab.values()) == wanted)
+            ref = next((i for i, lab in enumerate(labels) if list(lab.values()) == wanted), None)
+            if ref is None:
+                raise DataValidationError(
+                    f"The reference group {ref_label!r} of {gr.name!r} is not one of its groups in "
+                    f"the baseline report; save the report again with report.to_json(path).",
+                    argument="baseline",
+                )
         for crit in base.criteria:
             keep = {m: enough[:, col[m]] for m in crit["metrics"]}
             left_out = sorted({keys[i] for m in crit["metrics"] for i in np.flatnonzero(~keep[m])})

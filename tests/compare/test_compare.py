@@ -193,3 +193,13 @@ def test_properties_return_copies(two_groups):
     changes = cmp.changes
     changes.loc[0, "change"] = 99.0
     assert cmp.changes.loc[0, "change"] != 99.0
+
+
+def test_reference_group_is_used_like_the_reports(intersectional, report, sample):
+    frame_a, frame_b = sample(3000, seed=21), sample(3000, seed=22)
+    base = report(frame_a, reference_group="b")
+    cur = report(frame_b, reference_group="b")
+    crit = compare_reports(base, cur, n_boot=100, random_state=0).criteria.set_index("criterion")
+    for rep, column in ((base, "baseline"), (cur, "current")):
+        for name, row in rep.verdicts.iterrows():
+            assert crit.loc[name, column] == pytest.approx(row["value"], abs=1e-12)
