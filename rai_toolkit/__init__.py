@@ -64,6 +64,9 @@ _EXPORTS: dict[str, str] = {
     # audit
     "bias_audit": "rai_toolkit.audit",
     "BiasAudit": "rai_toolkit.audit",
+    # compare
+    "compare_reports": "rai_toolkit.compare",
+    "ReportComparison": "rai_toolkit.compare",
     # datasets
     "load_adult": "rai_toolkit.datasets",
     "load_compas": "rai_toolkit.datasets",

@@ -19,7 +19,7 @@ PUBLIC = [
     "analyze_fairness", "explain_model", "explain_disparity", "fit_glassbox",
     "compare_explanations", "mitigate", "check_privacy", "minimization_candidates",
     "membership_inference_risk", "check_robustness", "save_model", "load_model", "assess",
-    "analyze_errors", "make_biased_classification",
+    "analyze_errors", "make_biased_classification", "compare_reports",
 ]
 
 

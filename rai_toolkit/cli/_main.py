@@ -57,6 +57,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "train the reference model on bundled UCI Adult and write its report",
     ),
     "dashboard": ("rai_toolkit.cli._dashboard", "serve a saved Responsible AI dashboard folder"),
+    "audit": (
+        "rai_toolkit.cli._audit",
+        "NYC Local Law 144 / EEOC bias audit of selections or scores in a data file",
+    ),
+    "bundle": (
+        "rai_toolkit.cli._bundle",
+        "assess a saved model and write the (signed) evidence bundle zip",
+    ),
+    "keygen": ("rai_toolkit.cli._keygen", "make an Ed25519 key pair for signing bundles"),
+    "verify": (
+        "rai_toolkit.cli._verify",
+        "check an evidence bundle's hashes and signature, naming the first file that differs",
+    ),
+    "diff": (
+        "rai_toolkit.cli._diff",
+        "compare two saved fairness reports: what changed, what got significantly worse",
+    ),
 }
 
 #: Environment variable that, when set to 1/true/yes, shows tracebacks of internal errors.
@@ -65,7 +82,9 @@ DEBUG_ENV = "RAI_TOOLKIT_DEBUG"
 _EXIT_STATUSES = f"""\
 exit status:
   0    success
-  1    analyze --fail-on: a named fairness criterion failed (the report was written)
+  1    analyze --fail-on: a named fairness criterion failed (the report was written);
+       diff --fail-on-worse: a criterion got significantly worse;
+       verify: a file differs, the signature fails or the bundle is unreadable
   {EXIT_ERROR}    usage error, or input refused with a clear message (nothing written)
   {EXIT_INTERNAL}    internal error: a bug to report; --debug shows the traceback
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
@@ -196,7 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: 0 success; 1 ``analyze --fail-on`` criterion failed; 2
+        Exit status: 0 success; 1 ``analyze --fail-on`` criterion failed,
+        ``diff --fail-on-worse`` criterion significantly worse, or ``verify``
+        found a differing file, a failed signature or an unreadable bundle; 2
         usage error or input refused by rai_toolkit (one ``error:`` line on
         stderr, nothing written); 3 internal error (one ``error: internal
         error ...`` line; ``--debug`` or ``RAI_TOOLKIT_DEBUG=1`` adds the

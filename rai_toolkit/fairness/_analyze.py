@@ -62,7 +62,7 @@ from rai_toolkit.fairness._metrics import (
     sort_by_score,
     undefined_reasons,
 )
-from rai_toolkit.fairness._report import FairnessReport, ReportMeta, ReportWarning
+from rai_toolkit.fairness._report import CountTables, FairnessReport, ReportMeta, ReportWarning
 from rai_toolkit.fairness._verdicts import THRESHOLD_NOTE, check_thresholds, criteria_for
 
 __all__ = ["analyze_fairness"]
@@ -134,7 +134,7 @@ def _classification(
     *,
     n_boot: int,
     rng: np.random.Generator,
-) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]]]:
+) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]], CellTable]:
     """Count the rows into a table (the in-memory engine), then derive everything from it."""
     table = build_cells(groups.codes, groups.n_groups, y, y_hat, score)
     exact = None
@@ -147,7 +147,10 @@ def _classification(
             if gr.parent is not None and gr.n_groups > 1:
                 codes = gr.parent.astype(codes_sorted.dtype)[codes_sorted]
             exact[gr.name] = exact_auc(codes, gr.n_groups, y_sorted, tie_id)
-    return table_estimates(table, groupings, exact_auc=exact, n_boot=n_boot, rng=rng)
+    metrics, per_grouping = table_estimates(
+        table, groupings, exact_auc=exact, n_boot=n_boot, rng=rng
+    )
+    return metrics, per_grouping, table
 
 
 def table_estimates(
@@ -249,7 +252,7 @@ def _regression(
     *,
     n_boot: int,
     rng: np.random.Generator,
-) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]]]:
+) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]], None]:
     """Regression metrics from per-group sums, with a row bootstrap of those sums."""
     n, g = y.shape[0], groups.n_groups
     err = y_hat - y
@@ -294,7 +297,7 @@ def _regression(
             rep_values = regression_metrics(gr.aggregate(reps, axis=1))
             entry["replicates"] = np.stack([rep_values[m] for m in REGRESSION_METRICS], axis=-1)
         out[gr.name] = entry
-    return REGRESSION_METRICS, out
+    return REGRESSION_METRICS, out, None
 
 
 def _multiclass_scores(score: np.ndarray | None, classes: np.ndarray) -> np.ndarray | None:
@@ -510,7 +513,7 @@ def analyze_fairness(
 
     def estimates(gr: Grouping) -> dict[Hashable, GroupEstimates]:
         result = {}
-        for cls, (metrics, per_grouping) in blocks.items():
+        for cls, (metrics, per_grouping, _) in blocks.items():
             entry = per_grouping[gr.name]
             total = per_grouping["overall"]
             result[cls] = summarise(
@@ -551,23 +554,28 @@ def analyze_fairness(
             warnings=extra,
         )
 
+    tables = None
+    if checked.task != "regression":
+        tables = CountTables({cls: b[2] for cls, b in blocks.items()}, (main, *marginals))
     main_est = estimates(main)
     main_warnings = small_group_warnings(main_est, features_, min_group_size=min_group_size)
     for w in main_warnings:
         warnings.warn(w.message, SmallGroupWarning, stacklevel=2)
     marginal_reports = {}
-    for gr in marginals:
+    for j, gr in enumerate(marginals):
         est = estimates(gr)
         extra = small_group_warnings(est, [gr.name], min_group_size=min_group_size)
         marginal_reports[gr.name] = FairnessReport(
             meta([gr.name], references[gr.name], caught_records + extra),
             est,
             marginal=None,
+            count_tables=None if tables is None else tables.alone(j + 1),
         )
     return FairnessReport(
         meta(features_, references[main.name], caught_records + main_warnings),
         main_est,
         marginal=marginal_reports,
+        count_tables=tables,
     )
 
 

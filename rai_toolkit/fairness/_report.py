@@ -18,14 +18,24 @@ import pandas as pd
 
 from rai_toolkit._io import dump_json
 from rai_toolkit._io import json_safe as _json_value
-from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit.exceptions import ArgumentError, DataValidationError
+from rai_toolkit.fairness._cells import CellTable
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key
+from rai_toolkit.fairness._groups import Grouping
 from rai_toolkit.fairness._verdicts import Verdict
 
-__all__ = ["FairnessReport", "ReportMeta", "ReportWarning", "SCHEMA_VERSION"]
+__all__ = [
+    "CountTables",
+    "FairnessReport",
+    "ReportMeta",
+    "ReportWarning",
+    "SCHEMA_VERSION",
+    "count_tables_dict",
+    "count_tables_from_dict",
+]
 
 #: Version of the :meth:`FairnessReport.to_dict` schema (docs/fairness_schema.md).
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 BOOTSTRAP_METHOD = (
     "Row bootstrap drawn as Multinomial(n, cell counts / n) over the joint (group, y, y_hat, "
@@ -105,6 +115,166 @@ class ReportMeta:
     warnings: list[ReportWarning] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CountTables:
+    """The count tables behind a classification report, kept so that it can be re-bootstrapped.
+
+    Attributes
+    ----------
+    tables : dict
+        Class label (None for a binary task) -> :class:`CellTable` of the report's
+        first grouping (the intersectional groups).
+    groupings : tuple of Grouping
+        The report's groupings, the first the table's own groups (``parent`` None),
+        then each sensitive feature alone (``parent`` maps each group of the table
+        to its group there).
+    """
+
+    tables: dict[Hashable, CellTable]
+    groupings: tuple[Grouping, ...]
+
+    def alone(self, position: int) -> CountTables:
+        """Return the tables of grouping ``position`` as the first and only grouping."""
+        gr = self.groupings[position]
+
+        def merged(t: CellTable) -> CellTable:
+            if gr.parent is None:
+                return t
+            sums = [None if a is None else gr.aggregate(a, axis=0) for a in (t.sum_s, t.sum_s2)]
+            return CellTable(gr.aggregate(t.counts, axis=0), *sums, t.edges, t.calibration_map)
+
+        own = Grouping(gr.name, gr.index, None)
+        return CountTables({c: merged(t) for c, t in self.tables.items()}, (own,))
+
+    def for_class(self, cls: Hashable) -> CountTables:
+        """Return the table of one class, as a binary task's (class None)."""
+        return CountTables({None: self.tables[cls]}, self.groupings)
+
+
+def _numbers(values: np.ndarray) -> list:
+    """Whole numbers as ints, others as floats (exact round trip through JSON)."""
+    if np.all(values == np.round(values)):
+        return [int(v) for v in values]
+    return [float(v) for v in values]
+
+
+def count_tables_dict(tables: CountTables | None) -> dict[str, Any] | None:
+    """Build the ``count_tables`` entry of :meth:`FairnessReport.to_dict` (schema 1.4).
+
+    Only non-empty cells are written: ``cells`` lists their flat positions in the
+    C-ordered ``shape`` (group, y, y_hat, score bin), ``counts``, ``sum_s`` and
+    ``sum_s2`` their values.
+
+    Parameters
+    ----------
+    tables : CountTables or None
+        The report's tables; None (regression, or a report built without them)
+        gives None.
+
+    Returns
+    -------
+    dict or None
+        ``{"groupings": [...], "tables": [...]}`` (docs/fairness_schema.md).
+    """
+    if tables is None:
+        return None
+    groupings = []
+    for gr in tables.groupings:
+        one_feature = gr.parent is None and gr.index.nlevels == 1 and gr.index.name is not None
+        groupings.append(
+            {
+                "name": _json_value(gr.index.name if one_feature else gr.name),
+                "groups": [group_key(gr.index, i) for i in range(gr.n_groups)],
+                "parent": None if gr.parent is None else [int(p) for p in gr.parent],
+            }
+        )
+    out = []
+    for cls, t in tables.tables.items():
+        flat = t.counts.ravel()
+        cells = np.flatnonzero(flat)
+        entry: dict[str, Any] = {
+            "class": _json_value(cls),
+            "shape": [int(n) for n in t.counts.shape],
+            "edges": None if t.edges is None else [float(e) for e in t.edges],
+            "cells": [int(c) for c in cells],
+            "counts": _numbers(flat[cells]),
+            "sum_s": None,
+            "sum_s2": None,
+        }
+        if t.has_scores:
+            entry["sum_s"] = [float(v) for v in t.sum_s.ravel()[cells]]
+            entry["sum_s2"] = [float(v) for v in t.sum_s2.ravel()[cells]]
+        out.append(entry)
+    return {"groupings": groupings, "tables": out}
+
+
+def count_tables_from_dict(entry: Any, *, source: str = "the report") -> CountTables:
+    """Rebuild :class:`CountTables` from the ``count_tables`` entry of a saved report.
+
+    Parameters
+    ----------
+    entry : dict
+        ``to_dict()["count_tables"]`` (schema 1.4).
+    source : str, default="the report"
+        What the entry came from, for messages.
+
+    Returns
+    -------
+    CountTables
+        The tables, checked by :meth:`CellTable.from_counts`.
+
+    Raises
+    ------
+    DataValidationError
+        If the entry is not what :func:`count_tables_dict` writes.
+    """
+    where = f"count_tables of {source}"
+    try:
+        groupings = []
+        for g in entry["groupings"]:
+            keys = [str(k) for k in g["groups"]]
+            parent = None if g["parent"] is None else np.asarray(g["parent"], dtype=np.intp)
+            groupings.append(Grouping(g["name"], pd.Index(keys, dtype=object), parent))
+        tables = {}
+        for t in entry["tables"]:
+            shape = tuple(int(n) for n in t["shape"])
+            cells = np.asarray(t["cells"], dtype=np.intp)
+            size = int(np.prod(shape))
+            if cells.ndim != 1 or (cells.size and (cells.min() < 0 or cells.max() >= size)):
+                raise ValueError(f"cell positions outside the table of shape {shape}")
+
+            def dense(values: Any, cells: np.ndarray = cells, shape: tuple = shape) -> Any:
+                if values is None:
+                    return None
+                out = np.zeros(int(np.prod(shape)))
+                out[cells] = np.asarray(values, dtype=float)
+                return out.reshape(shape)
+
+            edges = None if t["edges"] is None else np.asarray(t["edges"], dtype=float)
+            tables[t["class"]] = CellTable.from_counts(
+                dense(t["counts"]), dense(t["sum_s"]), dense(t["sum_s2"]), edges=edges
+            )
+    except DataValidationError as err:
+        raise DataValidationError(f"The {where} is inconsistent: {err}") from err
+    except (KeyError, TypeError, ValueError, IndexError) as err:
+        raise DataValidationError(
+            f"The {where} is malformed ({type(err).__name__}: {err}); it must be the "
+            f"count_tables entry FairnessReport.to_dict() writes (schema {SCHEMA_VERSION}). "
+            f"Re-save the report with report.to_json(path)."
+        ) from err
+    n_groups = {t.n_groups for t in tables.values()}
+    if not groupings or not tables or n_groups != {len(groupings[0].index)} or any(
+        g.parent is not None and g.parent.shape != (len(groupings[0].index),)
+        or g.parent is not None and (g.parent.min() < 0 or g.parent.max() >= g.n_groups)
+        for g in groupings[1:]
+    ):
+        raise DataValidationError(
+            f"The {where} is inconsistent: its tables and groupings do not describe the same "
+            f"groups. Re-save the report with report.to_json(path)."
+        )
+    return CountTables(tables, tuple(groupings))
+
+
 class FairnessReport:
     """Group metrics, intervals, disparities and verdicts of a model's fairness.
 
@@ -122,6 +292,10 @@ class FairnessReport:
         Class label (None for binary and regression tasks) -> GroupEstimates.
     marginal : dict or None
         Sensitive feature -> report of that feature alone (several features only).
+    count_tables : CountTables or None
+        The count tables the estimates came from (classification), saved by
+        :meth:`to_dict` so that :func:`~rai_toolkit.compare_reports` can
+        bootstrap them again.
     """
 
     def __init__(
@@ -130,10 +304,12 @@ class FairnessReport:
         estimates: dict[Hashable, GroupEstimates],
         *,
         marginal: dict[Hashable, FairnessReport] | None = None,
+        count_tables: CountTables | None = None,
     ) -> None:
         self._meta = meta
         self._estimates = dict(estimates)
         self._marginal = dict(marginal or {})
+        self._count_tables = count_tables
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -385,7 +561,10 @@ class FairnessReport:
             )
         meta = ReportMeta(**{**self._meta.__dict__, "task": "binary", "pos_label": cls})
         marginal = {f: r.for_class(cls) for f, r in self._marginal.items()}
-        return FairnessReport(meta, {None: self._estimates[cls]}, marginal=marginal)
+        tables = None if self._count_tables is None else self._count_tables.for_class(cls)
+        return FairnessReport(
+            meta, {None: self._estimates[cls]}, marginal=marginal, count_tables=tables
+        )
 
     # ------------------------------------------------------------------ views
     def summary(self) -> str:
@@ -573,6 +752,7 @@ class FairnessReport:
             }
             for f, r in self._marginal.items()
         }
+        out["count_tables"] = count_tables_dict(self._count_tables)
         return out
 
     def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 2) -> str:

@@ -108,10 +108,10 @@ def test_top_level_help_lists_every_command_and_exit_status(run_cli):
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        ([], "error: no command given; choose one of: datasets, analyze, demo, dashboard "
+        ([], f"error: no command given; choose one of: {', '.join(COMMANDS)} "
              "(see `rai-toolkit --help`)"),
         (["analyse"], "error: unknown command 'analyse'; did you mean 'analyze'? commands are: "
-                      "datasets, analyze, demo, dashboard (see `rai-toolkit --help`)"),
+                      f"{', '.join(COMMANDS)} (see `rai-toolkit --help`)"),
         (["dashbord", "x"], "error: unknown command 'dashbord'; did you mean 'dashboard'?"),
         (["frobnicate"], "error: unknown command 'frobnicate'; commands are: datasets, analyze"),
         (["--verison"], "error: unknown option '--verison'; did you mean '--version'? "

@@ -221,7 +221,7 @@ def test_binned_continuous_sensitive_feature(synth):
 
 def test_to_dict_schema_and_json_round_trip(synth_report):
     d = synth_report.to_dict()
-    assert d["schema_version"] == "1.3"
+    assert d["schema_version"] == "1.4"
     assert d["interval_method"]["disparities"].startswith("simultaneous group limits")
     for key in (
         "task",

@@ -232,7 +232,7 @@ def test_views_and_schema_show_excluded_groups(tiny_boot_report):
     assert "excluded groups" in html_text
     assert "<span title='g=T'>1</span>" in html_text
     d = tiny_boot_report.to_dict()
-    assert d["schema_version"] == "1.3"
+    assert d["schema_version"] == "1.4"
     result = d["results"][0]
     verdict = next(v for v in result["verdicts"] if v["criterion"] == "equal_opportunity")
     assert verdict["excluded_groups"] == ["g=T"]

@@ -1,0 +1,156 @@
+"""``rai-toolkit bundle``: assess a saved model and write the signed evidence bundle.
+
+The inputs are those of ``rai-toolkit analyze`` (model file, data file, target,
+sensitive columns, ...), read and loaded by the same helpers; the output is one
+zip (:meth:`~rai_toolkit.report.Assessment.to_bundle`): the HTML report and its
+JSON, the environment, the sha256 of the data and model files, the manifest
+and, with ``--signing-key``, its Ed25519 signature. Everything that can be
+refused (the bundle path, the key) is refused before the assessment runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from rai_toolkit.cli._console import EXIT_OK, Progress
+from rai_toolkit.cli._parser import int_at_least
+
+__all__ = ["FLAGS", "add_parser", "run"]
+
+
+def _flags() -> dict[str, str]:
+    from rai_toolkit.cli._analyze import FLAGS as ANALYZE_FLAGS
+
+    return {
+        **ANALYZE_FLAGS,
+        "out": "--out",
+        "path": "--out",
+        "signing_key": "--signing-key",
+        "overwrite": "--overwrite",
+        "data_file": "--data",
+        "model_file": "--model",
+    }
+
+
+#: Parameters of ``run_bundle`` / ``assess`` -> the flag of this command that sets them.
+FLAGS = _flags()
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``bundle`` command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From ``ArgumentParser.add_subparsers``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The command's parser.
+    """
+    parser = subparsers.add_parser(
+        "bundle",
+        description=(
+            "Assess a saved model on a data file (as `rai-toolkit analyze`) and write the "
+            "evidence bundle: one zip with the HTML report and its JSON, the environment, the "
+            "sha256 of the data and model files, and a manifest of every file's sha256, "
+            "signed with --signing-key (a key from `rai-toolkit keygen`). Check it with "
+            "`rai-toolkit verify`."
+        ),
+    )
+    parser.add_argument(
+        "--model",
+        required=True,
+        metavar="MODEL",
+        help="model file: .skops (safe), or .pkl/.pickle/.joblib with --trust-pickle",
+    )
+    parser.add_argument(
+        "--data", required=True, metavar="FILE", help="evaluation data: .csv or .parquet"
+    )
+    parser.add_argument("--target", required=True, metavar="COL", help="target column")
+    parser.add_argument(
+        "--sensitive", required=True, nargs="+", metavar="COL", help="sensitive column(s)"
+    )
+    parser.add_argument("--out", required=True, metavar="ZIP", help="bundle path (.zip)")
+    parser.add_argument(
+        "--signing-key", metavar="KEY", help="Ed25519 private key (PEM) to sign the manifest"
+    )
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
+    parser.add_argument(
+        "--trust-pickle",
+        action="store_true",
+        help="allow .pkl/.joblib models (loading a pickle can execute code)",
+    )
+    parser.add_argument(
+        "--trust", nargs="+", default=[], metavar="TYPE",
+        help="extra types to trust in a .skops file (review them first)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--n-boot", type=int_at_least(0), default=1000, metavar="N",
+        help="bootstrap replicates (default 1000; 0 for no intervals)",
+    )  # fmt: skip
+    parser.add_argument("--no-explain", action="store_true", help="skip SHAP explanations")
+    parser.add_argument(
+        "--min-cell-size", type=int_at_least(1), default=10, metavar="K",
+        help="hide groups with fewer rows (default 10)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--pos-label", metavar="LABEL",
+        help="favourable class (default 1; parsed as a number when possible)",
+    )  # fmt: skip
+    parser.add_argument("--title", help="report title")
+    parser.add_argument(
+        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``rai-toolkit bundle``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments.
+
+    Returns
+    -------
+    int
+        0 on success.
+    """
+    from pathlib import Path
+
+    from rai_toolkit._io import read_table
+    from rai_toolkit.cli._analyze import _load_model, _pos_label
+    from rai_toolkit.report._bundle import check_bundle_path, load_signing_key, run_bundle
+
+    check_bundle_path(args.out, overwrite=args.overwrite, argument="--out")
+    if args.signing_key is not None:
+        load_signing_key(args.signing_key, argument="--signing-key")
+    data = read_table(args.data, argument="--data")
+    model, source = _load_model(args)
+    assessment, path = run_bundle(
+        model,
+        data,
+        target=args.target,
+        sensitive_features=args.sensitive,
+        out=args.out,
+        signing_key=args.signing_key,
+        overwrite=args.overwrite,
+        data_file=args.data,
+        model_file=args.model,
+        explain=not args.no_explain,
+        n_boot=args.n_boot,
+        min_cell_size=args.min_cell_size,
+        random_state=args.seed,
+        title=args.title,
+        pos_label=_pos_label(args.pos_label),
+        dataset_description=f"file {Path(args.data).name}",
+        model_source=source,
+        progress=Progress(),
+    )
+    print(repr(assessment))
+    signed = "signed" if args.signing_key is not None else "unsigned (pass --signing-key to sign)"
+    print(f"wrote {path} ({signed}); check it with `rai-toolkit verify {path}`")
+    return EXIT_OK

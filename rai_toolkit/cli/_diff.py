@@ -1,0 +1,143 @@
+"""``rai-toolkit diff``: compare two saved fairness reports and say what got worse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rai_toolkit.cli._console import EXIT_CRITERION_FAILED, EXIT_OK
+from rai_toolkit.cli._parser import int_at_least
+
+__all__ = ["FLAGS", "OUTPUT_SUFFIXES", "add_parser", "run"]
+
+#: Parameters of ``compare_reports`` -> the flag or operand of this command that sets them.
+FLAGS = {
+    "baseline": "OLD.json",
+    "current": "NEW.json",
+    "n_boot": "--n-boot",
+    "ci": "--ci",
+    "random_state": "--seed",
+}
+
+#: ``--out`` suffix -> the ReportComparison method that writes it.
+OUTPUT_SUFFIXES = {
+    ".html": "to_html",
+    ".htm": "to_html",
+    ".json": "to_json",
+    ".md": "to_markdown",
+    ".markdown": "to_markdown",
+}
+
+
+def _coverage(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, received {value!r}") from None
+    if not 0 < number < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a coverage strictly between 0 and 1 (e.g. 0.95), received {value!r}"
+        )
+    return number
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``diff`` command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From ``ArgumentParser.add_subparsers``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The command's parser.
+    """
+    parser = subparsers.add_parser(
+        "diff",
+        description=(
+            "Compare two fairness reports saved with FairnessReport.to_json() (schema 1.4 or "
+            "later): the change of every criterion and group metric, with intervals that hold "
+            "for all of them at once. Prints the criteria and the rows that got significantly "
+            "worse; --fail-on-worse exits 1 when a criterion got significantly worse."
+        ),
+    )
+    parser.add_argument("old", metavar="OLD.json", help="baseline fairness report (JSON)")
+    parser.add_argument("new", metavar="NEW.json", help="current fairness report (JSON)")
+    parser.add_argument(
+        "--fail-on-worse",
+        action="store_true",
+        help="exit 1 when any criterion got significantly worse",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="also write the comparison: .html (self-contained page), .json or .md",
+    )
+    parser.add_argument(
+        "--n-boot",
+        type=int_at_least(100),
+        default=1000,
+        metavar="N",
+        help="bootstrap replicates of each report (default 1000, at least 100)",
+    )
+    parser.add_argument(
+        "--ci", type=_coverage, default=0.95, help="simultaneous coverage (default 0.95)"
+    )
+    parser.add_argument(
+        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
+    )
+    return parser
+
+
+def _check_out(path: str | None) -> str | None:
+    """Check ``--out`` before any work; return the writer method's name."""
+    if path is None:
+        return None
+    from pathlib import Path
+
+    from rai_toolkit._io import check_output_path
+
+    check_output_path(path, argument="--out", suffixes=tuple(OUTPUT_SUFFIXES))
+    return OUTPUT_SUFFIXES[Path(path).suffix.lower()]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``rai-toolkit diff``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments.
+
+    Returns
+    -------
+    int
+        0, or 1 with ``--fail-on-worse`` when a criterion got significantly worse.
+    """
+    writer = _check_out(args.out)
+    from rai_toolkit.compare import compare_reports
+
+    for flag, path in (("OLD.json", args.old), ("NEW.json", args.new)):
+        if path.lstrip().startswith("{"):
+            from rai_toolkit.exceptions import DataValidationError
+
+            raise DataValidationError(f"{flag} must be a file path; received JSON text.")
+    comparison = compare_reports(
+        args.old, args.new, ci=args.ci, n_boot=args.n_boot, random_state=args.seed
+    )
+    print(comparison.summary())
+    if writer is not None:
+        getattr(comparison, writer)(args.out)
+        print(f"wrote {args.out}")
+    if args.fail_on_worse and comparison.any_worse:
+        rows = comparison.worse
+        rows = rows[rows["kind"] == "criterion"]
+        names = [f"{g}: {c}" for g, c in zip(rows["grouping"], rows["criterion"])]
+        print(
+            f"fail-on-worse: {', '.join(names)} got significantly worse (exit status 1)",
+            file=sys.stderr,
+        )
+        return EXIT_CRITERION_FAILED
+    return EXIT_OK

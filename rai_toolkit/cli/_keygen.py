@@ -1,0 +1,71 @@
+"""``rai-toolkit keygen``: make an Ed25519 key pair for signing evidence bundles."""
+
+from __future__ import annotations
+
+import argparse
+
+from rai_toolkit.cli._console import EXIT_OK
+
+__all__ = ["FLAGS", "add_parser", "run"]
+
+#: Parameters of ``generate_keypair`` -> the flag of this command that sets them.
+FLAGS = {"path": "--out", "path + '.pub'": "--out", "overwrite": "--overwrite"}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``keygen`` command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From ``ArgumentParser.add_subparsers``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The command's parser.
+    """
+    parser = subparsers.add_parser(
+        "keygen",
+        description=(
+            "Write an Ed25519 private key to KEY (PEM, readable by its owner only) and its "
+            "public key to KEY.pub. Sign bundles with `rai-toolkit bundle --signing-key KEY`; "
+            "give KEY.pub to whoever verifies them (`rai-toolkit verify --public-key KEY.pub`)."
+        ),
+    )
+    parser.add_argument(
+        "--out", required=True, metavar="KEY", help="private key file, e.g. signing.pem"
+    )
+    parser.add_argument("--overwrite", action="store_true", help="replace existing key files")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``rai-toolkit keygen``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``out`` and ``overwrite``.
+
+    Returns
+    -------
+    int
+        0 on success.
+    """
+    from pathlib import Path
+
+    from rai_toolkit.exceptions import ArgumentError
+    from rai_toolkit.report import generate_keypair
+
+    for path in (Path(args.out), Path(f"{args.out}.pub")):
+        if path.exists() and not args.overwrite:
+            raise ArgumentError(
+                f"--out: {str(path)!r} already exists; pass --overwrite to replace the key pair "
+                f"(bundles signed with the old key then no longer verify against the new .pub), "
+                f"or choose another --out."
+            )
+    private, public = generate_keypair(args.out, overwrite=args.overwrite)
+    print(f"wrote {private} (private key: keep it secret)")
+    print(f"wrote {public} (public key: share it with whoever verifies your bundles)")
+    return EXIT_OK
