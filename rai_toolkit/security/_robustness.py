@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -10,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
+from rai_toolkit._result import Summary
 from rai_toolkit._scalars import SeedLike, as_generator, check_int, check_memory, check_real
 from rai_toolkit._validation import call_model, check_data_frame, prepare_data, resolve_columns
 from rai_toolkit.exceptions import ArgumentError
@@ -181,22 +181,21 @@ class RobustnessReport(SecurityResult):
             "interpretation": self._interpretation,
         }
 
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         o = self._overall
-        return (
-            f"RobustnessReport(epsilon={self._epsilon:g}, n_rows={self._n_rows}, "
-            f"overall={_pct(o['overall'])}, numeric={_pct(o['numeric'])}, "
-            f"categorical={_pct(o['categorical'])})"
-        )
-
-    def _repr_html_(self) -> str:
-        pct = lambda v: "" if pd.isna(v) else f"{v:.1%}"  # noqa: E731
-        return (
-            "<div><h4>Robustness</h4>"
-            f"<p>{html.escape(self._interpretation)}</p>"
-            f"{self._overall.to_frame('flip rate').to_html(float_format=pct)}"
-            f"{self._by_feature.to_html(index=False, na_rep='', float_format=lambda v: f'{v:.3g}')}"
-            f"{self._by_group.to_html(float_format=pct)}</div>"
+        return Summary(
+            title="Robustness",
+            head=(
+                f"epsilon={self._epsilon:g}, n_rows={self._n_rows}, "
+                f"overall={_pct(o['overall'])}, numeric={_pct(o['numeric'])}, "
+                f"categorical={_pct(o['categorical'])}"
+            ),
+            text=self._interpretation,
+            tables=[
+                ("Flip rate", self._overall.map(_pct).to_frame("flip rate").rename_axis("inputs")),
+                ("By feature", self._by_feature),
+                ("By group", self._by_group),
+            ],
         )
 
 
