@@ -133,11 +133,17 @@ def html_table(columns: Sequence[Any], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _frame_table(frame: Any) -> str:
-    """A DataFrame as :func:`html_table`; a meaningful index is shown as first column(s)."""
-    names = [n for n in frame.index.names if n is not None]
-    if names:
-        frame = frame.reset_index()
-    return html_table(list(frame.columns), frame.itertuples(index=False, name=None))
+    """A DataFrame as :func:`html_table`; an index other than 0..n-1 is shown first."""
+    import pandas as pd
+
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+        return html_table(list(frame.columns), frame.itertuples(index=False, name=None))
+    names = [("" if n is None else n) for n in frame.index.names]
+    rows = (
+        (*(key if isinstance(key, tuple) else (key,)), *values)
+        for key, *values in frame.itertuples(index=True, name=None)
+    )
+    return html_table([*names, *frame.columns], rows)
 
 
 @dataclass(frozen=True)
