@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from rai_toolkit._io import json_safe, write_text_atomic
+from rai_toolkit._result import Result, Summary
 from rai_toolkit.exceptions import ArgumentError
 
 __all__ = [
@@ -125,7 +126,7 @@ def check_output_path(path: Any, *, suffixes: tuple[str, ...], argument: str = "
     return p
 
 
-class BiasAudit:
+class BiasAudit(Result):
     """Selection or scoring rates and impact ratios per category, for a regulator.
 
     Create with :func:`~rai_toolkit.audit.bias_audit`.
@@ -277,32 +278,6 @@ class BiasAudit:
         """
         return json.loads(json.dumps(self._document))
 
-    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 2) -> str:
-        """Serialise :meth:`to_dict` as JSON, optionally to a file (written atomically).
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Where to write (``.json``).
-        indent : int or None, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-            The JSON text.
-
-        Raises
-        ------
-        ArgumentError
-            If ``path`` does not end in ``.json``, is a folder or its folder is missing.
-        """
-        target = None if path is None else check_output_path(path, suffixes=(".json",))
-        text = json.dumps(self._document, indent=indent, allow_nan=False)
-        if target is not None:
-            write_text_atomic(target, text)
-        return text
-
     def to_markdown(self, path: str | os.PathLike | None = None) -> str:
         """Render the audit as Markdown tables (one per dimension), optionally to a file.
 
@@ -348,7 +323,7 @@ class BiasAudit:
             write_text_atomic(target, text)
         return text
 
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         m = self._meta
         parts = []
         for name in m.references:
@@ -358,12 +333,17 @@ class BiasAudit:
                 f"{name}: {len(rows)} categories, lowest impact ratio "
                 f"{'n/a' if pd.isna(low) else f'{low:.2f}'}"
             )
-        return (
-            f"<BiasAudit {m.standard} {m.date.isoformat()} ({m.method}, {m.n_rows} rows): "
-            f"{'; '.join(parts)}>"
+        return Summary(
+            title=f"Bias audit ({m.standard})",
+            head=(
+                f"{m.standard} {m.date.isoformat()} ({m.method}, {m.n_rows} rows): "
+                f"{'; '.join(parts)}"
+            ),
+            tables=[("", self._table)],
         )
 
     def _repr_html_(self) -> str:
+        # The audit room's own view renders the notebook fragment of the document.
         from rai_toolkit.audit._views import render_fragment
 
         return render_fragment(self.to_dict())

@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from rai_toolkit._io import atomic_path
+from rai_toolkit._result import Result, Summary
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
 __all__ = [
@@ -832,8 +833,8 @@ def write_bundle(
 
 
 # ----------------------------------------------------------------------------- verifying
-@dataclass
-class BundleVerification:
+@dataclass(repr=False)
+class BundleVerification(Result):
     """Outcome of :func:`verify_bundle`.
 
     Attributes
@@ -919,26 +920,16 @@ class BundleVerification:
             "files": self.files.to_dict(orient="records"),
         }
 
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         state = "ok" if self.ok else f"FAILED at {self.first_difference!r}"
-        return (
-            f"<BundleVerification {self.path.name}: {state}; signature {self.signature}"
-            f"{'' if self.key_id is None else f' (key {self.key_id})'}; {len(self.files)} files>"
-        )
-
-    def _repr_html_(self) -> str:
-        import html
-
-        rows = "".join(
-            f"<tr><td>{html.escape(str(r['path']))}</td><td>{html.escape(str(r['status']))}</td>"
-            f"</tr>"
-            for r in self.files.to_dict(orient="records")
-        )
-        return (
-            f"<div><p><strong>{'OK' if self.ok else 'FAILED'}</strong>: "
-            f"{html.escape(self.summary().splitlines()[0])}</p>"
-            f"<table><thead><tr><th>file</th><th>status</th></tr></thead><tbody>{rows}"
-            f"</tbody></table></div>"
+        return Summary(
+            title="Bundle verification",
+            head=(
+                f"{self.path.name}: {state}; signature {self.signature}"
+                f"{'' if self.key_id is None else f' (key {self.key_id})'}; {len(self.files)} files"
+            ),
+            text=f"{'OK' if self.ok else 'FAILED'}: {self.summary().splitlines()[0]}",
+            tables=[("", self.files[["path", "status"]])],
         )
 
 
