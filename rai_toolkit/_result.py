@@ -164,6 +164,8 @@ class Summary:
         A paragraph (e.g. the plain-language interpretation), shown in HTML.
     lines : sequence of str
         Further lines of ``repr`` (indented under the head).
+    notes : sequence of str
+        Paragraphs shown after the tables in HTML (warnings, caveats).
     """
 
     title: str
@@ -172,6 +174,7 @@ class Summary:
     tables: Sequence[tuple[str, Any]] = ()
     text: str = ""
     lines: Sequence[str] = field(default_factory=tuple)
+    notes: Sequence[str] = field(default_factory=tuple)
 
 
 class Result:
@@ -246,5 +249,6 @@ class Result:
                 parts.append(html_table(*table))
             else:
                 parts.append(_frame_table(table))
+        parts.extend(f"<p>{html.escape(note)}</p>" for note in s.notes)
         parts.append("</div>")
         return "".join(parts)
