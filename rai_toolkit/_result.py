@@ -133,7 +133,7 @@ def html_table(columns: Sequence[Any], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _frame_table(frame: Any) -> str:
-    """A DataFrame as :func:`html_table`; an index other than 0..n-1 is shown first."""
+    """Render a DataFrame with :func:`html_table`; an index other than 0..n-1 goes first."""
     import pandas as pd
 
     if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:

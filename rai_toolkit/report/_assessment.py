@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._io import HTML_SUFFIXES, check_output_path, dump_json, write_text_atomic
+from rai_toolkit._io import HTML_SUFFIXES, check_output_path, write_text_atomic
+from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import (
     Progress,
     SeedLike,
@@ -92,7 +93,7 @@ def _model_description(model: Any) -> dict[str, Any]:
     }
 
 
-class Assessment:
+class Assessment(Result):
     """Fairness, explanations, error analysis and security checks of one model on one data set.
 
     Create with :func:`assess`. The result objects are kept as attributes;
@@ -301,23 +302,6 @@ class Assessment:
         """
         return json.loads(json.dumps(self._document, default=_json_default))
 
-    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 2) -> str:
-        """Serialise :meth:`to_dict` as JSON, optionally to a file (written atomically).
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Where to write; must end in ``.json``.
-        indent : int or None, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-            The JSON text.
-        """
-        return dump_json(self._document, path, indent=indent, default=_json_default)
-
     def to_html(self, path: str | os.PathLike | None = None) -> str:
         """Render the self-contained HTML report, optionally to a file (written atomically).
 
@@ -424,18 +408,23 @@ class Assessment:
 
         return impact_markdown(self.to_dict(), **{**self._context.get("impact", {}), **fields})
 
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         counts: dict[str, int] = {}
         for v in self._document["fairness"]["verdicts"]:
             counts[v["status"]] = counts.get(v["status"], 0) + 1
         verdicts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"
         card = ", ".join(f"{r['principle']}={r['status']}" for r in self._document["scorecard"])
-        return (
-            f"<Assessment {self._document['title']!r}: {self.fairness.n_rows} rows, "
-            f"verdicts: {verdicts}; scorecard: {card}>"
+        return Summary(
+            title=f"Assessment: {self._document['title']}",
+            head=(
+                f"{self._document['title']!r}: {self.fairness.n_rows} rows, "
+                f"verdicts: {verdicts}; scorecard: {card}"
+            ),
+            rows=[(r["principle"], r["status"]) for r in self._document["scorecard"]],
         )
 
     def _repr_html_(self) -> str:
+        # The report room's HTML view renders the notebook fragment of the document.
         from rai_toolkit.report._html import render_fragment
 
         return render_fragment(self.to_dict())
