@@ -56,11 +56,12 @@ _EXPORTS: dict[str, str] = {
     "assess": "rai_toolkit.report",
     "Assessment": "rai_toolkit.report",
     "impact_assessment": "rai_toolkit.report",
-    "analyze_errors": "rai_toolkit.report",
-    "ErrorAnalysis": "rai_toolkit.report",
     "verify_bundle": "rai_toolkit.report",
     "generate_keypair": "rai_toolkit.report",
     "BundleVerification": "rai_toolkit.report",
+    # error analysis
+    "analyze_errors": "rai_toolkit.error_analysis",
+    "ErrorAnalysis": "rai_toolkit.error_analysis",
     # audit
     "bias_audit": "rai_toolkit.audit",
     "BiasAudit": "rai_toolkit.audit",

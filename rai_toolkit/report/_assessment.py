@@ -42,6 +42,9 @@ from rai_toolkit._validation import (
     prepare_data,
     resolve_columns,
 )
+from rai_toolkit.error_analysis._analyze import error_analysis
+from rai_toolkit.error_analysis._cohorts import check_exclude
+from rai_toolkit.error_analysis._result import ErrorAnalysis
 from rai_toolkit.exceptions import (
     ArgumentError,
     DataValidationError,
@@ -50,7 +53,6 @@ from rai_toolkit.exceptions import (
     SamplingWarning,
 )
 from rai_toolkit.report._document import fairness_section, robustness_section
-from rai_toolkit.report._error_analysis import ErrorAnalysis, analyze_errors
 from rai_toolkit.report._scorecard import build_scorecard, findings
 from rai_toolkit.report._suppression import (
     INTERSECTIONAL,
@@ -687,21 +689,18 @@ def assess(
     cohort_frame = data[[c for c in checked.features if c not in names]].copy()
     for name in names:
         cohort_frame[name] = checked.sensitive[name].map(str).to_numpy()
-    cohort_frame["__target__"] = checked.y_true
     exclude = []
     for grouping, group in plan.reasons:
         if grouping == INTERSECTIONAL:
             exclude.append({n: str(v) for n, v in zip(names, group)})
         elif grouping != "overall":
             exclude.append({grouping: str(group)})
-    errors = analyze_errors(
-        None,
+    errors = error_analysis(
+        checked,
         cohort_frame,
-        target="__target__",
-        y_pred=checked.y_pred,
-        cohort_features=[c for c in cohort_frame.columns if c != "__target__"],
+        cohort_features=list(cohort_frame.columns),
         min_cell_size=k,
-        exclude=exclude,
+        rules=check_exclude(exclude),
     )
 
     def optional(label: str, fn: Callable[[], Any]) -> Any:

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+from rai_toolkit.error_analysis import analyze_errors
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
-from rai_toolkit.report import analyze_errors
 
 
 @pytest.fixture(scope="module")
