@@ -205,6 +205,7 @@ class Insights(Result):
             ),
             rows=[*timing_rows, ("total", f"{timings.get('total', 0.0):.1f} s")],
             text=(
+                f"{info['task']}, target {info['target']!s}. "
                 f"Cohorts: {', '.join(self.cohort_names) or 'none'}. "
                 "Open with rai_toolkit.launch_dashboard(insights)."
             ),

@@ -73,8 +73,10 @@ def check_exclude(exclude: Any) -> list[dict[Hashable, str]]:
                 )
             rules.extend({feature: str(v)} for v in levels)
         return rules
-    if isinstance(exclude, Sequence) and not isinstance(exclude, str) and all(
-        isinstance(rule, Mapping) for rule in exclude
+    if (
+        isinstance(exclude, Sequence)
+        and not isinstance(exclude, str)
+        and all(isinstance(rule, Mapping) for rule in exclude)
     ):
         return [{f: str(v) for f, v in rule.items()} for rule in exclude]
     raise ArgumentError(_BAD_EXCLUDE.format(value=describe(exclude)), argument="exclude")
@@ -131,7 +133,6 @@ def _same_rows_as_earlier(keys: pd.Series, encoded: dict) -> np.ndarray:
         flags[pos] = digest in seen
         seen.add(digest)
     return flags
-
 
 
 def search_cohorts(
