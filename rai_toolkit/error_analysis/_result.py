@@ -8,7 +8,11 @@ import pandas as pd
 
 from rai_toolkit._result import Result, Summary
 
-__all__ = ["ErrorAnalysis"]
+__all__ = ["CONCERN_LIFT", "ErrorAnalysis"]
+
+#: A significant cohort whose error rate is at least this multiple of the overall
+#: error rate is a reliability concern; a smaller one leaves it inconclusive.
+CONCERN_LIFT = 2.0
 
 
 class ErrorAnalysis(Result):
@@ -68,6 +72,11 @@ class ErrorAnalysis(Result):
     def metric(self) -> str:
         """Name of the ranking metric: ``"error_rate"`` or ``"mean_absolute_error"``."""
         return "error_rate" if self._task == "classification" else "mean_absolute_error"
+
+    @property
+    def concern_lift(self) -> float:
+        """Lift (cohort error / overall error) from which a significant cohort is a concern."""
+        return CONCERN_LIFT
 
     @property
     def features(self) -> list[str]:

@@ -195,7 +195,10 @@ class Assessment(Result):
         }
         doc["fairness"] = fairness_section(self.fairness, plan)
         doc["explanations"] = self._explanation_section()
-        doc["error_analysis"] = self.errors.to_dict(top=15)
+        doc["error_analysis"] = {
+            **self.errors.to_dict(top=15),
+            "concern_lift": self.errors.concern_lift,
+        }
         security: dict[str, Any] = {
             "privacy": None if self.privacy is None else self.privacy.to_dict(),
             "membership": None if self.membership is None else self.membership.to_dict(),

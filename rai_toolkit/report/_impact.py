@@ -292,7 +292,7 @@ def impact_markdown(doc: dict[str, Any], **fields: Any) -> str:
         harms.append(
             ("training data membership can be inferred", f"attack AUC {mia['auc']:.3f}", False)
         )
-    if rob and (rob["overall"].get("overall") or 0) > 0.05:
+    if rob and (rob["overall"].get("overall") or 0) > rob["concern_threshold"]:
         harms.append(
             (
                 "unstable decisions under small input changes",
