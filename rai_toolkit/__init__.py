@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from rai_toolkit import exceptions
 from rai_toolkit._lazy import lazy_exports
-
-__version__ = "0.1.0"
+from rai_toolkit._version import __version__
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {

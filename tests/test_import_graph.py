@@ -27,7 +27,11 @@ def _resolve(current: str, is_package: bool, node: ast.ImportFrom) -> str:
 
 
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the package modules it imports anywhere in its source (any nesting)."""
+    """Module -> the package modules it imports anywhere in its source (any nesting).
+
+    Lazy exports (``_EXPORTS = {name: "module"}`` in a package's ``__init__``)
+    count as imports of those modules.
+    """
     modules = _modules()
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
@@ -41,6 +45,18 @@ def import_graph() -> dict[str, set[str]]:
                 # `from pkg import mod` imports the submodule pkg.mod when there is one
                 targets = [f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in modules]
                 targets = targets or [base]
+            assigned = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
+            if any(isinstance(t, ast.Name) and t.id == "_EXPORTS" for t in assigned) and (
+                isinstance(node.value, ast.Dict)
+            ):
+                # a lazy export is an import deferred to first attribute access
+                targets = [v.value for v in node.value.values if isinstance(v, ast.Constant)]
             for target in targets:
                 # the nearest module of the package that the dotted name lies in
                 while target and target not in modules:
@@ -109,7 +125,7 @@ def test_the_graph_sees_package_modules_and_function_level_imports():
     assert "rai_toolkit.report._assessment" in graph
     # imported inside a function, at the top and through a package: all three are edges
     assert "rai_toolkit.report._bundle" in graph["rai_toolkit.report._assessment"]
-    assert "rai_toolkit._validation" in graph["rai_toolkit.report._assessment"]
+    assert "rai_toolkit._validation" in graph["rai_toolkit.report._assess"]
     assert "rai_toolkit.fairness" in graph["rai_toolkit.report._assess"]
 
 

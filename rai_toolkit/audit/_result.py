@@ -227,7 +227,7 @@ class BiasAudit(Result):
 
     # ------------------------------------------------------------------ document
     def _build_document(self) -> dict[str, Any]:
-        import rai_toolkit
+        from rai_toolkit._version import __version__
 
         m = self._meta
         merged = self._table.merge(self._intervals, on=["dimension", "category"], how="left")
@@ -239,7 +239,7 @@ class BiasAudit(Result):
                 "standard_name": STANDARD_NAMES[m.standard],
                 "date": m.date.isoformat(),
                 "created_at": m.created_at,
-                "toolkit_version": rai_toolkit.__version__,
+                "toolkit_version": __version__,
                 "data_source": m.data_source,
                 "method": m.method,
                 "outcome_column": m.outcome,

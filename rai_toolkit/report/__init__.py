@@ -31,8 +31,8 @@ __all__ = [
 
 _EXPORTS = {
     "Assessment": "rai_toolkit.report._assessment",
-    "assess": "rai_toolkit.report._assessment",
-    "impact_assessment": "rai_toolkit.report._impact",
+    "assess": "rai_toolkit.report._assess",
+    "impact_assessment": "rai_toolkit.report._assess",
     "SuppressionPlan": "rai_toolkit.report._suppression",
     "plan_suppression": "rai_toolkit.report._suppression",
     "BundleVerification": "rai_toolkit.report._bundle",
