@@ -6,14 +6,12 @@ import datetime as _dt
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._io import json_safe, write_text_atomic
+from rai_toolkit._io import HTML_SUFFIXES, check_output_path, json_safe, write_text_atomic
 from rai_toolkit._result import Result, Summary
-from rai_toolkit.exceptions import ArgumentError
 
 __all__ = [
     "AuditMeta",
@@ -53,6 +51,12 @@ INTERVAL_COLUMNS = (
 )  # fmt: skip
 
 
+
+def _target(path: Any, suffixes: tuple[str, ...]) -> Path | None:
+    """Check an output method's ``path`` before rendering (None: return the text only)."""
+    return None if path is None else check_output_path(path, suffixes=suffixes, argument="`path`")
+
+
 @dataclass(frozen=True)
 class AuditMeta:
     """Settings and facts of one audit (everything but the per-category rows)."""
@@ -79,51 +83,6 @@ class AuditMeta:
     created_at: str = field(
         default_factory=lambda: _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     )
-
-
-def check_output_path(path: Any, *, suffixes: tuple[str, ...], argument: str = "path") -> Path:
-    """Check an output file path before any work: suffix, not a folder, folder exists.
-
-    Parameters
-    ----------
-    path : str or path-like
-        Where a document will be written.
-    suffixes : tuple of str
-        Accepted extensions, lower case with the dot.
-    argument : str, default="path"
-        Argument name used in messages.
-
-    Returns
-    -------
-    pathlib.Path
-        The path.
-
-    Raises
-    ------
-    ArgumentError
-        If the path is not a string or path, has another extension, is a
-        folder, or its folder does not exist.
-    """
-    if not isinstance(path, str | os.PathLike):
-        raise ArgumentError(
-            f"`{argument}` must be a file path (str or pathlib.Path); received "
-            f"{type(path).__name__}."
-        )
-    p = Path(path)
-    if p.suffix.lower() not in suffixes:
-        raise ArgumentError(
-            f"`{argument}` {str(p)!r} should end in {' or '.join(suffixes)}; received "
-            f"{p.suffix or 'no extension'}. Choose a file name such as 'audit{suffixes[0]}'."
-        )
-    if p.is_dir():
-        raise ArgumentError(f"`{argument}` {str(p)!r} is a folder; pass a file path inside it.")
-    parent = p.parent
-    if not parent.is_dir():
-        raise ArgumentError(
-            f"Cannot write `{argument}` {str(p)!r}: folder {str(parent)!r} does not exist. "
-            f"Create it first or choose another path."
-        )
-    return p
 
 
 class BiasAudit(Result):
@@ -291,7 +250,7 @@ class BiasAudit(Result):
         str
             The Markdown text; category labels are escaped.
         """
-        target = None if path is None else check_output_path(path, suffixes=(".md",))
+        target = _target(path, (".md",))
         from rai_toolkit.audit._views import render_markdown
 
         text = render_markdown(self.to_dict())
@@ -315,7 +274,7 @@ class BiasAudit(Result):
         str
             The HTML text.
         """
-        target = None if path is None else check_output_path(path, suffixes=(".html", ".htm"))
+        target = _target(path, HTML_SUFFIXES)
         from rai_toolkit.audit._views import render_html
 
         text = render_html(self.to_dict())
