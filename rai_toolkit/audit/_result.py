@@ -6,6 +6,7 @@ import datetime as _dt
 import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
