@@ -19,7 +19,7 @@ import datetime as _dt
 import html
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,6 +227,24 @@ class Result:
             If ``path`` does not end in ``.json``, is a folder or cannot be written.
         """
         return dump_json(json_ready(self.to_dict(**options)), path, indent=indent)
+
+    def _write_view(
+        self,
+        path: str | os.PathLike | None,
+        render: Callable[[dict[str, Any]], str],
+        *,
+        suffixes: Sequence[str],
+        argument: str = "path",
+    ) -> str:
+        """Render a view of :meth:`to_dict`; with ``path``, check it first and write atomically."""
+        from rai_toolkit._io import check_output_path, write_text_atomic
+
+        if path is not None:
+            check_output_path(path, suffixes=suffixes, argument=argument)
+        text = render(self.to_dict())
+        if path is not None:
+            write_text_atomic(path, text, suffixes=suffixes, argument=argument)
+        return text
 
     def _summary(self) -> Summary:
         raise NotImplementedError(f"{type(self).__name__} must implement _summary()")

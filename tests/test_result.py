@@ -86,6 +86,23 @@ def test_to_json_checks_the_path_and_leaves_nothing_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_views_check_their_path_before_rendering_and_write_atomically(tmp_path):
+    tiny = _Tiny([1])
+    rendered = []
+
+    def render(doc):
+        rendered.append(doc)
+        return f"<p>{doc['values']}</p>"
+
+    with pytest.raises(ArgumentError, match=r"should end in \.html"):
+        tiny._write_view(tmp_path / "v.txt", render, suffixes=(".html",))
+    assert rendered == [] and list(tmp_path.iterdir()) == []
+    assert tiny._write_view(None, render, suffixes=(".html",)) == "<p>[1]</p>"
+    assert tiny._write_view(tmp_path / "v.html", render, suffixes=(".html",)) == "<p>[1]</p>"
+    assert (tmp_path / "v.html").read_text(encoding="utf-8") == "<p>[1]</p>"
+    assert [p.name for p in tmp_path.iterdir()] == ["v.html"]
+
+
 def test_an_object_json_cannot_hold_fails_loudly():
     with pytest.raises(TypeError, match="not JSON serializable"):
         _Tiny([object()]).to_json()

@@ -6,12 +6,11 @@ import datetime as _dt
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._io import HTML_SUFFIXES, check_output_path, json_safe, write_text_atomic
+from rai_toolkit._io import HTML_SUFFIXES, json_safe
 from rai_toolkit._result import Result, Summary
 
 __all__ = [
@@ -51,11 +50,8 @@ INTERVAL_COLUMNS = (
     "impact_ratio_upper",
 )  # fmt: skip
 
-
-
-def _target(path: Any, suffixes: tuple[str, ...]) -> Path | None:
-    """Check an output method's ``path`` before rendering (None: return the text only)."""
-    return None if path is None else check_output_path(path, suffixes=suffixes, argument="`path`")
+#: How the output methods name their path in messages.
+_PATH = "`path`"
 
 
 @dataclass(frozen=True)
@@ -251,13 +247,9 @@ class BiasAudit(Result):
         str
             The Markdown text; category labels are escaped.
         """
-        target = _target(path, (".md",))
         from rai_toolkit.audit._views import render_markdown
 
-        text = render_markdown(self.to_dict())
-        if target is not None:
-            write_text_atomic(target, text)
-        return text
+        return self._write_view(path, render_markdown, suffixes=(".md",), argument=_PATH)
 
     def to_html(self, path: str | os.PathLike | None = None) -> str:
         """Render the audit as one self-contained HTML page, optionally to a file.
@@ -275,13 +267,9 @@ class BiasAudit(Result):
         str
             The HTML text.
         """
-        target = _target(path, HTML_SUFFIXES)
         from rai_toolkit.audit._views import render_html
 
-        text = render_html(self.to_dict())
-        if target is not None:
-            write_text_atomic(target, text)
-        return text
+        return self._write_view(path, render_html, suffixes=HTML_SUFFIXES, argument=_PATH)
 
     def _summary(self) -> Summary:
         m = self._meta

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._io import HTML_SUFFIXES, check_output_path, write_text_atomic
+from rai_toolkit._io import HTML_SUFFIXES
 from rai_toolkit._result import Result, Summary
 from rai_toolkit.error_analysis._result import ErrorAnalysis
 from rai_toolkit.report._document import fairness_section, robustness_section
@@ -266,12 +266,7 @@ class Assessment(Result):
         """
         from rai_toolkit.report._html import render_html
 
-        if path is not None:
-            check_output_path(path, suffixes=HTML_SUFFIXES)
-        text = render_html(self.to_dict())
-        if path is not None:
-            write_text_atomic(path, text, suffixes=HTML_SUFFIXES)
-        return text
+        return self._write_view(path, render_html, suffixes=HTML_SUFFIXES)
 
     def to_bundle(
         self,
