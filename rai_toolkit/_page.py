@@ -20,18 +20,7 @@ SELF_CONTAINED = (
 
 
 def esc(value: Any) -> str:
-    """Escape any value for HTML text or a quoted attribute.
-
-    Parameters
-    ----------
-    value : object
-        Converted with ``str``.
-
-    Returns
-    -------
-    str
-        The escaped text.
-    """
+    """Return ``str(value)`` escaped for HTML text or a quoted attribute."""
     return html.escape(str(value), quote=True)
 
 
