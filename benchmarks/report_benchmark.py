@@ -16,7 +16,8 @@ import time
 import numpy as np
 
 from rai_toolkit.datasets import load_adult
-from rai_toolkit.report import analyze_errors, assess
+from rai_toolkit.error_analysis import analyze_errors
+from rai_toolkit.report import assess
 from rai_toolkit.report._demo import ADULT_FEATURES, adult_reference_model
 
 

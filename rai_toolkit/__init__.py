@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from rai_toolkit import exceptions
 from rai_toolkit._lazy import lazy_exports
-
-__version__ = "0.1.0"
+from rai_toolkit._version import __version__
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
@@ -56,11 +55,12 @@ _EXPORTS: dict[str, str] = {
     "assess": "rai_toolkit.report",
     "Assessment": "rai_toolkit.report",
     "impact_assessment": "rai_toolkit.report",
-    "analyze_errors": "rai_toolkit.report",
-    "ErrorAnalysis": "rai_toolkit.report",
     "verify_bundle": "rai_toolkit.report",
     "generate_keypair": "rai_toolkit.report",
     "BundleVerification": "rai_toolkit.report",
+    # error analysis
+    "analyze_errors": "rai_toolkit.error_analysis",
+    "ErrorAnalysis": "rai_toolkit.error_analysis",
     # audit
     "bias_audit": "rai_toolkit.audit",
     "BiasAudit": "rai_toolkit.audit",

@@ -14,7 +14,7 @@ Three concepts every room and the command line share:
 * **Table files.** :func:`read_table` reads a ``.csv`` or ``.parquet`` file
   into a DataFrame or raises one clear error.
 * **JSON-safe values.** :func:`json_safe` and :func:`frame_records` turn numpy
-  and pandas values into builtins (NaN becomes None).
+  and pandas values into builtins (NaN and infinity become None).
 
 numpy and pandas are imported inside the functions that need them, so that the
 command line can check its output paths without loading them.
@@ -692,7 +692,7 @@ def read_table(path: Any, *, argument: str = "path") -> pd.DataFrame:
 
 # ------------------------------------------------------------------ JSON-safe values
 def json_safe(value: Any) -> Any:
-    """Convert numpy/pandas scalars and containers to builtins; NaN becomes None.
+    """Convert numpy/pandas scalars and containers to builtins; NaN and infinity become None.
 
     Parameters
     ----------
@@ -719,7 +719,7 @@ def json_safe(value: Any) -> Any:
         if isinstance(value, int | np.integer):
             return int(value)
         if isinstance(value, float | np.floating):
-            return None if math.isnan(value) else float(value)
+            return float(value) if math.isfinite(value) else None
         if value is None or value is pd.NA or value is pd.NaT:
             return None
         if isinstance(value, str):

@@ -1339,13 +1339,16 @@ def prepare_data(
     data: pd.DataFrame,
     *,
     target: Hashable,
-    sensitive_features: Hashable | Sequence[Hashable],
+    sensitive_features: Hashable | Sequence[Hashable] | None,
     y_pred: Any = None,
     y_score: Any = None,
     features: Sequence[Hashable] | None = None,
     pos_label: Any = 1,
     bins: Mapping[Hashable, Any] | None = None,
     task: str = "auto",
+    groups: bool = True,
+    scores: bool = True,
+    purpose: str = "",
 ) -> CheckedData:
     """Validate inputs and compute predictions: the entry point of every analysis.
 
@@ -1369,6 +1372,15 @@ def prepare_data(
         Bins for continuous sensitive features (see :func:`encode_sensitive`).
     task : {"auto", "binary", "multiclass", "regression"}
         Learning task; inferred from the target by default.
+    groups : bool, default=True
+        Whether the analysis compares groups; when False, ``sensitive_features``
+        may be None and ``CheckedData.sensitive`` has no columns.
+    scores : bool, default=True
+        Whether the analysis reads scores. When False the model's
+        ``predict_proba`` is not called and ``pos_label`` is not checked (pass
+        None): the analysis reads labels only.
+    purpose : str, optional
+        Why every row needs an outcome, for the message about a missing target.
 
     Returns
     -------
@@ -1384,6 +1396,7 @@ def prepare_data(
     data = check_data_frame(data)
     task = check_choice(task, argument="task", choices=_TASKS)
     pos_label = check_label(pos_label)
+    positive_class = scores or pos_label is not None
     columns = resolve_columns(
         data,
         target=target,
@@ -1393,15 +1406,18 @@ def prepare_data(
     )
     data, target, features = columns.data, columns.target, columns.features
     names = columns.sensitive_features
-    if names is None:
+    if names is None and groups:
         raise ArgumentError(
             "`sensitive_features` is required: name the column(s) that define the groups of "
             "people to compare, e.g. sensitive_features='sex' or ['sex', 'race'].",
             argument="sensitive_features",
         )
-    check_sensitive_not_target(data, target, names)
-    sensitive = encode_sensitive(data, names, bins=bins)
-    y_true = check_target_values(data[target], target=target)
+    if names is None:
+        sensitive = pd.DataFrame(index=data.index)
+    else:
+        check_sensitive_not_target(data, target, names)
+        sensitive = encode_sensitive(data, names, bins=bins)
+    y_true = check_target_values(data[target], target=target, purpose=purpose)
     if task == "auto":
         task = infer_task(y_true)
 
@@ -1420,7 +1436,8 @@ def prepare_data(
         if pred.ndim > 1 and pred.shape[1] == 1:
             pred = pred.ravel()
         score = None
-        if y_score is None and task != "regression" and hasattr(model, "predict_proba"):
+        wants_scores = scores and task != "regression" and hasattr(model, "predict_proba")
+        if y_score is None and wants_scores:
             proba = call_model(model, X, "predict_proba")
             classes = getattr(model, "classes_", None)
             if classes is None:
@@ -1446,7 +1463,7 @@ def prepare_data(
         # unique values first (hash-based, O(n)), then sort the few of them
         classes_out = _sorted_labels(pd.unique(y_true), None, target)
         if task == "binary":
-            if pos_label not in set(classes_out.tolist()):
+            if positive_class and pos_label not in set(classes_out.tolist()):
                 _raise_pos_label(pos_label, classes_out, f"target {target!r}")
             labels = set(classes_out.tolist())
             if len(labels) == 1:

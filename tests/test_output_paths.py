@@ -87,7 +87,7 @@ def test_to_json_refuses_a_non_json_name_and_a_folder(small_assessment, fitted, 
 
 
 def test_impact_assessment_checks_its_path_before_assessing(fitted, tmp_path, monkeypatch):
-    import rai_toolkit.report._assessment as assessment_module
+    import rai_toolkit.report._assess as assessment_module
     from rai_toolkit.report import impact_assessment
 
     monkeypatch.setattr(

@@ -221,3 +221,56 @@ def test_public_calls_share_the_target_check(frame):
     for call in calls:
         with pytest.raises(ArgumentError, match="input columns include the target 'y'"):
             call()
+
+
+# ---------------------------------------------------------------- analyses without groups or scores
+class _NoProba:
+    """A fitted classifier whose predict_proba must not be called."""
+
+    def __init__(self, model):
+        self.model = model
+        self.feature_names_in_ = model.feature_names_in_
+        self.classes_ = model.classes_
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def predict(self, X):
+        return self.model.predict(X)
+
+    def predict_proba(self, X):
+        raise AssertionError("predict_proba called although scores=False")
+
+
+def test_groups_false_accepts_no_sensitive_features(frame, pipeline):
+    checked = prepare_data(pipeline, frame, target="y", sensitive_features=None, groups=False)
+    assert checked.sensitive.shape == (len(frame), 0)
+    assert checked.sensitive.index.equals(frame.index)
+    np.testing.assert_array_equal(checked.y_pred, pipeline.predict(frame[["x", "colour"]]))
+
+
+def test_sensitive_features_are_still_required_by_default(frame, pipeline):
+    with pytest.raises(ArgumentError, match=r"`sensitive_features` is required"):
+        prepare_data(pipeline, frame, target="y", sensitive_features=None)
+
+
+def test_scores_false_reads_labels_only_and_needs_no_positive_class(frame, pipeline):
+    labelled = frame.assign(y=np.where(frame["y"] == 1, "yes", "no"))
+    model = LogisticRegression().fit(labelled[["x", "age"]], labelled["y"])
+    checked = prepare_data(
+        _NoProba(model), labelled, target="y", sensitive_features="sex", pos_label=None,
+        scores=False,
+    )  # fmt: skip
+    assert checked.y_score is None and checked.pos_label is None
+    assert checked.task == "binary" and list(checked.classes) == ["no", "yes"]
+    # with scores, pos_label None is still refused: the positive class must exist
+    with pytest.raises(ArgumentError, match=r"pos_label=None is not among the labels of target"):
+        prepare_data(None, labelled, target="y", sensitive_features="sex", y_pred="y",
+                     pos_label=None)  # fmt: skip
+
+
+def test_purpose_explains_a_missing_target(frame):
+    holed = frame.assign(y=frame["y"].astype(float).where(frame.index != 3))
+    with pytest.raises(DataValidationError, match=r"1 missing value\(s\); errors need outcomes"):
+        prepare_data(None, holed, target="y", sensitive_features="sex", y_pred="x",
+                     purpose="errors need outcomes")  # fmt: skip

@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._io import atomic_path
+from rai_toolkit._io import HTML_SUFFIXES, JSON_SUFFIXES, atomic_path, check_output_path
 from rai_toolkit.audit._bias_audit import bias_audit
-from rai_toolkit.audit._result import BiasAudit, check_output_path
+from rai_toolkit.audit._result import BiasAudit
 from rai_toolkit.exceptions import ArgumentError
 
 __all__ = ["parse_categories", "run_audit"]
@@ -115,12 +115,13 @@ def run_audit(
     ArgumentError, DataValidationError
         Before anything is written.
     """
-    targets = [(check_output_path(out, suffixes=(".html", ".htm"), argument="out"), "html")]
+    targets = [(check_output_path(out, suffixes=HTML_SUFFIXES, argument="`out`"), "html")]
     if json_path is not None:
-        targets.append((check_output_path(json_path, suffixes=(".json",), argument="json"), "json"))
+        json_target = check_output_path(json_path, suffixes=JSON_SUFFIXES, argument="`json`")
+        targets.append((json_target, "json"))
     if markdown_path is not None:
         targets.append(
-            (check_output_path(markdown_path, suffixes=(".md",), argument="markdown"), "md")
+            (check_output_path(markdown_path, suffixes=(".md",), argument="`markdown`"), "md")
         )
     audit = bias_audit(
         data, categories=parse_categories(categories), selected=selected, score=score, **options

@@ -6,13 +6,12 @@ import datetime as _dt
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._io import json_safe, write_text_atomic
-from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit._io import HTML_SUFFIXES, json_safe
+from rai_toolkit._result import Result, Summary
 
 __all__ = [
     "AuditMeta",
@@ -51,6 +50,9 @@ INTERVAL_COLUMNS = (
     "impact_ratio_upper",
 )  # fmt: skip
 
+#: How the output methods name their path in messages.
+_PATH = "`path`"
+
 
 @dataclass(frozen=True)
 class AuditMeta:
@@ -80,52 +82,7 @@ class AuditMeta:
     )
 
 
-def check_output_path(path: Any, *, suffixes: tuple[str, ...], argument: str = "path") -> Path:
-    """Check an output file path before any work: suffix, not a folder, folder exists.
-
-    Parameters
-    ----------
-    path : str or path-like
-        Where a document will be written.
-    suffixes : tuple of str
-        Accepted extensions, lower case with the dot.
-    argument : str, default="path"
-        Argument name used in messages.
-
-    Returns
-    -------
-    pathlib.Path
-        The path.
-
-    Raises
-    ------
-    ArgumentError
-        If the path is not a string or path, has another extension, is a
-        folder, or its folder does not exist.
-    """
-    if not isinstance(path, str | os.PathLike):
-        raise ArgumentError(
-            f"`{argument}` must be a file path (str or pathlib.Path); received "
-            f"{type(path).__name__}."
-        )
-    p = Path(path)
-    if p.suffix.lower() not in suffixes:
-        raise ArgumentError(
-            f"`{argument}` {str(p)!r} should end in {' or '.join(suffixes)}; received "
-            f"{p.suffix or 'no extension'}. Choose a file name such as 'audit{suffixes[0]}'."
-        )
-    if p.is_dir():
-        raise ArgumentError(f"`{argument}` {str(p)!r} is a folder; pass a file path inside it.")
-    parent = p.parent
-    if not parent.is_dir():
-        raise ArgumentError(
-            f"Cannot write `{argument}` {str(p)!r}: folder {str(parent)!r} does not exist. "
-            f"Create it first or choose another path."
-        )
-    return p
-
-
-class BiasAudit:
+class BiasAudit(Result):
     """Selection or scoring rates and impact ratios per category, for a regulator.
 
     Create with :func:`~rai_toolkit.audit.bias_audit`.
@@ -226,7 +183,7 @@ class BiasAudit:
 
     # ------------------------------------------------------------------ document
     def _build_document(self) -> dict[str, Any]:
-        import rai_toolkit
+        from rai_toolkit._version import __version__
 
         m = self._meta
         merged = self._table.merge(self._intervals, on=["dimension", "category"], how="left")
@@ -238,7 +195,7 @@ class BiasAudit:
                 "standard_name": STANDARD_NAMES[m.standard],
                 "date": m.date.isoformat(),
                 "created_at": m.created_at,
-                "toolkit_version": rai_toolkit.__version__,
+                "toolkit_version": __version__,
                 "data_source": m.data_source,
                 "method": m.method,
                 "outcome_column": m.outcome,
@@ -277,32 +234,6 @@ class BiasAudit:
         """
         return json.loads(json.dumps(self._document))
 
-    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 2) -> str:
-        """Serialise :meth:`to_dict` as JSON, optionally to a file (written atomically).
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Where to write (``.json``).
-        indent : int or None, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-            The JSON text.
-
-        Raises
-        ------
-        ArgumentError
-            If ``path`` does not end in ``.json``, is a folder or its folder is missing.
-        """
-        target = None if path is None else check_output_path(path, suffixes=(".json",))
-        text = json.dumps(self._document, indent=indent, allow_nan=False)
-        if target is not None:
-            write_text_atomic(target, text)
-        return text
-
     def to_markdown(self, path: str | os.PathLike | None = None) -> str:
         """Render the audit as Markdown tables (one per dimension), optionally to a file.
 
@@ -316,13 +247,9 @@ class BiasAudit:
         str
             The Markdown text; category labels are escaped.
         """
-        target = None if path is None else check_output_path(path, suffixes=(".md",))
         from rai_toolkit.audit._views import render_markdown
 
-        text = render_markdown(self.to_dict())
-        if target is not None:
-            write_text_atomic(target, text)
-        return text
+        return self._write_view(path, render_markdown, suffixes=(".md",), argument=_PATH)
 
     def to_html(self, path: str | os.PathLike | None = None) -> str:
         """Render the audit as one self-contained HTML page, optionally to a file.
@@ -340,15 +267,11 @@ class BiasAudit:
         str
             The HTML text.
         """
-        target = None if path is None else check_output_path(path, suffixes=(".html", ".htm"))
         from rai_toolkit.audit._views import render_html
 
-        text = render_html(self.to_dict())
-        if target is not None:
-            write_text_atomic(target, text)
-        return text
+        return self._write_view(path, render_html, suffixes=HTML_SUFFIXES, argument=_PATH)
 
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         m = self._meta
         parts = []
         for name in m.references:
@@ -358,12 +281,17 @@ class BiasAudit:
                 f"{name}: {len(rows)} categories, lowest impact ratio "
                 f"{'n/a' if pd.isna(low) else f'{low:.2f}'}"
             )
-        return (
-            f"<BiasAudit {m.standard} {m.date.isoformat()} ({m.method}, {m.n_rows} rows): "
-            f"{'; '.join(parts)}>"
+        return Summary(
+            title=f"Bias audit ({m.standard})",
+            head=(
+                f"{m.standard} {m.date.isoformat()} ({m.method}, {m.n_rows} rows): "
+                f"{'; '.join(parts)}"
+            ),
+            tables=[("", self._table)],
         )
 
     def _repr_html_(self) -> str:
+        # The audit room's own view renders the notebook fragment of the document.
         from rai_toolkit.audit._views import render_fragment
 
         return render_fragment(self.to_dict())

@@ -64,18 +64,7 @@ class _WarningLines:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the dashboard room's ``dashboard`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
+    """Add the dashboard room's ``dashboard`` command (protocol in :mod:`rai_toolkit.cli._main`)."""
     from rai_toolkit.dashboard._cli import add_dashboard_parser
 
     return add_dashboard_parser(subparsers)

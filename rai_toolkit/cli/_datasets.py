@@ -13,18 +13,7 @@ ACTIONS = ("list", "show")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``datasets`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
+    """Add the ``datasets`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     parser = subparsers.add_parser(
         "datasets",
         description=(

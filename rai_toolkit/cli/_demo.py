@@ -11,18 +11,7 @@ __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``demo`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
+    """Add the ``demo`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     parser = subparsers.add_parser(
         "demo",
         description=(

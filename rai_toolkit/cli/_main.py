@@ -94,9 +94,9 @@ exit status:
 
 def _version() -> str:
     """Return the toolkit version: ``rai_toolkit.__version__``, else the installed metadata."""
-    import rai_toolkit
+    import rai_toolkit._version
 
-    version = getattr(rai_toolkit, "__version__", None)
+    version = getattr(rai_toolkit._version, "__version__", None)
     if version is None:  # e.g. a stale editable install that maps rai_toolkit as a namespace
         from importlib.metadata import version as installed_version
 

@@ -29,7 +29,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import rai_toolkit
 from rai_toolkit import exceptions
 from rai_toolkit._validation import call_model
 from rai_toolkit.dashboard._wire import (
@@ -255,7 +254,7 @@ class RuntimeProcess:
             if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV")
         }
         env["PYTHONUNBUFFERED"] = "1"
-        package = Path(rai_toolkit.__file__).resolve().parent
+        package = Path(__file__).resolve().parents[1]
         self._events: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.step = "starting"
         self.stopping = False

@@ -10,7 +10,6 @@ leaves this process.
 
 from __future__ import annotations
 
-import html
 import json
 import shutil
 import tempfile
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import (
     Progress,
     SeedLike,
@@ -70,7 +70,7 @@ RAI_INSIGHTS_MOVED = (
 )
 
 
-class Insights:
+class Insights(Result):
     """Computed Responsible AI dashboard insights plus sensitive-group cohorts.
 
     Made by :func:`build_insights` or :func:`~rai_toolkit.dashboard.load_insights`;
@@ -181,49 +181,35 @@ class Insights:
         ]
         return out
 
-    def to_json(self, **kwargs: Any) -> str:
-        """Return :meth:`to_dict` as a JSON string (``kwargs`` go to :func:`json.dumps`)."""
-        return json.dumps(self.to_dict(), **kwargs)
-
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         info = self._info
-        parts = ", ".join(f"{c} {info['timings_s'].get(c, 0.0):.1f}s" for c in info["components"])
+        timings = info["timings_s"]
+        parts = ", ".join(f"{c} {timings.get(c, 0.0):.1f}s" for c in info["components"])
         lines = [
-            f"Insights({info['task']}, target={info['target']!r}, "
-            f"{info['n_train']} train / {info['n_test']} test rows)",
-            f"  components: {parts or 'none'} (total {info['timings_s'].get('total', 0.0):.1f}s)",
-            f"  cohorts: {len(self._cohorts)} ({', '.join(self.cohort_names[:6])}"
+            f"components: {parts or 'none'} (total {timings.get('total', 0.0):.1f}s)",
+            f"cohorts: {len(self._cohorts)} ({', '.join(self.cohort_names[:6])}"
             f"{', ...' if len(self._cohorts) > 6 else ''})",
         ]
         cf = info.get("counterfactuals")
         if cf:
             lines.append(
-                f"  counterfactuals: {cf['per_row']} per row, {cf['complete_share']:.0%} of rows "
+                f"counterfactuals: {cf['per_row']} per row, {cf['complete_share']:.0%} of rows "
                 f"complete, {cf['validity']:.1%} flip the prediction"
             )
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        info = self._info
-        rows = "".join(
-            f"<tr><td>{html.escape(c)}</td><td>{info['timings_s'].get(c, 0.0):.1f} s</td></tr>"
-            for c in info["components"]
-        )
-        cf = info.get("counterfactuals")
-        cf_html = (
-            f"<p>Counterfactuals: {cf['per_row']} per test row; {cf['complete_share']:.0%} of rows "
-            f"complete; {cf['validity']:.1%} verified to flip the prediction.</p>"
-            if cf
-            else ""
-        )
-        cohorts = ", ".join(html.escape(n) for n in self.cohort_names) or "none"
-        return (
-            f"<div><strong>Responsible AI insights</strong> ({html.escape(info['task'])}, "
-            f"target <code>{html.escape(str(info['target']))}</code>, {info['n_train']} train / "
-            f"{info['n_test']} test rows)<table><tr><th>component</th><th>time</th></tr>{rows}"
-            f"<tr><td><em>total</em></td><td>{info['timings_s'].get('total', 0.0):.1f} s</td>"
-            f"</tr></table>{cf_html}<p>Cohorts: {cohorts}</p>"
-            f"<p>Open with <code>rai_toolkit.launch_dashboard(insights)</code>.</p></div>"
+        timing_rows = [(c, f"{timings.get(c, 0.0):.1f} s") for c in info["components"]]
+        return Summary(
+            title="Responsible AI insights",
+            head=(
+                f"{info['task']}, target={info['target']!r}, "
+                f"{info['n_train']} train / {info['n_test']} test rows"
+            ),
+            rows=[*timing_rows, ("total", f"{timings.get('total', 0.0):.1f} s")],
+            text=(
+                f"{info['task']}, target {info['target']!s}. "
+                f"Cohorts: {', '.join(self.cohort_names) or 'none'}. "
+                "Open with rai_toolkit.launch_dashboard(insights)."
+            ),
+            lines=lines,
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +10,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from rai_toolkit._api import public
+from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import check_int
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 from rai_toolkit.explain._report import ExplanationReport
@@ -21,8 +21,8 @@ __all__ = ["SCHEMA", "ExplanationComparison", "compare_explanations"]
 SCHEMA = "rai_toolkit.explanation_comparison/1"
 
 
-@dataclass(frozen=True)
-class ExplanationComparison:
+@dataclass(frozen=True, repr=False)
+class ExplanationComparison(Result):
     """Agreement of two global feature importances.
 
     Attributes
@@ -83,27 +83,13 @@ class ExplanationComparison:
             "ranks": ranks,
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """Return :meth:`to_dict` as JSON text.
-
-        Parameters
-        ----------
-        indent : int or None, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-            JSON text.
-        """
-        return json.dumps(self.to_dict(), indent=indent)
-
-    def _repr_html_(self) -> str:
-        return (
-            f"<div><strong>Explanation comparison</strong>: Spearman "
-            f"{self.spearman:.3f} over {len(self.common_features)} common features; "
-            f"top-{self.top_k} overlap {self.top_k_overlap} (Jaccard {self.jaccard:.2f})."
-            f"{self.ranks.to_html(float_format=lambda v: f'{v:.4g}')}</div>"
+    def _summary(self) -> Summary:
+        head = (
+            f"Spearman {self.spearman:.3f} over {len(self.common_features)} common features; "
+            f"top-{self.top_k} overlap {self.top_k_overlap} (Jaccard {self.jaccard:.2f})"
+        )
+        return Summary(
+            title="Explanation comparison", head=head, tables=[("", self.ranks)]
         )
 
 

@@ -12,14 +12,13 @@ and each term of the sum is the contribution of feature ``j`` to the gap.
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 import pandas as pd
 
 from rai_toolkit._api import public
+from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import SeedLike, check_choice, check_random_state
 from rai_toolkit._validation import (
     check_data_frame,
@@ -38,7 +37,7 @@ __all__ = ["SCHEMA", "DisparityExplanation", "explain_disparity"]
 SCHEMA = "rai_toolkit.disparity_explanation/1"
 
 
-class DisparityExplanation:
+class DisparityExplanation(Result):
     """Contributions of each raw feature to a gap in mean model output between groups.
 
     Built by :func:`explain_disparity`. Two modes:
@@ -189,64 +188,33 @@ class DisparityExplanation:
             "contributions": contributions,
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """Return :meth:`to_dict` as JSON text.
-
-        Parameters
-        ----------
-        indent : int or None, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-            JSON text.
-        """
-        return json.dumps(self.to_dict(), indent=indent)
-
     def _top(self, series: pd.Series, n: int = 3) -> str:
         order = series.abs().sort_values(ascending=False).index[:n]
         return ", ".join(f"{k}={series[k]:+.3g}" for k in order)
 
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         if self.mode == "pair":
             a, b = self._groups
-            return (
-                f"DisparityExplanation({self._sensitive!r}: {a!r} - {b!r} = "
-                f"{self._total:+.4g} {self._output}; top: {self._top(self._contributions)})"
+            head = (
+                f"{self._sensitive!r}: {a!r} - {b!r} = {self._total:+.4g} {self._output}; "
+                f"top: {self._top(self._contributions)}"
             )
-        totals = ", ".join(f"{g!r}: {v:+.3g}" for g, v in self._total.items())
-        return (
-            f"DisparityExplanation({self._sensitive!r}, each group vs the rest, "
-            f"{self._output}: {totals})"
-        )
-
-    def _repr_html_(self) -> str:
-        esc = html.escape
-        if self.mode == "pair":
-            a, b = self._groups
+            text = (
+                f"Gap in mean {self._output} between {a!r} (n={int(self._group_sizes[a]):,}) "
+                f"and {b!r} (n={int(self._group_sizes[b]):,}) of {self._sensitive!s}: "
+                f"{self._total:+.4g}"
+            )
             order = self._contributions.abs().sort_values(ascending=False).index[:15]
-            rows = "".join(
-                f"<tr><td>{esc(str(k))}</td><td style='text-align:right'>"
-                f"{self._contributions[k]:+.4g}</td></tr>"
-                for k in order
-            )
-            head = (
-                f"Gap in mean {esc(self._output)} between {esc(repr(a))} "
-                f"(n={int(self._group_sizes[a]):,}) and {esc(repr(b))} "
-                f"(n={int(self._group_sizes[b]):,}) of <code>{esc(str(self._sensitive))}</code>: "
-                f"<strong>{self._total:+.4g}</strong>"
-            )
-            table = f"<table><tr><th>feature</th><th>contribution</th></tr>{rows}</table>"
+            table = self._contributions[order].rename_axis("feature").to_frame("contribution")
         else:
-            head = (
-                f"Gap in mean {esc(self._output)} of each group of "
-                f"<code>{esc(str(self._sensitive))}</code> against all other rows"
+            totals = ", ".join(f"{g!r}: {v:+.3g}" for g, v in self._total.items())
+            head = f"{self._sensitive!r}, each group vs the rest, {self._output}: {totals}"
+            text = (
+                f"Gap in mean {self._output} of each group of {self._sensitive!s} "
+                f"against all other rows"
             )
-            table = self._contributions.T.assign(total=self._total).to_html(
-                float_format=lambda v: f"{v:+.4g}"
-            )
-        return f"<div><strong>Disparity explanation</strong><p>{head}</p>{table}</div>"
+            table = self._contributions.T.assign(total=self._total).rename_axis("group")
+        return Summary(title="Disparity explanation", head=head, text=text, tables=[("", table)])
 
 
 def _check_groups(groups: Any, available: list, sensitive_feature: Hashable) -> tuple:

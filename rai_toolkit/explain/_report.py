@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import warnings
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -13,6 +11,7 @@ import pandas as pd
 
 from rai_toolkit._api import public
 from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import (
     SeedLike,
     as_generator,
@@ -41,7 +40,7 @@ SCHEMA = "rai_toolkit.explanation/1"
 
 
 
-class ExplanationReport:
+class ExplanationReport(Result):
     """SHAP explanation of a model in its raw feature space.
 
     Built by :func:`explain_model` or :func:`fit_glassbox`; everything is
@@ -332,48 +331,22 @@ class ExplanationReport:
             out["base_values"] = self._base.to_numpy().tolist()
         return out
 
-    def to_json(self, *, include_values: bool = False, indent: int | None = 2) -> str:
-        """Return :meth:`to_dict` as a JSON string.
-
-        Parameters
-        ----------
-        include_values : bool, default=False
-            See :meth:`to_dict`.
-        indent : int or None, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-            JSON text.
-        """
-        return json.dumps(self.to_dict(include_values=include_values), indent=indent)
-
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         top = ", ".join(f"{k}={v:.3g}" for k, v in self._importance.head(5).items())
-        return (
-            f"ExplanationReport(method={self._method!r}, output={self._output!r}, "
-            f"rows={self.n_rows}, features={len(self._features)}, "
-            f"additivity_error={self._additivity_error:.2g}, top: {top})"
-        )
-
-    def _repr_html_(self) -> str:
-        esc = html.escape
-        top = self._importance.head(15)
-        peak = float(top.max()) if len(top) and top.max() > 0 else 1.0
-        rows = "".join(
-            f"<tr><td>{esc(str(k))}</td><td style='text-align:right'>{v:.4g}</td>"
-            f"<td><div style='background:#1f77b4;height:0.8em;width:{100 * v / peak:.0f}px'>"
-            f"</div></td></tr>"
-            for k, v in top.items()
-        )
-        cls = "" if self._explained_class is None else f", class {esc(repr(self._explained_class))}"
-        return (
-            f"<div><strong>Explanation</strong> of {self.n_rows:,} rows: {esc(self._method)} "
-            f"({esc(self._detail)}), output <code>{esc(self._output)}</code>{cls}. "
-            f"Base value {self.base_value:.4g}; additivity error "
-            f"{self._additivity_error:.2g}.<table><tr><th>feature</th>"
-            f"<th>{esc(str(self._importance.name))}</th><th></th></tr>{rows}</table></div>"
+        cls = "" if self._explained_class is None else f", class {self._explained_class!r}"
+        return Summary(
+            title="Explanation",
+            head=(
+                f"method={self._method!r}, output={self._output!r}, "
+                f"rows={self.n_rows}, features={len(self._features)}, "
+                f"additivity_error={self._additivity_error:.2g}, top: {top}"
+            ),
+            text=(
+                f"{self.n_rows:,} rows explained by {self._method} ({self._detail}), output "
+                f"{self._output}{cls}. Base value {self.base_value:.4g}; additivity error "
+                f"{self._additivity_error:.2g}."
+            ),
+            tables=[("", self._importance.head(15).rename_axis("feature").to_frame())],
         )
 
 

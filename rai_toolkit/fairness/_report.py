@@ -7,8 +7,6 @@ plots) only read it.
 
 from __future__ import annotations
 
-import html
-import os
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._io import dump_json
 from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._result import Result, Summary, Tip
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 from rai_toolkit.fairness._cells import CellTable
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key
@@ -275,7 +273,7 @@ def count_tables_from_dict(entry: Any, *, source: str = "the report") -> CountTa
     return CountTables(tables, tuple(groupings))
 
 
-class FairnessReport:
+class FairnessReport(Result):
     """Group metrics, intervals, disparities and verdicts of a model's fairness.
 
     Create it with :func:`analyze_fairness`. Multiclass reports hold one
@@ -604,62 +602,47 @@ class FairnessReport:
         lines.append(f"Note: {m.threshold_note}")
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        counts = {}
-        for est in self._estimates.values():
-            for s in est.verdicts["status"]:
-                counts[s] = counts.get(s, 0) + 1
-        verdicts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no verdicts"
-        return (
-            f"<FairnessReport task={self.task} sensitive_features="
-            f"{self._meta.sensitive_features!r} groups={len(self.groups)} "
-            f"rows={self.n_rows} verdicts: {verdicts}>"
-        )
-
-    def _repr_html_(self) -> str:
+    def _summary(self) -> Summary:
         m = self._meta
-        esc = html.escape
-        parts = [
-            "<div class='rai-fairness-report'>",
-            f"<h3>Fairness report: {esc(str(m.target))} by "
-            f"{esc(', '.join(map(str, m.sensitive_features)))}</h3>",
-            f"<p>{esc(m.task)} task, {m.n_rows} rows, {len(self.groups)} groups, "
-            f"{100 * m.ci:g}% bootstrap intervals ({m.n_boot} replicates).</p>",
-        ]
-        colours = {"pass": "#1a7f37", "fail": "#cf222e", "inconclusive": "#9a6700"}
+        counts: dict[str, int] = {}
+        tables: list[tuple[str, Any]] = []
+        columns = ["criterion", "status", "value", "interval", "threshold", "excluded groups",
+                   "reason"]  # fmt: skip
         for cls, est in self._estimates.items():
-            if cls is not None:
-                parts.append(f"<h4>Class {esc(repr(cls))} (one-vs-rest)</h4>")
-            parts.append(
-                "<table><thead><tr><th>criterion</th><th>status</th><th>value</th>"
-                "<th>interval</th><th>threshold</th><th>excluded groups</th><th>reason</th>"
-                "</tr></thead><tbody>"
-            )
+            rows = []
             for name, row in est.verdicts.iterrows():
-                colour = colours.get(row["status"], "black")
+                counts[row["status"]] = counts.get(row["status"], 0) + 1
                 excluded = row["excluded_groups"]
-                shown = (
-                    f"<span title='{esc('; '.join(excluded), quote=True)}'>{len(excluded)}</span>"
-                    if excluded
-                    else "0"
+                rows.append(
+                    (
+                        name,
+                        row["status"],
+                        _fmt(row["value"]),
+                        f"[{_fmt(row['lower'])}, {_fmt(row['upper'])}]",
+                        _fmt(row["threshold"]),
+                        Tip(str(len(excluded)), "; ".join(excluded)) if excluded else "0",
+                        row["reason"],
+                    )
                 )
-                parts.append(
-                    f"<tr><td>{esc(str(name))}</td>"
-                    f"<td style='color:{colour};font-weight:bold'>{esc(row['status'])}</td>"
-                    f"<td>{esc(_fmt(row['value']))}</td>"
-                    f"<td>[{esc(_fmt(row['lower']))}, {esc(_fmt(row['upper']))}]</td>"
-                    f"<td>{esc(_fmt(row['threshold']))}</td><td>{shown}</td>"
-                    f"<td>{esc(str(row['reason']))}</td></tr>"
-                )
-            parts.append("</tbody></table>")
-        # pandas escapes cell contents and labels in to_html (escape=True is the default)
-        parts.append("<details><summary>Metrics by group</summary>")
-        parts.append(self.by_group.to_html(float_format=lambda v: f"{v:.4g}", escape=True))
-        parts.append("</details>")
-        for w in m.warnings:
-            parts.append(f"<p><b>Warning:</b> {esc(w.message)}</p>")
-        parts.append(f"<p><i>{esc(m.threshold_note)}</i></p></div>")
-        return "\n".join(parts)
+            caption = "" if cls is None else f"Class {cls!r} (one-vs-rest)"
+            tables.append((caption, (columns, rows)))
+        tables.append(("Metrics by group", self.by_group))
+        verdicts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no verdicts"
+        return Summary(
+            title=(
+                f"Fairness report: {m.target} by {', '.join(map(str, m.sensitive_features))}"
+            ),
+            head=(
+                f"task={self.task} sensitive_features={m.sensitive_features!r} "
+                f"groups={len(self.groups)} rows={self.n_rows} verdicts: {verdicts}"
+            ),
+            text=(
+                f"{m.task} task, {m.n_rows} rows, {len(self.groups)} groups, "
+                f"{100 * m.ci:g}% bootstrap intervals ({m.n_boot} replicates)."
+            ),
+            tables=tables,
+            notes=[*(f"Warning: {w.message}" for w in m.warnings), m.threshold_note],
+        )
 
     # ------------------------------------------------------------------ serialisation
     def _estimates_dict(self, cls: Hashable, est: GroupEstimates) -> dict[str, Any]:
@@ -754,25 +737,6 @@ class FairnessReport:
         }
         out["count_tables"] = count_tables_dict(self._count_tables)
         return out
-
-    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 2) -> str:
-        """Serialise :meth:`to_dict` as JSON (NaN -> null), optionally to a file.
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Where to write; the file is written to a temporary name and renamed,
-            so no half-written file is left behind.
-        indent : int or None, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-            The JSON text.
-        """
-        return dump_json(self.to_dict(), path, indent=indent)
-
 
 def _verdict_dict(v: Verdict) -> dict[str, Any]:
     """One verdict as JSON-ready fields (docs/fairness_schema.md, *verdict*)."""

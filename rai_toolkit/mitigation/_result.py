@@ -46,9 +46,7 @@ NaN is written as null. ``kind`` of a trade-off row is ``"unmitigated"``,
 
 from __future__ import annotations
 
-import html
 import math
-import os
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,8 +54,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._io import dump_json
 from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._result import Result, Summary
 from rai_toolkit.fairness._criteria import Criterion
 from rai_toolkit.mitigation._criteria import disparity_measure
 
@@ -127,7 +125,7 @@ class _Settings:
     notes: list[str] = field(default_factory=list)
 
 
-class MitigationResult:
+class MitigationResult(Result):
     """Outcome of :func:`~rai_toolkit.mitigation.mitigate`: the mitigated model and its effect.
 
     Every number is computed once, on the held-out ``test`` data, by ``mitigate``;
@@ -326,33 +324,25 @@ class MitigationResult:
         lines += [f"Note: {n}" for n in s.notes]
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        ob, oa, db, da = self._headline()
-        return (
-            f"MitigationResult(method={self.method!r}, constraint={self.constraint!r}, "
-            f"{self.disparity_measure}: {_fmt(db)} -> {_fmt(da)}, "
-            f"{self.objective}: {_fmt(ob)} -> {_fmt(oa)}, candidates={len(self._tradeoff)})"
-        )
-
-    def _repr_html_(self) -> str:
+    def _summary(self) -> Summary:
         s = self._settings
         ob, oa, db, da = self._headline()
-        esc = html.escape
-        comp = self._comparison.to_html(float_format=_fmt, na_rep="–", classes="rai-comparison")
-        trade = self._tradeoff.to_html(
-            index=False, float_format=_fmt, na_rep="–", classes="rai-tradeoff"
-        )
-        notes = "".join(f"<li>{esc(n)}</li>" for n in s.notes)
-        return (
-            "<div class='rai-mitigation'>"
-            f"<h4>Mitigation: {esc(self.mitigator)} for {esc(s.constraint.name)}</h4>"
-            f"<p>On {s.n_test} held-out rows, <b>{esc(self.disparity_measure)}</b> went from "
-            f"<b>{_fmt(db)}</b> to <b>{_fmt(da)}</b>; <b>{esc(s.objective)}</b> from "
-            f"<b>{_fmt(ob)}</b> to <b>{_fmt(oa)}</b>.</p>"
-            f"<h5>Before vs after (bootstrap intervals)</h5>{comp}"
-            f"<h5>Trade-off</h5>{trade}"
-            + (f"<ul>{notes}</ul>" if notes else "")
-            + "</div>"
+        return Summary(
+            title=f"Mitigation: {self.mitigator} for {s.constraint.name}",
+            head=(
+                f"method={self.method!r}, constraint={self.constraint!r}, "
+                f"{self.disparity_measure}: {_fmt(db)} -> {_fmt(da)}, "
+                f"{self.objective}: {_fmt(ob)} -> {_fmt(oa)}, candidates={len(self._tradeoff)}"
+            ),
+            text=(
+                f"On {s.n_test} held-out rows, {self.disparity_measure} went from {_fmt(db)} "
+                f"to {_fmt(da)}; {s.objective} from {_fmt(ob)} to {_fmt(oa)}. "
+                + " ".join(s.notes)
+            ).strip(),
+            tables=[
+                ("Before vs after (bootstrap intervals)", self._comparison),
+                ("Trade-off", self._tradeoff),
+            ],
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -397,24 +387,6 @@ class MitigationResult:
             "before": self._before.to_dict(),
             "after": self._after.to_dict(),
         }
-
-    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 2) -> str:
-        """Serialise :meth:`to_dict` as JSON, optionally to a file (written atomically).
-
-        Parameters
-        ----------
-        path : path-like, optional
-            Where to write; the file is written to a temporary name and renamed.
-        indent : int or None, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-            The JSON text.
-        """
-        return dump_json(self.to_dict(), path, indent=indent)
-
 
 def _fmt(value: Any) -> str:
     try:

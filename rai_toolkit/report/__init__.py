@@ -6,7 +6,6 @@
   SVG, no script, no network request), with small groups suppressed.
 * :func:`impact_assessment` - the Responsible AI Impact Assessment drafted from
   the measured evidence, human-judgment fields marked TODO.
-* :func:`analyze_errors` - the cohorts where a model errs most.
 * :func:`plan_suppression` - which group cells a shared report must hide.
 * :meth:`Assessment.to_bundle` / :func:`verify_bundle` - a zip of the report,
   hashes and a manifest, optionally signed (Ed25519, :func:`generate_keypair`).
@@ -22,9 +21,7 @@ from rai_toolkit._lazy import lazy_exports
 __all__ = [
     "Assessment",
     "BundleVerification",
-    "ErrorAnalysis",
     "SuppressionPlan",
-    "analyze_errors",
     "assess",
     "generate_keypair",
     "impact_assessment",
@@ -34,10 +31,8 @@ __all__ = [
 
 _EXPORTS = {
     "Assessment": "rai_toolkit.report._assessment",
-    "assess": "rai_toolkit.report._assessment",
-    "ErrorAnalysis": "rai_toolkit.report._error_analysis",
-    "analyze_errors": "rai_toolkit.report._error_analysis",
-    "impact_assessment": "rai_toolkit.report._impact",
+    "assess": "rai_toolkit.report._assess",
+    "impact_assessment": "rai_toolkit.report._assess",
     "SuppressionPlan": "rai_toolkit.report._suppression",
     "plan_suppression": "rai_toolkit.report._suppression",
     "BundleVerification": "rai_toolkit.report._bundle",

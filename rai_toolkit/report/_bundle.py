@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from rai_toolkit._io import atomic_path
+from rai_toolkit._result import Result, Summary
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
     "check_bundle_path",
     "evidence_map",
     "generate_keypair",
-    "run_bundle",
     "verify_bundle",
     "write_bundle",
 ]
@@ -374,7 +374,7 @@ def _sha256_file(path: Path) -> tuple[str, int]:
         return _sha256_stream(fh)
 
 
-def _file_record(value: Any, *, argument: str, what: str) -> dict[str, Any]:
+def file_record(value: Any, *, argument: str, what: str) -> dict[str, Any]:
     p = _existing_file(value, argument=argument, expected=f"the {what} file that was assessed")
     sha, size = _sha256_file(p)
     return {"source": "file", "name": p.name, "bytes": size, "sha256": sha}
@@ -417,7 +417,7 @@ def _data_record(data: Any, n_rows: int | None) -> dict[str, Any]:
             "sha256": frame_sha256(data),
             "method": "sha256 of DataFrame.to_csv(lineterminator='\\n') in UTF-8",
         }
-    return _file_record(data, argument="data", what="data")
+    return file_record(data, argument="data", what="data")
 
 
 def environment() -> dict[str, Any]:
@@ -758,11 +758,11 @@ def write_bundle(
     model_record = (
         {"source": None, "sha256": None, "note": "not given: pass model_file= to record its hash"}
         if model_file is None
-        else _file_record(model_file, argument="model_file", what="model")
+        else file_record(model_file, argument="model_file", what="model")
     )
     audit_members = _audit_members(audits)
 
-    import rai_toolkit
+    from rai_toolkit._version import __version__
     from rai_toolkit.report._html import render_html
 
     now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
@@ -779,7 +779,7 @@ def write_bundle(
     evidence = {
         "schema": EVIDENCE_SCHEMA,
         "created_at": now.isoformat(),
-        "toolkit_version": rai_toolkit.__version__,
+        "toolkit_version": __version__,
         "assessment_created_at": doc.get("created_at"),
         "title": doc.get("title"),
         "data": data_record,
@@ -797,7 +797,7 @@ def write_bundle(
     manifest: dict[str, Any] = {
         "schema": BUNDLE_SCHEMA,
         "created_at": now.isoformat(),
-        "toolkit_version": rai_toolkit.__version__,
+        "toolkit_version": __version__,
         "hash": "sha256",
         "files": [
             {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
@@ -832,8 +832,8 @@ def write_bundle(
 
 
 # ----------------------------------------------------------------------------- verifying
-@dataclass
-class BundleVerification:
+@dataclass(repr=False)
+class BundleVerification(Result):
     """Outcome of :func:`verify_bundle`.
 
     Attributes
@@ -919,26 +919,16 @@ class BundleVerification:
             "files": self.files.to_dict(orient="records"),
         }
 
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         state = "ok" if self.ok else f"FAILED at {self.first_difference!r}"
-        return (
-            f"<BundleVerification {self.path.name}: {state}; signature {self.signature}"
-            f"{'' if self.key_id is None else f' (key {self.key_id})'}; {len(self.files)} files>"
-        )
-
-    def _repr_html_(self) -> str:
-        import html
-
-        rows = "".join(
-            f"<tr><td>{html.escape(str(r['path']))}</td><td>{html.escape(str(r['status']))}</td>"
-            f"</tr>"
-            for r in self.files.to_dict(orient="records")
-        )
-        return (
-            f"<div><p><strong>{'OK' if self.ok else 'FAILED'}</strong>: "
-            f"{html.escape(self.summary().splitlines()[0])}</p>"
-            f"<table><thead><tr><th>file</th><th>status</th></tr></thead><tbody>{rows}"
-            f"</tbody></table></div>"
+        return Summary(
+            title="Bundle verification",
+            head=(
+                f"{self.path.name}: {state}; signature {self.signature}"
+                f"{'' if self.key_id is None else f' (key {self.key_id})'}; {len(self.files)} files"
+            ),
+            text=f"{'OK' if self.ok else 'FAILED'}: {self.summary().splitlines()[0]}",
+            tables=[("", self.files[["path", "status"]])],
         )
 
 
@@ -1177,82 +1167,3 @@ def _verify_open(zf: zipfile.ZipFile, bundle: Path, expected_key: Any) -> Bundle
             records, columns=["path", "expected_sha256", "actual_sha256", "status"]
         ),
     )
-
-
-# ----------------------------------------------------------------------------- command
-def run_bundle(
-    model: Any,
-    data: pd.DataFrame,
-    *,
-    target: Any,
-    sensitive_features: Any,
-    out: str | os.PathLike,
-    signing_key: Any = None,
-    overwrite: bool = False,
-    data_file: str | os.PathLike | None = None,
-    model_file: str | os.PathLike | None = None,
-    audit: dict[str, Any] | None = None,
-    **assess_options: Any,
-) -> tuple[Any, Path]:
-    """Assess a model, audit it if asked, and write the evidence bundle: ``rai-toolkit bundle``.
-
-    Everything that can be refused (the bundle path, the key, the files to
-    hash, the audit's arguments) is checked before the assessment runs.
-
-    Parameters
-    ----------
-    model : estimator
-        The fitted model (loaded by the caller).
-    data : pandas.DataFrame
-        Evaluation rows.
-    target, sensitive_features
-        As :func:`~rai_toolkit.report.assess`.
-    out : str or path-like
-        The bundle (``.zip``).
-    signing_key : Ed25519PrivateKey, str, path-like or bytes, optional
-        Sign the manifest.
-    overwrite : bool, default=False
-        Replace an existing bundle.
-    data_file, model_file : str or path-like, optional
-        Files whose sha256 is recorded (``data`` itself is hashed when
-        ``data_file`` is not given).
-    audit : dict, optional
-        Keyword arguments of :func:`rai_toolkit.bias_audit` (``categories``,
-        ``selected`` or ``score``, ``standard``, ...); the audit is included.
-    **assess_options
-        Passed to :func:`~rai_toolkit.report.assess`.
-
-    Returns
-    -------
-    assessment : Assessment
-        The assessment.
-    path : pathlib.Path
-        The written bundle.
-    """
-    if not isinstance(overwrite, bool):
-        raise ArgumentError(f"overwrite must be True or False; received {overwrite!r}.")
-    target_path = check_bundle_path(out, overwrite=overwrite)
-    key = None if signing_key is None else load_signing_key(signing_key)
-    if data_file is not None:
-        _file_record(data_file, argument="data_file", what="data")
-    if model_file is not None:
-        _file_record(model_file, argument="model_file", what="model")
-    audits = []
-    if audit is not None:
-        from rai_toolkit.audit import bias_audit
-
-        audits.append(bias_audit(data, **audit))
-    from rai_toolkit.report._assessment import assess
-
-    assessment = assess(
-        model, data, target=target, sensitive_features=sensitive_features, **assess_options
-    )
-    path = assessment.to_bundle(
-        target_path,
-        signing_key=key,
-        overwrite=overwrite,
-        audits=audits,
-        data=data if data_file is None else data_file,
-        model_file=model_file,
-    )
-    return assessment, path

@@ -89,7 +89,7 @@ def run_demo(
     """
     from rai_toolkit._io import HTML_SUFFIXES, JSON_SUFFIXES, OutputFiles, check_output_path
     from rai_toolkit.datasets import load_adult
-    from rai_toolkit.report._assessment import assess
+    from rai_toolkit.report._assess import assess
 
     step = progress or (lambda name: None)
     out = check_output_path(out, argument="out", suffixes=HTML_SUFFIXES, make_parents=True)

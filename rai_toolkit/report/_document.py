@@ -324,6 +324,7 @@ def robustness_section(robustness: Any, plan: SuppressionPlan) -> dict[str, Any]
         "by_feature": doc["by_feature"],
         "by_group": rows,
         "gaps": gaps,
+        "concern_threshold": robustness.concern_threshold,
         "interpretation": " ".join(parts),
     }
 

@@ -11,15 +11,12 @@ purpose, stakeholders, harms, sign-off - is left as a clearly marked prompt,
 
 from __future__ import annotations
 
-import os
-from collections.abc import Hashable, Sequence
 from typing import Any
 
-from rai_toolkit._io import MARKDOWN_SUFFIXES, check_output_path, write_text_atomic
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.report._markdown import escape_markdown as md
 
-__all__ = ["FIELDS", "impact_assessment", "impact_markdown"]
+__all__ = ["FIELDS", "impact_markdown"]
 
 #: Human-judgment fields the caller may fill in, with the prompt shown when they are not.
 FIELDS: dict[str, str] = {
@@ -292,7 +289,7 @@ def impact_markdown(doc: dict[str, Any], **fields: Any) -> str:
         harms.append(
             ("training data membership can be inferred", f"attack AUC {mia['auc']:.3f}", False)
         )
-    if rob and (rob["overall"].get("overall") or 0) > 0.05:
+    if rob and (rob["overall"].get("overall") or 0) > rob["concern_threshold"]:
         harms.append(
             (
                 "unstable decisions under small input changes",
@@ -337,84 +334,4 @@ def impact_markdown(doc: dict[str, Any], **fields: Any) -> str:
     text = "\n".join(out)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
-    return text
-
-
-def impact_assessment(
-    assessment: Any = None,
-    *,
-    model: Any = None,
-    data: Any = None,
-    target: Hashable | None = None,
-    sensitive_features: Hashable | Sequence[Hashable] | None = None,
-    system_name: str | None = None,
-    path: str | os.PathLike | None = None,
-    **fields: Any,
-) -> str:
-    """Draft a Responsible AI Impact Assessment (Markdown) from measured evidence.
-
-    Parameters
-    ----------
-    assessment : Assessment, optional
-        A finished :func:`assess` result. If None, ``model``, ``data``,
-        ``target`` and ``sensitive_features`` are assessed first (without
-        explanations, for speed).
-    model, data, target, sensitive_features : optional
-        Used when ``assessment`` is None, as in :func:`assess`.
-    system_name : str, optional
-        Name of the system.
-    path : str or path-like, optional
-        Also write the Markdown to this file (atomically); must end in ``.md``,
-        ``.markdown`` or ``.txt``. Checked before any work.
-    **fields
-        Further human-judgment answers; see :data:`FIELDS` (``owner``,
-        ``intended_uses``, ``stakeholders``, ``sign_off``, ...). Lists become
-        bullet lists.
-
-    Returns
-    -------
-    str
-        Markdown with five sections: System Information, Intended Uses,
-        Adverse Impact, Data Requirements, Summary of Impact. Unanswered
-        questions read ``> TODO (owner to complete): ...``.
-
-    Raises
-    ------
-    ArgumentError
-        If neither an assessment nor model and data are given, a field is
-        unknown, or ``path`` cannot be written.
-
-    Examples
-    --------
-    >>> text = impact_assessment(result, system_name="Loan pre-screening")  # doctest: +SKIP
-    >>> text.splitlines()[0]  # doctest: +SKIP
-    '# Responsible AI Impact Assessment: Loan pre-screening'
-    """
-    if path is not None:
-        check_output_path(path, suffixes=MARKDOWN_SUFFIXES)
-    if assessment is None:
-        if data is None or target is None or sensitive_features is None:
-            raise ArgumentError(
-                "impact_assessment() needs an Assessment from assess(), or model=, data=, "
-                "target= and sensitive_features= to run one."
-            )
-        from rai_toolkit.report._assessment import assess
-
-        assessment = assess(
-            model,
-            data,
-            target=target,
-            sensitive_features=sensitive_features,
-            explain=False,
-        )
-    if not hasattr(assessment, "to_dict") or not hasattr(assessment, "suppression"):
-        raise ArgumentError(
-            f"`assessment` must be an Assessment returned by assess(); received "
-            f"{type(assessment).__name__}."
-        )
-    if system_name is not None:
-        fields["system_name"] = system_name
-    text = assessment.impact_assessment(**fields)
-    if path is not None:
-        write_text_atomic(path, text, suffixes=MARKDOWN_SUFFIXES)
     return text

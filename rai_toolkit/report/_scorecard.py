@@ -62,7 +62,9 @@ def _reliability(doc: dict[str, Any]) -> tuple[str, str]:
                     f"{c['cohort']} ({c['error_rate']:.1%} of {c['count']} rows)."
                 )
                 status = (
-                    "concern" if c["error_rate"] >= 2 * overall["error_rate"] else "inconclusive"
+                    "concern"
+                    if c["error_rate"] >= ea["concern_lift"] * overall["error_rate"]
+                    else "inconclusive"
                 )
             else:
                 status = "meets policy"
@@ -73,7 +75,7 @@ def _reliability(doc: dict[str, Any]) -> tuple[str, str]:
         flip = rob["overall"].get("overall")
         if flip is not None:
             parts.append(f"{flip:.1%} of predictions flip under small perturbations.")
-            if flip > 0.05:
+            if flip > rob["concern_threshold"]:
                 status = "concern"
             elif status == "not assessed":
                 status = "meets policy"

@@ -8,11 +8,11 @@ class names, so the charts print and scale with the page.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from rai_toolkit._page import esc
 
 __all__ = ["Bar", "Threshold", "bar_chart", "esc"]
 
@@ -23,22 +23,6 @@ _TOP = 28
 _BOTTOM = 34
 _RIGHT_PAD = 70
 _MAX_LABEL_CHARS = 38
-
-
-def esc(value: Any) -> str:
-    """Escape any value for HTML text or a quoted attribute.
-
-    Parameters
-    ----------
-    value : object
-        Converted with ``str``.
-
-    Returns
-    -------
-    str
-        The escaped text.
-    """
-    return html.escape(str(value), quote=True)
 
 
 def _shorten(text: str, limit: int = _MAX_LABEL_CHARS) -> str:

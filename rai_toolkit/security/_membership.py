@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -12,6 +11,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from rai_toolkit._api import public
+from rai_toolkit._result import Summary
 from rai_toolkit._scalars import SeedLike, as_generator, check_int, check_memory, check_random_state
 from rai_toolkit._validation import (
     call_model,
@@ -205,27 +205,21 @@ class MembershipInferenceResult(SecurityResult):
             "interpretation": self._interpretation,
         }
 
-    def __repr__(self) -> str:
-        return (
-            f"MembershipInferenceResult(attack={self._attack!r}, auc={self._auc:.3f}, "
-            f"advantage={self._advantage:.3f}, tpr_at_{LOW_FPR:.0%}_fpr={self._tpr:.3f}, "
-            f"risk={self._risk!r})"
-        )
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-            for k, v in [
+    def _summary(self) -> Summary:
+        return Summary(
+            title="Membership inference",
+            head=(
+                f"attack={self._attack!r}, auc={self._auc:.3f}, advantage={self._advantage:.3f}, "
+                f"tpr_at_{LOW_FPR:.0%}_fpr={self._tpr:.3f}, risk={self._risk!r}"
+            ),
+            rows=[
                 ("attack", self._attack),
                 ("AUC", f"{self._auc:.3f}"),
                 ("advantage", f"{self._advantage:.3f}"),
                 (f"TPR at {LOW_FPR:.0%} FPR", f"{self._tpr:.3f}"),
                 ("risk", self._risk),
-            ]
-        )
-        return (
-            f"<div><h4>Membership inference</h4><table>{rows}</table>"
-            f"<p>{html.escape(self._interpretation)}</p></div>"
+            ],
+            text=self._interpretation,
         )
 
 

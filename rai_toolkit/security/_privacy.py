@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -10,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
+from rai_toolkit._result import Summary
 from rai_toolkit._scalars import SeedLike, as_seed, check_int
 from rai_toolkit._validation import (
     MAX_DISCRETE_LEVELS,
@@ -228,7 +228,7 @@ class PrivacyReport(SecurityResult):
             "interpretation": self._interpretation,
         }
 
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         ka = self._k_anonymity
         kpart = (
             "k-anonymity: not computed"
@@ -238,21 +238,22 @@ class PrivacyReport(SecurityResult):
                 f"{ka['share_rows_below_k']:.1%} rows below k"
             )
         )
-        lines = [
-            f"PrivacyReport({self._n_rows} rows, {self._n_columns} columns, "
-            f"{len(self._findings)} finding(s); {kpart})"
-        ]
+        lines = []
         for row in self._findings.itertuples(index=False):
             share = "" if np.isnan(row.share) else f", {row.share:.0%} of values"
-            lines.append(f"  {row.column!s}: {row.kind} ({row.evidence}{share})")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        table = self._findings.to_html(index=False, na_rep="", float_format=lambda v: f"{v:.0%}")
-        ka = "" if self._k_anonymity is None else self._k_anonymity.to_frame().to_html()
-        return (
-            "<div><h4>Privacy report</h4>"
-            f"<p>{html.escape(self._interpretation)}</p>{table}{ka}</div>"
+            lines.append(f"{row.column!s}: {row.kind} ({row.evidence}{share})")
+        tables = [("Findings", self._findings)]
+        if ka is not None:
+            tables.append(("k-anonymity", ka.to_frame("value").rename_axis("statistic")))
+        return Summary(
+            title="Privacy report",
+            head=(
+                f"{self._n_rows} rows, {self._n_columns} columns, "
+                f"{len(self._findings)} finding(s); {kpart}"
+            ),
+            text=self._interpretation,
+            tables=tables,
+            lines=lines,
         )
 
 

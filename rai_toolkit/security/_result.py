@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from rai_toolkit._result import Result
 
 __all__ = ["SecurityResult"]
 
 
-class SecurityResult:
+class SecurityResult(Result):
     """Base of the security results: a plain-language interpretation and JSON.
 
     A subclass sets ``self._interpretation`` when it is built and implements
-    ``to_dict()``.
+    ``to_dict()`` and ``_summary()`` (:class:`rai_toolkit._result.Result`).
     """
 
     _interpretation: str
@@ -31,18 +30,3 @@ class SecurityResult:
             The summary.
         """
         return self._interpretation
-
-    def to_json(self, **kwargs: Any) -> str:
-        """Return :meth:`to_dict` as a JSON string.
-
-        Parameters
-        ----------
-        **kwargs
-            Passed to :func:`json.dumps` (e.g. ``indent=2``).
-
-        Returns
-        -------
-        str
-            JSON text.
-        """
-        return json.dumps(self.to_dict(), **kwargs)

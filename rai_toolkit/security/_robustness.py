@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -10,15 +9,24 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
+from rai_toolkit._result import Summary
 from rai_toolkit._scalars import SeedLike, as_generator, check_int, check_memory, check_real
-from rai_toolkit._validation import call_model, check_data_frame, prepare_data, resolve_columns
+from rai_toolkit._validation import (
+    CheckedData,
+    call_model,
+    check_data_frame,
+    prepare_data,
+    resolve_columns,
+)
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.security._result import SecurityResult
 from rai_toolkit.security._serialize import frame_records, json_safe
 
-__all__ = ["RobustnessReport", "check_robustness"]
+__all__ = ["FLIP_RATE_CONCERN", "RobustnessReport", "check_robustness", "measure_robustness"]
 
 _FEATURE_COLUMNS = ["feature", "kind", "scale", "scale_basis", "flip_rate", "n_evaluations"]
+#: Overall flip rate above which predictions count as unstable (a robustness concern).
+FLIP_RATE_CONCERN = 0.05
 
 #: Bytes per perturbed cell held at once: the tiled copy, one perturbed copy and the model's.
 _BYTES_PER_CELL = 3 * 8
@@ -108,6 +116,17 @@ class RobustnessReport(SecurityResult):
         return self._by_group.copy()
 
     @property
+    def concern_threshold(self) -> float:
+        """Overall flip rate above which predictions count as unstable (``FLIP_RATE_CONCERN``)."""
+        return FLIP_RATE_CONCERN
+
+    @property
+    def concern(self) -> bool:
+        """Whether the overall flip rate is above :attr:`concern_threshold`."""
+        rate = self._overall["overall"]
+        return bool(not pd.isna(rate) and rate > FLIP_RATE_CONCERN)
+
+    @property
     def gaps(self) -> pd.Series:
         """Per sensitive feature, the largest minus the smallest group ``overall`` flip rate."""
         return self._gaps.copy()
@@ -181,22 +200,21 @@ class RobustnessReport(SecurityResult):
             "interpretation": self._interpretation,
         }
 
-    def __repr__(self) -> str:
+    def _summary(self) -> Summary:
         o = self._overall
-        return (
-            f"RobustnessReport(epsilon={self._epsilon:g}, n_rows={self._n_rows}, "
-            f"overall={_pct(o['overall'])}, numeric={_pct(o['numeric'])}, "
-            f"categorical={_pct(o['categorical'])})"
-        )
-
-    def _repr_html_(self) -> str:
-        pct = lambda v: "" if pd.isna(v) else f"{v:.1%}"  # noqa: E731
-        return (
-            "<div><h4>Robustness</h4>"
-            f"<p>{html.escape(self._interpretation)}</p>"
-            f"{self._overall.to_frame('flip rate').to_html(float_format=pct)}"
-            f"{self._by_feature.to_html(index=False, na_rep='', float_format=lambda v: f'{v:.3g}')}"
-            f"{self._by_group.to_html(float_format=pct)}</div>"
+        return Summary(
+            title="Robustness",
+            head=(
+                f"epsilon={self._epsilon:g}, n_rows={self._n_rows}, "
+                f"overall={_pct(o['overall'])}, numeric={_pct(o['numeric'])}, "
+                f"categorical={_pct(o['categorical'])}"
+            ),
+            text=self._interpretation,
+            tables=[
+                ("Flip rate", self._overall.map(_pct).to_frame("flip rate").rename_axis("inputs")),
+                ("By feature", self._by_feature),
+                ("By group", self._by_group),
+            ],
         )
 
 
@@ -386,13 +404,7 @@ def check_robustness(
     data, target = columns.data, columns.target
     # before the model is called: the model inputs are at most the columns of data
     n_columns = len(columns.features) if columns.features is not None else data.shape[1]
-    check_memory(
-        len(data) * n_repeats * (n_columns + 4) * _BYTES_PER_CELL,
-        argument="n_repeats",
-        what=f"n_repeats={n_repeats:,} perturbed copies of {len(data):,} rows x {n_columns} "
-        f"columns",
-        fix="Use fewer repeats (the default is 3) or check fewer rows (e.g. data.sample(5000)).",
-    )
+    _check_copies_fit(len(data), n_columns, n_repeats)
     checked = prepare_data(
         model,
         data,
@@ -402,6 +414,59 @@ def check_robustness(
         bins=bins,
         pos_label=pos_label,
     )
+    return measure_robustness(
+        model, data, checked, target=target, epsilon=epsilon, n_repeats=n_repeats, rng=rng
+    )
+
+
+def _check_copies_fit(n_rows: int, n_columns: int, n_repeats: int) -> None:
+    check_memory(
+        n_rows * n_repeats * (n_columns + 4) * _BYTES_PER_CELL,
+        argument="n_repeats",
+        what=f"n_repeats={n_repeats:,} perturbed copies of {n_rows:,} rows x {n_columns} "
+        f"columns",
+        fix="Use fewer repeats (the default is 3) or check fewer rows (e.g. data.sample(5000)).",
+    )
+
+
+def measure_robustness(
+    model: Any,
+    data: pd.DataFrame,
+    checked: CheckedData,
+    *,
+    target: Hashable,
+    epsilon: float = 0.1,
+    n_repeats: int = 3,
+    rng: np.random.Generator,
+) -> RobustnessReport:
+    """Measure flip rates over inputs that are already validated.
+
+    :func:`check_robustness` calls it after validating its arguments;
+    :func:`~rai_toolkit.report.assess` calls it with its one validated input.
+
+    Parameters
+    ----------
+    model : estimator
+        Fitted classifier.
+    data : pandas.DataFrame
+        Rows in the order of ``checked``, holding the model's input columns.
+    checked : CheckedData
+        Validated predictions, groups and model columns of ``data``.
+    target : hashable
+        Target column, for messages.
+    epsilon : float, default=0.1
+        Checked noise half-width (see :func:`check_robustness`).
+    n_repeats : int, default=3
+        Checked number of random draws.
+    rng : numpy.random.Generator
+        Source of the perturbations.
+
+    Returns
+    -------
+    RobustnessReport
+        Flip rates overall, per feature and per group.
+    """
+    _check_copies_fit(len(data), len(checked.features), n_repeats)
     if checked.task == "regression":
         raise ArgumentError(
             f"check_robustness measures flips of predicted labels, so it needs a classifier; "

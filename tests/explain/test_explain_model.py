@@ -265,7 +265,7 @@ def test_to_dict_schema_and_json(lgbm_report):
 
 
 def test_repr_and_html(lgbm_report):
-    assert repr(lgbm_report).startswith("ExplanationReport(method='tree'")
+    assert repr(lgbm_report).startswith("<ExplanationReport method='tree'")
     assert "marital_status" in lgbm_report._repr_html_()
     assert isinstance(lgbm_report, ExplanationReport)
 

@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression
 import rai_toolkit
 from rai_toolkit.datasets import make_biased_classification
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
+from rai_toolkit.report._assess import run_bundle
 from rai_toolkit.report._bundle import (
     EVIDENCE_STATUSES,
     MANIFEST,
@@ -27,7 +28,6 @@ from rai_toolkit.report._bundle import (
     generate_keypair,
     key_id,
     manifest_bytes,
-    run_bundle,
     verify_bundle,
 )
 
@@ -517,7 +517,7 @@ def test_verification_views(setup, tmp_path):
 
 # ----------------------------------------------------------------------------- command logic
 def test_run_bundle_checks_before_assessing(setup, tmp_path, monkeypatch):
-    import rai_toolkit.report._assessment as assessment_module
+    import rai_toolkit.report._assess as assessment_module
 
     def never(*args, **kwargs):
         raise AssertionError("assess ran before the inputs were checked")

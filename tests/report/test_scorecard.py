@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rai_toolkit.report._scorecard import _privacy, findings
+from rai_toolkit.report._scorecard import _privacy, _reliability, findings
 from rai_toolkit.security import check_privacy
 
 N = 300
@@ -88,3 +88,40 @@ def test_membership_risk_sets_status(with_race, risk, auc, status):
 def _fairless(doc):
     """The parts of an assessment document that findings() reads besides security."""
     return {**doc, "fairness": {"ci": 0.95, "verdicts": [], "groupings": [], "task": "binary"}}
+
+
+# ---------------------------------------------------------------- policy values come from results
+def _reliability_doc(flip, threshold, cohort_rate, lift):
+    return {
+        "error_analysis": {
+            "metric": "error_rate",
+            "overall": {"n": 1000, "errors": 100, "error_rate": 0.1},
+            "concern_lift": lift,
+            "cohorts": [
+                {"cohort": "g = a", "error_rate": cohort_rate, "count": 200, "significant": True}
+            ],
+        },
+        "security": {"robustness": {"overall": {"overall": flip}, "concern_threshold": threshold}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("flip", "threshold", "status"),
+    [(0.04, 0.05, "inconclusive"), (0.04, 0.03, "concern"), (0.06, 0.05, "concern")],
+)
+def test_reliability_reads_the_flip_rate_threshold_from_the_document(flip, threshold, status):
+    assert _reliability(_reliability_doc(flip, threshold, 0.15, 2.0))[0] == status
+
+
+@pytest.mark.parametrize(("lift", "status"), [(2.0, "inconclusive"), (1.5, "concern")])
+def test_reliability_reads_the_concern_lift_from_the_document(lift, status):
+    assert _reliability(_reliability_doc(0.0, 0.05, 0.16, lift))[0] == status
+
+
+def test_the_policy_values_are_the_analyses_own():
+    from rai_toolkit.error_analysis._result import CONCERN_LIFT, ErrorAnalysis
+    from rai_toolkit.security._robustness import FLIP_RATE_CONCERN, RobustnessReport
+
+    assert (FLIP_RATE_CONCERN, CONCERN_LIFT) == (0.05, 2.0)
+    assert RobustnessReport.concern_threshold.fget(None) == FLIP_RATE_CONCERN
+    assert ErrorAnalysis.concern_lift.fget(None) == CONCERN_LIFT

@@ -179,7 +179,7 @@ def test_to_dict_and_views(threshold_report):
     assert d["by_feature"][0]["feature"] == "x"
     assert {g["group"] for g in d["by_group"]} == {"near", "far"}
     assert isinstance(threshold_report, RobustnessReport)
-    assert "RobustnessReport(epsilon=0.2" in repr(threshold_report)
+    assert repr(threshold_report).startswith("<RobustnessReport epsilon=0.2")
     assert "<table" in threshold_report._repr_html_()
 
 

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+from rai_toolkit.error_analysis import analyze_errors
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
-from rai_toolkit.report import analyze_errors
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +129,37 @@ def test_series_target_and_cohort_feature(planted):
     by_series = analyze_errors(None, X, target=planted["y"], y_pred="pred",
                                cohort_features=[planted["colour"], "size", "weight"])
     pd.testing.assert_frame_equal(by_name.cohorts, by_series.cohorts)
+
+
+def test_text_labels_need_no_positive_class(planted):
+    labelled = planted.assign(
+        y=np.where(planted["y"] == 1, "approved", "refused"),
+        pred=np.where(planted["pred"] == 1, "approved", "refused"),
+    )
+    by_text = analyze_errors(None, labelled, target="y", y_pred="pred")
+    by_code = analyze_errors(None, planted, target="y", y_pred="pred")
+    pd.testing.assert_frame_equal(by_text.cohorts, by_code.cohorts)
+    assert by_text.overall == by_code.overall
+
+
+def test_predictions_outside_the_target_labels_are_refused(planted):
+    bad = planted["pred"].where(planted.index != 7, 2)
+    with pytest.raises(DataValidationError, match=r"y_pred must hold the binary labels of target "
+                       r"'y' \(\['0', '1'\]\); it also holds \['2'\]"):
+        analyze_errors(None, planted, target="y", y_pred=bad)
+
+
+def test_the_model_is_called_for_labels_only(planted):
+    from sklearn.tree import DecisionTreeClassifier
+
+    X = planted[["colour", "size"]].apply(lambda c: c.astype("category").cat.codes)
+    data = X.assign(y=planted["y"])
+    model = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, planted["y"])
+    calls = []
+    original = model.predict_proba
+    model.predict_proba = lambda *a: calls.append("predict_proba") or original(*a)
+    ea = analyze_errors(model, data, target="y")
+    assert calls == []
+    expected = (model.predict(X) != planted["y"]).mean()
+    assert ea.overall["error_rate"] == pytest.approx(expected)
+    assert ea.features == ["colour", "size"]
