@@ -228,6 +228,18 @@ def _audit(frame, model):
     )
 
 
+def _report_comparison(frame, model):
+    half = len(frame) // 2
+    reports = [
+        rai.analyze_fairness(
+            model, part, target="y", sensitive_features="group", features=["x0", "x1"],
+            random_state=0,
+        )
+        for part in (frame.iloc[:half], frame.iloc[half:])
+    ]
+    return rai.compare_reports(*reports, random_state=0)
+
+
 def _insights(frame, model):
     from rai_toolkit.dashboard import Insights
 
@@ -260,6 +272,7 @@ BUILDERS = {
     "BiasAudit": _audit,
     "Insights": _insights,
     "BundleVerification": _bundle,
+    "ReportComparison": _report_comparison,
 }
 #: Results whose HTML names the groups (the others show no group label).
 SHOWS_GROUPS = {

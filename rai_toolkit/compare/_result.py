@@ -8,15 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._io import (
-    HTML_SUFFIXES,
-    MARKDOWN_SUFFIXES,
-    check_output_path,
-    dump_json,
-    frame_records,
-    json_safe,
-    write_text_atomic,
-)
+from rai_toolkit._io import HTML_SUFFIXES, MARKDOWN_SUFFIXES, frame_records, json_safe
+from rai_toolkit._result import Result, Summary
 
 __all__ = ["CHANGE_COLUMNS", "METHOD", "ReportComparison", "SCHEMA_VERSION"]
 
@@ -53,7 +46,7 @@ METHOD = (
 )
 
 
-class ReportComparison:
+class ReportComparison(Result):
     """Changes between a baseline and a current fairness report, with simultaneous intervals.
 
     Create it with :func:`~rai_toolkit.compare_reports`.
@@ -151,12 +144,14 @@ class ReportComparison:
             lines.append("No row is significantly worse.")
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        n_worse = len(self.worse)
-        return (
-            f"<ReportComparison target={self._settings['target']!r} rows={len(self._changes)} "
-            f"tested={self._settings['n_tested']} worse={n_worse} "
-            f"any_criterion_worse={self.any_worse}>"
+    def _summary(self) -> Summary:
+        return Summary(
+            title="Fairness compared over time",
+            head=(
+                f"target={self._settings['target']!r} rows={len(self._changes)} "
+                f"tested={self._settings['n_tested']} worse={len(self.worse)} "
+                f"any_criterion_worse={self.any_worse}"
+            ),
         )
 
     def _repr_html_(self) -> str:
@@ -186,23 +181,6 @@ class ReportComparison:
             "changes": frame_records(frame),
         }
 
-    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 2) -> str:
-        """Serialise :meth:`to_dict` as JSON (NaN -> null), optionally to a file.
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Where to write (``.json``); written to a temporary name and renamed.
-        indent : int or None, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-            The JSON text.
-        """
-        return dump_json(self.to_dict(), path, indent=indent)
-
     def to_html(self, path: str | os.PathLike | None = None) -> str:
         """Render the comparison as one self-contained HTML page, optionally to a file.
 
@@ -219,13 +197,9 @@ class ReportComparison:
         str
             The HTML text.
         """
-        target = None if path is None else check_output_path(path, suffixes=HTML_SUFFIXES)
         from rai_toolkit.compare._views import render_html
 
-        text = render_html(self.to_dict())
-        if target is not None:
-            write_text_atomic(target, text, suffixes=HTML_SUFFIXES)
-        return text
+        return self._write_view(path, render_html, suffixes=HTML_SUFFIXES)
 
     def to_markdown(self, path: str | os.PathLike | None = None) -> str:
         """Render the comparison as Markdown, optionally to a file.
@@ -240,13 +214,9 @@ class ReportComparison:
         str
             The Markdown text; labels are escaped.
         """
-        target = None if path is None else check_output_path(path, suffixes=MARKDOWN_SUFFIXES)
         from rai_toolkit.compare._views import render_markdown
 
-        text = render_markdown(self.to_dict())
-        if target is not None:
-            write_text_atomic(target, text, suffixes=MARKDOWN_SUFFIXES)
-        return text
+        return self._write_view(path, render_markdown, suffixes=MARKDOWN_SUFFIXES)
 
 
 def _fmt(value: Any) -> str:
