@@ -512,6 +512,7 @@ def assess(
     model_source: str | None = None,
     impact_fields: Mapping[str, Any] | None = None,
     progress: Progress = None,
+    fairness_report: Any = None,
     **fairness_kwargs: Any,
 ) -> Assessment:
     """Run every Responsible AI check on a model and bundle the results for sharing.
@@ -564,6 +565,10 @@ def assess(
     progress : bool or callable, optional
         ``True`` prints each step to stderr as it starts, a callable is called
         with the name of each step (the CLI shows them), ``None``/``False`` is silent.
+    fairness_report : FairnessReport, optional
+        Fairness already measured on all rows (e.g. by an engine on a table that
+        ``data`` samples): used as the fairness section, and its group counts
+        decide which groups the shared report hides.
     **fairness_kwargs
         Passed to :func:`~rai_toolkit.fairness.analyze_fairness`:
         ``reference_group``, ``ci``, ``min_group_size``, ``thresholds``,
@@ -675,24 +680,36 @@ def assess(
         )
 
     step(f"fairness ({n_boot} bootstrap replicates)")
-    from rai_toolkit.fairness import analyze_fairness
+    from rai_toolkit.fairness import FairnessReport, analyze_fairness
 
-    fairness = analyze_fairness(
-        None,
-        data,
-        target=target,
-        sensitive_features=names,
-        y_pred=checked.y_pred,
-        y_score=checked.y_score,
-        pos_label=pos_label,
-        n_boot=n_boot,
-        random_state=random_state,
-        bins=bins,
-        **fairness_kwargs,
+    if fairness_report is not None:
+        if not isinstance(fairness_report, FairnessReport):
+            raise ArgumentError(
+                f"fairness_report must be a FairnessReport (from analyze_fairness); received "
+                f"{type(fairness_report).__name__}.",
+                argument="fairness_report",
+            )
+    fairness = fairness_report
+    if fairness_report is None:
+        fairness = analyze_fairness(
+            None,
+            data,
+            target=target,
+            sensitive_features=names,
+            y_pred=checked.y_pred,
+            y_score=checked.y_score,
+            pos_label=pos_label,
+            n_boot=n_boot,
+            random_state=random_state,
+            bins=bins,
+            **fairness_kwargs,
+        )
+    counts = (
+        group_counts(checked.sensitive)
+        if fairness_report is None
+        else fairness.by_group["count"].round().astype("int64")
     )
-    plan = plan_suppression(
-        group_counts(checked.sensitive), min_cell_size=k, intersectional=len(names) > 1
-    )
+    plan = plan_suppression(counts, min_cell_size=k, intersectional=len(names) > 1)
 
     step("error analysis")
     cohort_frame = data[[c for c in checked.features if c not in names]].copy()

@@ -14,10 +14,9 @@ MODEL_OPTIONS = {**OPTIONS, "y_pred": None, "y_score": None}
 def fitted_pipeline(frame):
     """A scikit-learn Pipeline on numeric and categorical columns (sex, race with missing)."""
     from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
     features = ["age", "priors_count", "sex"]
     prep = ColumnTransformer(
@@ -26,7 +25,11 @@ def fitted_pipeline(frame):
             (
                 "cat",
                 make_pipeline(
-                    SimpleImputer(strategy="constant", fill_value="none"),
+                    # engines hand missing text to pandas as None or NaN (by pandas version)
+                    FunctionTransformer(
+                        lambda X: X.astype(object).where(X.notna(), "none"),
+                        feature_names_out="one-to-one",
+                    ),
                     OneHotEncoder(handle_unknown="ignore"),
                 ),
                 ["sex"],
