@@ -6,7 +6,7 @@ the model are read, the assessment runs, and the HTML report and the JSON
 document are written together as one transaction: either both appear or
 neither (a file they would replace is kept as it was).
 
-With ``--engine polars|duckdb|spark`` (the default for a folder or a glob) the
+With ``--engine polars|duckdb|spark`` (needed for a folder or a glob) the
 Parquet data are scanned lazily and never loaded into pandas: fairness counts
 every row where the data live (the model runs in the engine), and the sections
 that read rows -- explanations, error analysis, privacy, robustness -- run on a
@@ -30,7 +30,7 @@ from rai_toolkit.cli._console import (
 )
 from rai_toolkit.cli._parser import did_you_mean, int_at_least
 from rai_toolkit.cli._summary import print_summary
-from rai_toolkit.exceptions import ArgumentError, UnsafeModelError
+from rai_toolkit.exceptions import ArgumentError, DataValidationError, UnsafeModelError
 
 __all__ = ["ANY", "FLAGS", "add_parser", "parse_fail_on", "run"]
 
@@ -137,9 +137,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         choices=("pandas", "polars", "duckdb", "spark"),
         metavar="{pandas,polars,duckdb,spark}",
         help=(
-            "where fairness is counted: pandas loads the file (default for one file); polars "
-            "(default for a folder or glob), duckdb or spark scan Parquet lazily and count "
-            "every row in the engine"
+            "where fairness is counted: pandas (default) loads one file; polars, duckdb or "
+            "spark scan a Parquet file, folder or glob lazily and count every row in the engine"
         ),
     )
     parser.add_argument(
@@ -299,14 +298,19 @@ def _check_outputs(args: argparse.Namespace) -> list[tuple[str, str, tuple[str, 
 
 
 def _engine(args: argparse.Namespace) -> str:
-    """Return --engine, else pandas for one file and polars for a folder or a glob."""
+    """Return --engine (default pandas, which reads one file: a folder or glob needs an engine)."""
     import glob
     import os
 
-    if args.engine is not None:
-        return args.engine
-    many = os.path.isdir(args.data) or glob.has_magic(args.data)
-    return "polars" if many else "pandas"
+    engine = args.engine or "pandas"
+    if engine == "pandas" and (os.path.isdir(args.data) or glob.has_magic(args.data)):
+        kind = "folder" if os.path.isdir(args.data) else "glob"
+        raise DataValidationError(
+            f"--data {args.data!r} is a {kind}; pandas reads one file. Pass --engine polars, "
+            f"duckdb or spark to scan a folder or glob of Parquet files lazily, or pass one "
+            f".csv or .parquet file."
+        )
+    return engine
 
 
 def _engine_fairness(args: argparse.Namespace, engine: str, model: Any) -> tuple[Any, str, Any]:

@@ -133,20 +133,6 @@ def _check_scores(frame: pd.DataFrame, score: str, engine: str) -> None:
         )
 
 
-def _collect_spark_sockets() -> None:
-    """Close the sockets pyspark leaves to the garbage collector, without their warnings.
-
-    Otherwise their ``ResourceWarning`` fires at a random later point, e.g. inside
-    the analysis, where warnings become part of the report.
-    """
-    import gc
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-
-
 def count_table(
     model: Any,
     data: Any,
@@ -262,8 +248,6 @@ def count_table(
                 with_score=with_score,
                 pos_label=pos_label,
             )
-    if engine == "spark":
-        _collect_spark_sockets()
     if entries.empty or entries[ROWS].sum() == 0:
         raise DataValidationError(
             f"The {engine} table has no rows; there is nothing to analyse.", argument="data"

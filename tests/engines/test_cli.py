@@ -1,4 +1,4 @@
-"""`rai-toolkit analyze --engine`: Parquet folders and globs scanned lazily, fairness of every row."""
+"""`rai-toolkit analyze --engine`: Parquet folders and globs scanned lazily, every row counted."""
 
 from __future__ import annotations
 
@@ -63,13 +63,13 @@ def _verdicts(doc):
 
 @pytest.mark.parametrize(
     ("data", "engine"),
-    [("folder", None), ("glob", "duckdb"), ("folder", "duckdb"), ("glob", "polars")],
+    [("folder", "polars"), ("glob", "duckdb"), ("folder", "duckdb"), ("glob", "polars")],
 )
 def test_folder_or_glob_counts_every_row_in_the_engine(logs, tmp_path, capsys, data, engine):
     from rai_toolkit import analyze_fairness
 
     path = logs["folder"] if data == "folder" else logs["folder"] / "day=*" / "*.parquet"
-    extra = ["--data", path] + ([] if engine is None else ["--engine", engine])
+    extra = ["--data", path, "--engine", engine]
     assert _analyze(logs, tmp_path, *extra) == 0, capsys.readouterr().err
     doc = json.loads((tmp_path / "r.json").read_text())
     assert str(len(logs["frame"])) in doc["model_card"]["dataset_description"]
@@ -87,8 +87,15 @@ def test_folder_or_glob_counts_every_row_in_the_engine(logs, tmp_path, capsys, d
             assert value == pytest.approx(reference.verdicts.loc[criterion, "value"], rel=1e-9)
 
 
+def test_folder_without_engine_asks_for_one(logs, tmp_path, capsys):
+    code = _analyze(logs, tmp_path, "--data", logs["folder"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "is a folder; pandas reads one file. Pass --engine polars, duckdb or spark" in err
+
+
 def test_glob_matching_nothing_is_one_error_line(logs, tmp_path, capsys):
-    code = _analyze(logs, tmp_path, "--data", tmp_path / "none" / "*.parquet")
+    code = _analyze(logs, tmp_path, "--data", tmp_path / "none" / "*.parquet", "--engine", "duckdb")
     err = capsys.readouterr().err
     assert code == 2
     assert "matches no Parquet file" in err
