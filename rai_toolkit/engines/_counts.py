@@ -29,6 +29,7 @@ __all__ = [
     "SUM_S2",
     "as_lazy",
     "count_entries",
+    "error_detail",
     "merge_entries",
     "scan_failed",
     "table_columns",
@@ -53,10 +54,28 @@ def scan_failed(engine: str, err: BaseException) -> DataValidationError:
     """Return the error for an engine table that cannot be read (a failed scan, a bad query)."""
     return DataValidationError(
         f"The {engine} table could not be read or counted: {type(err).__name__}: "
-        f"{str(err).strip().splitlines()[0] if str(err).strip() else ''}. Check the files or "
-        f"query behind it (e.g. that the paths of a lazy scan exist and are parquet), or "
-        f"collect a small part of it to check it reads."
+        f"{error_detail(err)}. Check the files or query behind it (e.g. that the paths of a "
+        f"lazy scan exist and are parquet), or collect a small part of it to check it reads."
     )
+
+
+def error_detail(err: BaseException) -> str:
+    """Return the telling line of an engine's error (a Spark worker's root cause, else line 1).
+
+    A Spark Python-worker failure starts with a generic line and a traceback; the
+    line that says what went wrong is the last one naming an error.
+    """
+    lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    named = [line for line in lines if "Error" in line or "Exception:" in line]
+    detail = named[-1] if len(lines) > 1 and named else lines[0]
+    if "PYTHON_VERSION_MISMATCH" in str(err):
+        detail += (
+            " -- set os.environ['PYSPARK_PYTHON'] = sys.executable before starting the "
+            "session, so that the executors run this Python"
+        )
+    return detail[:400]
 
 
 def as_lazy(data: Any) -> nw.LazyFrame:

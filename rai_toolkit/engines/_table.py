@@ -33,11 +33,12 @@ from rai_toolkit.engines._counts import (
     SUM_S2,
     as_lazy,
     count_entries,
+    error_detail,
     table_columns,
 )
 from rai_toolkit.engines._detect import require
-from rai_toolkit.engines._model import PRED, SCORE, count_with_model
-from rai_toolkit.exceptions import ArgumentError, DataValidationError
+from rai_toolkit.engines._model import CANNOT_RUN, PRED, SCORE, count_with_model
+from rai_toolkit.exceptions import ArgumentError, DataValidationError, ModelError
 
 __all__ = ["EngineCounts", "count_table", "not_binary"]
 
@@ -237,7 +238,15 @@ def count_table(
                 pos_label=pos_label,
                 sample=sample.to_pandas(),
             )
-            entries = count_entries(as_lazy(mapped), keys=[*keys, PRED], score=score, engine=engine)
+            try:
+                entries = count_entries(
+                    as_lazy(mapped), keys=[*keys, PRED], score=score, engine=engine
+                )
+            except DataValidationError as err:  # the model failed in the executors
+                raise ModelError(
+                    CANNOT_RUN.format(engine=engine, reason=error_detail(err.__cause__ or err)),
+                    argument="model",
+                ) from err
         else:
             entries = count_with_model(
                 model,

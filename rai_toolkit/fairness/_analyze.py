@@ -513,6 +513,7 @@ def analyze_fairness(
     if counted is not None and checked.task != "binary":
         raise not_binary(counted.engine, checked.task, target)
     n_rows = checked.n_rows if counted is None else int(counted.rows.sum())
+    caught = [w for w in caught if not _garbage_notice(w)]
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=2)
     merged_thresholds = check_thresholds(thresholds, checked.task)
@@ -763,6 +764,17 @@ def small_group_warnings(
             )
         )
     return found
+
+
+def _garbage_notice(record: warnings.WarningMessage) -> bool:
+    """Whether a warning is the garbage collector closing a library's resource (a socket).
+
+    Such a ``ResourceWarning`` (raw, or routed as a LibraryWarning by a nested call) fires
+    wherever the collector happens to run -- e.g. for sockets pyspark leaves behind -- and
+    says nothing about the data; it must not enter the report.
+    """
+    original = getattr(record.message, "original_category", None)
+    return issubclass(record.category, ResourceWarning) or original == "ResourceWarning"
 
 
 def _missing_group_keys(groupings: list[Grouping]) -> tuple[str, ...]:
