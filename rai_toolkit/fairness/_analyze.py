@@ -10,7 +10,6 @@ bootstrap of them.
 
 from __future__ import annotations
 
-import gc
 import numbers
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
@@ -490,11 +489,6 @@ def analyze_fairness(
             task=task,
         )
         model, data, y_pred, y_score = None, counted.frame, counted.pred, None
-        # engines (pyspark) leave sockets to the garbage collector; collect them now, so
-        # that their ResourceWarnings cannot fire inside the analysis and enter the report
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            gc.collect()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         checked = prepare_data(
