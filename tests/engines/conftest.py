@@ -64,7 +64,14 @@ def analyze_quietly(model, data, **options):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         report = analyze_fairness(model, data, **options)
-    ours = [str(w.message) for w in caught if w.category.__module__.startswith("rai_toolkit")]
+    # rai_toolkit's own warnings; library notices routed as LibraryWarning (e.g. pyspark 3.5's
+    # sockets closed by the garbage collector mid-call) are not about the data
+    ours = [
+        str(w.message)
+        for w in caught
+        if w.category.__module__.startswith("rai_toolkit")
+        and w.category.__name__ != "LibraryWarning"
+    ]
     return report, ours
 
 
