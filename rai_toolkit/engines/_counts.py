@@ -117,7 +117,8 @@ def count_entries(
     aggregations = [nw.len().alias(ROWS)]
     group_keys = list(keys)
     if score is not None:
-        s = nw.col(score).cast(nw.Float64).fill_nan(None)
+        raw = nw.col(score).cast(nw.Float64)
+        s = nw.when(~raw.is_nan()).then(raw)  # NaN -> null (Expr.fill_nan is narwhals >= 2.x)
         frame = frame.with_columns(
             (s * _N_FINE_BINS).floor().clip(upper_bound=_N_FINE_BINS - 1).alias(FINE),
             (s * s).alias(_SQUARE),
