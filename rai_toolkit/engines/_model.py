@@ -74,8 +74,10 @@ def _batches(data: Any, engine: str, columns: list[str]) -> Iterator[pd.DataFram
     if engine == "polars":
         if hasattr(native, "collect_batches"):  # LazyFrame: streamed
             parts = native.collect_batches(chunk_size=BATCH_ROWS)
-        else:
+        elif hasattr(native, "iter_slices"):  # DataFrame
             parts = native.iter_slices(BATCH_ROWS)
+        else:  # LazyFrame of a polars without collect_batches (< 1.3x): collected first
+            parts = native.collect().iter_slices(BATCH_ROWS)
         for part in parts:
             yield part.to_pandas()
     elif engine == "pyarrow":
