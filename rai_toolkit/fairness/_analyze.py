@@ -396,8 +396,11 @@ def analyze_fairness(
         Fitted model called on its training columns (``feature_names_in_``, else
         ``features``, else every column but ``target``); scores come from
         ``predict_proba`` when available. None when ``y_pred`` is given.
-    data : pandas.DataFrame
-        Rows to analyse, with the target and sensitive columns.
+    data : pandas.DataFrame or engine table
+        Rows to analyse, with the target and sensitive columns. A polars
+        DataFrame/LazyFrame, pyarrow Table, DuckDB relation or Spark DataFrame is
+        counted where it lives (binary targets; ``y_pred``/``y_score`` as column
+        names; see ``docs/engines.md`` and :attr:`FairnessReport.auc_error_bound`).
     target : hashable
         Target column.
     sensitive_features : hashable or sequence of hashable
@@ -452,7 +455,9 @@ def analyze_fairness(
     ArgumentError
         An option outside its accepted values (the message lists valid ones).
     NotFittedError, ModelError
-        The model is not fitted or fails on the data.
+        The model is not fitted or fails on the data (or cannot run inside the engine).
+    DependencyError
+        The package of an engine table is not installed (the message names the extra).
 
     Examples
     --------
