@@ -49,6 +49,8 @@ __all__ = [
     "frame_records",
     "json_safe",
     "read_table",
+    "SCAN_ENGINES",
+    "scan_table",
     "write_text_atomic",
 ]
 
@@ -688,6 +690,96 @@ def read_table(path: Any, *, argument: str = "path") -> pd.DataFrame:
             f"{argument} file {str(p)!r} has a header but no data rows; pass a file with rows."
         )
     return frame
+
+
+#: Engines :func:`scan_table` scans a Parquet file, folder or glob with.
+SCAN_ENGINES = ("polars", "duckdb", "spark")
+
+
+def _parquet_files(path: str, argument: str) -> list[str]:
+    """Return the Parquet files of a file, a folder (recursively) or a glob; refuse none."""
+    import glob
+
+    if os.path.isdir(path):
+        files = sorted(glob.glob(os.path.join(path, "**", "*.parquet"), recursive=True))
+        where = f"folder {path!r}"
+    elif glob.has_magic(path):
+        files = sorted(f for f in glob.glob(path, recursive=True) if os.path.isfile(f))
+        where = f"glob {path!r}"
+    else:
+        files = [path] if os.path.isfile(path) else []
+        where = f"file {path!r}"
+    if not files:
+        raise DataValidationError(
+            f"{argument} {where} matches no Parquet file; pass a .parquet file, a folder of "
+            f"them, or a glob such as 'logs/*.parquet'."
+        )
+    return files
+
+
+def scan_table(path: Any, *, engine: str, argument: str = "path", spark: Any = None) -> Any:
+    """Scan Parquet data lazily with an engine: nothing is read until a query runs.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.parquet`` file, a folder of them (searched recursively) or a glob.
+    engine : {"polars", "duckdb", "spark"}
+        The engine that scans: a polars LazyFrame, a DuckDB relation, or a Spark
+        DataFrame (of ``spark``, else of ``SparkSession.builder.getOrCreate()``).
+    argument : str, default="path"
+        How the caller names the path, used in messages.
+    spark : pyspark.sql.SparkSession, optional
+        Session for ``engine="spark"``.
+
+    Returns
+    -------
+    table
+        The lazy table, for :func:`rai_toolkit.analyze_fairness`.
+
+    Raises
+    ------
+    DataValidationError
+        If nothing matches the path, or the engine cannot read the schema.
+    DependencyError
+        If the engine's package is not installed (the message names the extra).
+    ArgumentError
+        If ``engine`` is not one of :data:`SCAN_ENGINES`.
+
+    Examples
+    --------
+    >>> from rai_toolkit._io import scan_table
+    >>> logs = scan_table("logs/*.parquet", engine="duckdb")  # doctest: +SKIP
+    """
+    from rai_toolkit._scalars import check_choice
+    from rai_toolkit.engines import require
+
+    engine = check_choice(engine, argument="engine", choices=SCAN_ENGINES)
+    if not isinstance(path, str | os.PathLike) or isinstance(os.fspath(path), bytes):
+        raise DataValidationError(
+            f"{argument} must be a path (str or pathlib.Path); received {type(path).__name__}."
+        )
+    path = os.fspath(path)
+    files = _parquet_files(path, argument)
+    module = require(engine)
+    try:
+        if engine == "polars":
+            table = module.scan_parquet(files)
+            table.collect_schema()
+        elif engine == "duckdb":
+            table = module.read_parquet(files)
+        else:
+            from pyspark.sql import SparkSession
+
+            session = spark or SparkSession.builder.appName("rai-toolkit").getOrCreate()
+            table = session.read.parquet(*files)
+    except Exception as err:  # the engine's own error types
+        detail = " ".join(str(err).split())[:200]
+        raise DataValidationError(
+            f"{argument} {path!r} could not be scanned by {engine} ({type(err).__name__}: "
+            f"{detail}). Check that the files are valid Parquet with one schema."
+        ) from err
+    return table
 
 
 # ------------------------------------------------------------------ JSON-safe values

@@ -1081,6 +1081,7 @@ def encode_sensitive(
     sensitive_features: Hashable | Sequence[Hashable],
     *,
     bins: Mapping[Hashable, Any] | None = None,
+    row_counts: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Return the sensitive columns as group labels, one column per feature.
 
@@ -1097,6 +1098,9 @@ def encode_sensitive(
     bins : mapping, optional
         ``{column: int | edges}``; an int makes that many quantile bins, a
         sequence gives explicit edges.
+    row_counts : numpy.ndarray, optional
+        Rows each row of ``data`` stands for, when ``data`` is a count table an
+        engine collected (messages then count rows, not entries).
 
     Returns
     -------
@@ -1144,7 +1148,10 @@ def encode_sensitive(
                 f"group labels must be hashable. Convert them, e.g. data[{name!r}].astype(str).",
                 argument="sensitive_features",
             ) from err
-        n_missing = int(col.isna().sum())
+        is_missing = col.isna()
+        n_missing = int(
+            is_missing.sum() if row_counts is None else row_counts[is_missing.to_numpy()].sum()
+        )
         if n_missing:
             warnings.warn(
                 f"Sensitive feature {name!r} has {n_missing} missing value(s); they are kept "
@@ -1349,6 +1356,7 @@ def prepare_data(
     groups: bool = True,
     scores: bool = True,
     purpose: str = "",
+    row_counts: np.ndarray | None = None,
 ) -> CheckedData:
     """Validate inputs and compute predictions: the entry point of every analysis.
 
@@ -1381,6 +1389,8 @@ def prepare_data(
         None): the analysis reads labels only.
     purpose : str, optional
         Why every row needs an outcome, for the message about a missing target.
+    row_counts : numpy.ndarray, optional
+        Rows each row of ``data`` stands for (a count table collected by an engine).
 
     Returns
     -------
@@ -1416,7 +1426,7 @@ def prepare_data(
         sensitive = pd.DataFrame(index=data.index)
     else:
         check_sensitive_not_target(data, target, names)
-        sensitive = encode_sensitive(data, names, bins=bins)
+        sensitive = encode_sensitive(data, names, bins=bins, row_counts=row_counts)
     y_true = check_target_values(data[target], target=target, purpose=purpose)
     if task == "auto":
         task = infer_task(y_true)

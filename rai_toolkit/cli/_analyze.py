@@ -5,6 +5,13 @@ bad ``--out`` fails in a second, not after the analysis), then the data and
 the model are read, the assessment runs, and the HTML report and the JSON
 document are written together as one transaction: either both appear or
 neither (a file they would replace is kept as it was).
+
+With ``--engine polars|duckdb|spark`` (needed for a folder or a glob) the
+Parquet data are scanned lazily and never loaded into pandas: fairness counts
+every row where the data live (the model runs in the engine), and the sections
+that read rows -- explanations, error analysis, privacy, robustness -- run on a
+sample of at most ``--sample-rows`` rows drawn by the engine, as the report's
+notes say. The fairness group counts of all rows decide which groups are hidden.
 """
 
 from __future__ import annotations
@@ -23,13 +30,14 @@ from rai_toolkit.cli._console import (
 )
 from rai_toolkit.cli._parser import did_you_mean, int_at_least
 from rai_toolkit.cli._summary import print_summary
-from rai_toolkit.exceptions import ArgumentError, UnsafeModelError
+from rai_toolkit.exceptions import ArgumentError, DataValidationError, UnsafeModelError
 
 __all__ = ["ANY", "FLAGS", "add_parser", "parse_fail_on", "run"]
 
 #: Parameters of ``assess`` / ``load_model`` -> the flag of this command that sets them.
 FLAGS = {
     "data": "--data",
+    "engine": "--engine",
     "train": "--train",
     "target": "--target",
     "sensitive_features": "--sensitive",
@@ -118,8 +126,30 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--data",
         required=True,
-        metavar="FILE",
-        help="evaluation data: .csv or .parquet, with the target column",
+        metavar="PATH",
+        help=(
+            "evaluation data with the target column: a .csv or .parquet file; with --engine, "
+            "a .parquet file, a folder of them or a glob (e.g. 'logs/*.parquet')"
+        ),
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("pandas", "polars", "duckdb", "spark"),
+        metavar="{pandas,polars,duckdb,spark}",
+        help=(
+            "where fairness is counted: pandas (default) loads one file; polars, duckdb or "
+            "spark scan a Parquet file, folder or glob lazily and count every row in the engine"
+        ),
+    )
+    parser.add_argument(
+        "--sample-rows",
+        type=int_at_least(1000),
+        default=100_000,
+        metavar="N",
+        help=(
+            "with an engine: rows sampled for explanations, error analysis, privacy and "
+            "robustness (default 100000); fairness uses every row"
+        ),
     )
     parser.add_argument("--target", required=True, metavar="COL", help="target column")
     parser.add_argument(
@@ -267,6 +297,49 @@ def _check_outputs(args: argparse.Namespace) -> list[tuple[str, str, tuple[str, 
     return outputs
 
 
+def _engine(args: argparse.Namespace) -> str:
+    """Return --engine (default pandas, which reads one file: a folder or glob needs an engine)."""
+    import glob
+    import os
+
+    engine = args.engine or "pandas"
+    if engine == "pandas" and (os.path.isdir(args.data) or glob.has_magic(args.data)):
+        kind = "folder" if os.path.isdir(args.data) else "glob"
+        raise DataValidationError(
+            f"--data {args.data!r} is a {kind}; pandas reads one file. Pass --engine polars, "
+            f"duckdb or spark to scan a folder or glob of Parquet files lazily, or pass one "
+            f".csv or .parquet file."
+        )
+    return engine
+
+
+def _engine_fairness(args: argparse.Namespace, engine: str, model: Any) -> tuple[Any, str, Any]:
+    """Fairness of every row, counted by the engine; a pandas sample for the other sections."""
+    from rai_toolkit._io import scan_table
+    from rai_toolkit.engines._sample import sample_rows
+    from rai_toolkit.fairness import analyze_fairness
+
+    table = scan_table(args.data, engine=engine, argument="--data")
+    fairness = analyze_fairness(
+        model,
+        table,
+        target=args.target,
+        sensitive_features=args.sensitive,
+        pos_label=_pos_label(args.pos_label),
+        n_boot=args.n_boot,
+        random_state=args.seed,
+    )
+    sample = sample_rows(
+        table, engine=engine, n=args.sample_rows, n_rows=fairness.n_rows, seed=args.seed
+    )
+    description = (
+        f"{Path(args.data).name}: {fairness.n_rows} rows scanned by {engine}; fairness counts "
+        f"all of them, explanations, error analysis, privacy and robustness use a sample of "
+        f"{len(sample)} rows"
+    )
+    return sample, description, fairness
+
+
 def run(args: argparse.Namespace) -> int:
     """Handle ``rai-toolkit analyze``.
 
@@ -283,9 +356,14 @@ def run(args: argparse.Namespace) -> int:
     outputs = _check_outputs(args)
     from rai_toolkit._io import OutputFiles, read_table
 
-    data = read_table(args.data, argument="--data")
+    engine = _engine(args)
+    if engine == "pandas":
+        data = read_table(args.data, argument="--data")
+        description, fairness = f"file {Path(args.data).name}", None
     train = None if args.train is None else read_table(args.train, argument="--train")
     model, source = _load_model(args)
+    if engine != "pandas":
+        data, description, fairness = _engine_fairness(args, engine, model)
     from rai_toolkit.report import assess
 
     assessment = assess(
@@ -300,9 +378,10 @@ def run(args: argparse.Namespace) -> int:
         random_state=args.seed,
         title=args.title,
         pos_label=_pos_label(args.pos_label),
-        dataset_description=f"file {Path(args.data).name}",
+        dataset_description=description,
         model_source=source,
         progress=Progress(),
+        fairness_report=fairness,
     )
     fail_on = _check_fail_on(args.fail_on, assessment)
     render: dict[str, Callable[[], str]] = {

@@ -123,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
 
     from rai_toolkit._io import read_table
     from rai_toolkit.cli._analyze import _load_model, _pos_label
-    from rai_toolkit.report._bundle import check_bundle_path, load_signing_key, run_bundle
+    from rai_toolkit.report._assess import run_bundle
+    from rai_toolkit.report._bundle import check_bundle_path, load_signing_key
 
     check_bundle_path(args.out, overwrite=args.overwrite, argument="--out")
     if args.signing_key is not None:

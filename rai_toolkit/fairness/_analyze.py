@@ -33,18 +33,22 @@ from rai_toolkit._validation import (
     check_probabilities,
     prepare_data,
 )
+from rai_toolkit.engines import EngineCounts, count_table, engine_of, not_binary
 from rai_toolkit.exceptions import (
     ArgumentError,
     DataValidationError,
+    FallbackWarning,
     MissingGroupWarning,
     SmallGroupWarning,
 )
 from rai_toolkit.fairness._cells import (
     CHUNK_CELLS,
     MAX_SCORE_BINS,
+    N_FINE_BINS,
     CellTable,
     bootstrap_tables,
     build_cells,
+    histogram_auc,
 )
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key, summarise
 from rai_toolkit.fairness._groups import GroupIndex, Grouping, encode_groups
@@ -151,6 +155,52 @@ def _classification(
         table, groupings, exact_auc=exact, n_boot=n_boot, rng=rng
     )
     return metrics, per_grouping, table
+
+
+def _classification_counted(
+    groups: GroupIndex,
+    groupings: list[Grouping],
+    y: np.ndarray,
+    y_hat: np.ndarray,
+    counted: EngineCounts,
+    *,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> tuple[tuple[str, ...], dict[Hashable, dict[str, Any]], CellTable]:
+    """Sum the entries an engine counted into a table; AUC from the fine score histogram.
+
+    Each grouping's entry also gets ``"auc_bound"``: per group, the bound on the
+    error of the histogram AUC (0 where every fine bin holds one distinct score).
+    """
+    rows = counted.rows
+    if not counted.has_scores:
+        table = build_cells(groups.codes, groups.n_groups, y, y_hat, rows=rows)
+        return (*table_estimates(table, groupings, n_boot=n_boot, rng=rng), table)
+    entry = counted.score_columns()
+    fine = entry["fine"]
+    table = build_cells(
+        groups.codes,
+        groups.n_groups,
+        y,
+        y_hat,
+        entry["sum_s"],
+        rows=rows,
+        score_sq=entry["sum_s2"],
+        fine=fine,
+    )
+    low = np.full(N_FINE_BINS, np.inf)
+    high = np.full(N_FINE_BINS, -np.inf)
+    np.minimum.at(low, fine, entry["min_s"])
+    np.maximum.at(high, fine, entry["max_s"])
+    pure = low >= high  # one distinct score in the fine bin (or none)
+    auc, bounds = {}, {}
+    for gr in groupings:
+        codes = groups.codes if gr.parent is None else gr.parent[groups.codes]
+        auc[gr.name], bounds[gr.name] = histogram_auc(codes, gr.n_groups, y, fine, rows, pure)
+    metrics, out = table_estimates(table, groupings, exact_auc=auc, n_boot=n_boot, rng=rng)
+    for name, bound in bounds.items():
+        out[name]["auc_bound"] = bound
+    return metrics, out, table
 
 
 def table_estimates(
@@ -349,8 +399,11 @@ def analyze_fairness(
         Fitted model called on its training columns (``feature_names_in_``, else
         ``features``, else every column but ``target``); scores come from
         ``predict_proba`` when available. None when ``y_pred`` is given.
-    data : pandas.DataFrame
-        Rows to analyse, with the target and sensitive columns.
+    data : pandas.DataFrame or engine table
+        Rows to analyse, with the target and sensitive columns. A polars
+        DataFrame/LazyFrame, pyarrow Table, DuckDB relation or Spark DataFrame is
+        counted where it lives (binary targets; ``y_pred``/``y_score`` as column
+        names; see ``docs/engines.md`` and :attr:`FairnessReport.auc_error_bound`).
     target : hashable
         Target column.
     sensitive_features : hashable or sequence of hashable
@@ -405,7 +458,9 @@ def analyze_fairness(
     ArgumentError
         An option outside its accepted values (the message lists valid ones).
     NotFittedError, ModelError
-        The model is not fitted or fails on the data.
+        The model is not fitted or fails on the data (or cannot run inside the engine).
+    DependencyError
+        The package of an engine table is not installed (the message names the extra).
 
     Examples
     --------
@@ -423,11 +478,15 @@ def analyze_fairness(
             argument="reference_group",
             expected="a group label, or a tuple with one label per sensitive feature",
         )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        checked = prepare_data(
+    engine = engine_of(data)
+    counted = None
+    if engine is not None:
+        # the engine counts the rows where they live; its entries, weighted by their rows,
+        # then take the pandas path (same validation, groups and estimates)
+        counted = count_table(
             model,
             data,
+            engine=engine,
             target=target,
             sensitive_features=sensitive_features,
             y_pred=y_pred,
@@ -437,6 +496,26 @@ def analyze_fairness(
             bins=bins,
             task=task,
         )
+        model, data, y_pred, y_score = None, counted.frame, counted.pred, None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        checked = prepare_data(
+            model,
+            data,
+            target=target,
+            sensitive_features=sensitive_features,
+            y_pred=y_pred,
+            y_score=y_score,
+            features=features if counted is None else None,
+            pos_label=pos_label,
+            bins=bins,
+            task=task,
+            row_counts=None if counted is None else counted.rows,
+        )
+    if counted is not None and checked.task != "binary":
+        raise not_binary(counted.engine, checked.task, target)
+    n_rows = checked.n_rows if counted is None else int(counted.rows.sum())
+    caught = [w for w in caught if not _garbage_notice(w)]
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=2)
     merged_thresholds = check_thresholds(thresholds, checked.task)
@@ -460,7 +539,9 @@ def analyze_fairness(
         references[gr.name] = _resolve_reference(reference_group, groups, gr, j)
     if n_boot:
         regression = checked.task == "regression"
-        scored = checked.y_score is not None and not regression
+        scored = (
+            checked.y_score is not None if counted is None else counted.has_scores
+        ) and not regression
         check_memory(
             n_boot=n_boot,
             group_counts=[gr.n_groups for gr in groupings],
@@ -485,9 +566,19 @@ def analyze_fairness(
     elif checked.task == "binary":
         y = checked.y_true == checked.pos_label
         y_hat = checked.y_pred == checked.pos_label
-        score = None if checked.y_score is None else np.asarray(checked.y_score, dtype=float)
-        blocks = {None: _classification(groups, groupings, y, y_hat, score, n_boot=n_boot, rng=rng)}
-        has_scores = score is not None
+        if counted is not None:
+            blocks = {
+                None: _classification_counted(
+                    groups, groupings, y, y_hat, counted, n_boot=n_boot, rng=rng
+                )
+            }
+            has_scores = counted.has_scores
+        else:
+            score = None if checked.y_score is None else np.asarray(checked.y_score, dtype=float)
+            blocks = {
+                None: _classification(groups, groupings, y, y_hat, score, n_boot=n_boot, rng=rng)
+            }
+            has_scores = score is not None
     else:
         classes = checked.classes
         scores = _multiclass_scores(checked.y_score, classes)
@@ -536,14 +627,38 @@ def analyze_fairness(
             )
         return result
 
-    def meta(names: list, reference: Any, extra: list[ReportWarning]) -> ReportMeta:
+    def auc_bound(gr: Grouping) -> float | None:
+        bound = blocks[None][1][gr.name].get("auc_bound") if None in blocks else None
+        return None if bound is None else float(np.nanmax(bound, initial=0.0))
+
+    def bound_warnings(gr: Grouping) -> list[ReportWarning]:
+        bound = blocks[None][1][gr.name].get("auc_bound") if None in blocks else None
+        if bound is None or not np.nanmax(bound, initial=0.0) > 0:
+            return []
+        keys = [group_key(gr.index, i) for i in np.flatnonzero(bound > 0)]
+        return [
+            ReportWarning(
+                "FallbackWarning",
+                f"roc_auc of {', '.join(map(str, gr.index.names))} on the {counted.engine} "
+                f"table comes from a {N_FINE_BINS}-bin score histogram counted by the engine "
+                f"(some bins hold several distinct scores): each group's AUC is within "
+                f"{np.nanmax(bound):.2g} of the exact value (report.auc_error_bound); "
+                f"{len(keys)} group(s) are affected. Other metrics are exact. For an exact AUC "
+                f"round the scores to 3 decimals or analyse a pandas frame.",
+                tuple(keys),
+            )
+        ]
+
+    def meta(
+        names: list, reference: Any, extra: list[ReportWarning], gr: Grouping
+    ) -> ReportMeta:
         return ReportMeta(
             task=checked.task,
             target=target,
             sensitive_features=list(names),
             pos_label=checked.pos_label,
             classes=class_labels,
-            n_rows=checked.n_rows,
+            n_rows=n_rows,
             n_boot=n_boot,
             ci=float(ci),
             random_state=random_state if isinstance(random_state, int | None) else None,
@@ -552,6 +667,7 @@ def analyze_fairness(
             thresholds=dict(merged_thresholds),
             threshold_note=THRESHOLD_NOTE,
             warnings=extra,
+            auc_error_bound=auc_bound(gr),
         )
 
     tables = None
@@ -561,18 +677,21 @@ def analyze_fairness(
     main_warnings = small_group_warnings(main_est, features_, min_group_size=min_group_size)
     for w in main_warnings:
         warnings.warn(w.message, SmallGroupWarning, stacklevel=2)
+    main_warnings += bound_warnings(main)
+    for w in bound_warnings(main):
+        warnings.warn(w.message, FallbackWarning, stacklevel=2)
     marginal_reports = {}
     for j, gr in enumerate(marginals):
         est = estimates(gr)
         extra = small_group_warnings(est, [gr.name], min_group_size=min_group_size)
         marginal_reports[gr.name] = FairnessReport(
-            meta([gr.name], references[gr.name], caught_records + extra),
+            meta([gr.name], references[gr.name], caught_records + extra + bound_warnings(gr), gr),
             est,
             marginal=None,
             count_tables=None if tables is None else tables.alone(j + 1),
         )
     return FairnessReport(
-        meta(features_, references[main.name], caught_records + main_warnings),
+        meta(features_, references[main.name], caught_records + main_warnings, main),
         main_est,
         marginal=marginal_reports,
         count_tables=tables,
@@ -652,6 +771,17 @@ def small_group_warnings(
             )
         )
     return found
+
+
+def _garbage_notice(record: warnings.WarningMessage) -> bool:
+    """Whether a warning is the garbage collector closing a library's resource (a socket).
+
+    Such a ``ResourceWarning`` (raw, or routed as a LibraryWarning by a nested call) fires
+    wherever the collector happens to run -- e.g. for sockets pyspark leaves behind -- and
+    says nothing about the data; it must not enter the report.
+    """
+    original = getattr(record.message, "original_category", None)
+    return issubclass(record.category, ResourceWarning) or original == "ResourceWarning"
 
 
 def _missing_group_keys(groupings: list[Grouping]) -> tuple[str, ...]:

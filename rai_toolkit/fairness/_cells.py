@@ -9,11 +9,16 @@ compute every metric, disparity and bootstrap replicate from this table
 
 The table has two halves:
 
-* **Construction** from per-row arrays: :func:`score_edges` chooses the score
-  bins and :func:`build_cells` counts the cells with one :func:`numpy.bincount`
-  (``cell = ((group * 2 + y) * 2 + y_hat) * n_bins + score_bin``). This is the
-  in-memory engine; another engine (polars, DuckDB, Spark) computes the same
-  counts and sums with one group-by where the data lives.
+* **Construction** from per-row arrays, or from the per-entry counts an engine
+  collected: every engine puts a score ``s`` in the fine bin
+  ``min(floor(1000 * s), 999)`` (:func:`fine_bins`; the same IEEE arithmetic in
+  numpy, polars, DuckDB and Spark). :func:`coarse_bins` merges the fine bins
+  into at most 59 score bins (quantiles of the pooled fine histogram, refined at
+  the calibration edges) and :func:`build_cells` counts the cells with one
+  :func:`numpy.bincount` (``cell = ((group * 2 + y) * 2 + y_hat) * n_bins +
+  score_bin``). pandas rows are counted in memory; polars, DuckDB and Spark
+  count ``(groups, y, y_hat, fine bin)`` with one group-by where the data lives
+  and :func:`build_cells` sums those entries (``rows=``).
 * **The table itself**, :class:`CellTable`, made by :meth:`CellTable.from_counts`
   from ready counts, score sums and bin edges, whoever computed them.
 
@@ -38,10 +43,14 @@ __all__ = [
     "CHUNK_CELLS",
     "MAX_SCORE_BINS",
     "N_CALIBRATION_BINS",
+    "N_FINE_BINS",
     "N_QUANTILE_BINS",
     "bootstrap_batch",
     "bootstrap_tables",
     "build_cells",
+    "coarse_bins",
+    "fine_bins",
+    "histogram_auc",
     "score_edges",
 ]
 
@@ -53,10 +62,14 @@ N_CALIBRATION_BINS = 10
 CALIBRATION_EDGES = np.linspace(0.0, 1.0, N_CALIBRATION_BINS + 1)[1:-1]
 #: Most score bins a count table can have (quantile bins refined at the calibration edges).
 MAX_SCORE_BINS = N_QUANTILE_BINS + N_CALIBRATION_BINS
+#: Fine score bins, computed identically by every engine: ``min(floor(N_FINE_BINS * s), N - 1)``.
+N_FINE_BINS = 1000
 #: Cells x replicates held in memory at once during the bootstrap (at least one table).
 CHUNK_CELLS = 400_000
-# rows used to estimate the quantile edges (a regular subsample; edges need not be exact)
-_EDGE_SAMPLE = 200_000
+# significant bits kept of the score sums of a count table (see _canonical)
+_SUM_BITS = 40
+# fine bins per calibration bin (the calibration edges are fine-bin edges)
+_FINE_PER_CALIBRATION = N_FINE_BINS // N_CALIBRATION_BINS
 
 
 @dataclass(frozen=True)
@@ -221,12 +234,66 @@ def _calibration_map(edges: np.ndarray) -> np.ndarray:
     return calibration_map
 
 
-def score_edges(score: np.ndarray) -> np.ndarray:
-    """Inner edges of the score bins: pooled-score quantiles and the calibration edges.
+def fine_bins(score: np.ndarray) -> np.ndarray:
+    """Fine score bin of each score: ``min(floor(1000 * s), 999)``.
 
-    Every bin lies inside one calibration bin and holds at most about
-    1 / N_QUANTILE_BINS of the rows (up to ties). The quantiles are estimated
-    on a regular subsample of at most 200,000 scores (they need not be exact).
+    Every engine computes this same expression in IEEE double arithmetic, so a
+    score falls in the same fine bin in numpy, polars, DuckDB and Spark.
+
+    Parameters
+    ----------
+    score : numpy.ndarray
+        Scores in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer bins in 0..N_FINE_BINS-1.
+    """
+    return np.minimum(np.floor(score * N_FINE_BINS), N_FINE_BINS - 1).astype(np.intp)
+
+
+def _fine_lower_edges(fine: np.ndarray) -> np.ndarray:
+    """Lower edge of fine bins ``fine`` (> 0); calibration edges exactly as CALIBRATION_EDGES."""
+    edges = fine / N_FINE_BINS
+    on_calibration = fine % _FINE_PER_CALIBRATION == 0
+    edges[on_calibration] = CALIBRATION_EDGES[fine[on_calibration] // _FINE_PER_CALIBRATION - 1]
+    return edges
+
+
+def coarse_bins(fine_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge the fine bins into the score bins of the count table.
+
+    Bins start at the fine bins holding the pooled quantiles ``j / 50`` and at
+    the calibration edges 0.1, ..., 0.9, so every bin lies inside one
+    calibration bin and holds about 1 / N_QUANTILE_BINS of the rows (up to the
+    resolution of the fine bins). A function of the pooled fine histogram alone,
+    so every engine gets the same bins.
+
+    Parameters
+    ----------
+    fine_counts : numpy.ndarray
+        Shape (N_FINE_BINS,): rows per fine bin, all groups and cells pooled.
+
+    Returns
+    -------
+    edges : numpy.ndarray
+        Strictly increasing inner edges of the score bins in (0, 1).
+    coarse_of_fine : numpy.ndarray
+        Shape (N_FINE_BINS,): the score bin of each fine bin.
+    """
+    cum = np.cumsum(fine_counts)
+    targets = cum[-1] * np.arange(1, N_QUANTILE_BINS) / N_QUANTILE_BINS
+    quantile_starts = np.searchsorted(cum, targets, side="right")
+    calibration_starts = np.arange(1, N_CALIBRATION_BINS) * _FINE_PER_CALIBRATION
+    starts = np.unique(np.concatenate([quantile_starts, calibration_starts]))
+    starts = starts[(starts > 0) & (starts < N_FINE_BINS)]
+    coarse_of_fine = np.searchsorted(starts, np.arange(N_FINE_BINS), side="right")
+    return _fine_lower_edges(starts), coarse_of_fine
+
+
+def score_edges(score: np.ndarray) -> np.ndarray:
+    """Inner edges of the score bins of ``score`` (see :func:`coarse_bins`).
 
     Parameters
     ----------
@@ -238,10 +305,7 @@ def score_edges(score: np.ndarray) -> np.ndarray:
     numpy.ndarray
         Strictly increasing edges in [0, 1].
     """
-    step = max(1, score.shape[0] // _EDGE_SAMPLE)
-    sample = score[::step]
-    quantiles = np.quantile(sample, np.linspace(0, 1, N_QUANTILE_BINS + 1)[1:-1])
-    return np.unique(np.concatenate([CALIBRATION_EDGES, quantiles]))
+    return coarse_bins(np.bincount(fine_bins(score), minlength=N_FINE_BINS))[0]
 
 
 def build_cells(
@@ -250,19 +314,34 @@ def build_cells(
     y: np.ndarray,
     y_hat: np.ndarray,
     score: np.ndarray | None = None,
+    *,
+    rows: np.ndarray | None = None,
+    score_sq: np.ndarray | None = None,
+    fine: np.ndarray | None = None,
 ) -> CellTable:
-    """Count rows per (group, y, y_hat[, score bin]) with one bincount (the in-memory engine).
+    """Count rows per (group, y, y_hat[, score bin]) with one bincount.
+
+    Each entry is one row (the in-memory engine) or, with ``rows``, a cell of a
+    count table an engine collected: ``rows`` rows of one group, y, y_hat and
+    fine score bin, with score sum ``score`` and sum of squares ``score_sq``.
 
     Parameters
     ----------
     codes : numpy.ndarray
-        Group code of each row, 0..n_groups-1.
+        Group code of each entry, 0..n_groups-1.
     n_groups : int
         Number of groups.
     y, y_hat : numpy.ndarray of bool
         Actual and predicted membership of the positive class.
     score : numpy.ndarray, optional
-        Probability of the positive class, in [0, 1].
+        Probability of the positive class, in [0, 1] (with ``rows``: the sum of
+        the scores of the entry).
+    rows : numpy.ndarray, optional
+        Rows per entry (default: one).
+    score_sq : numpy.ndarray, optional
+        With ``rows``: sum of the squared scores of each entry.
+    fine : numpy.ndarray, optional
+        With ``rows``: fine score bin of each entry (:func:`fine_bins`).
 
     Returns
     -------
@@ -271,19 +350,84 @@ def build_cells(
     """
     cell = codes * 4 + y.astype(np.intp) * 2 + y_hat.astype(np.intp)
     if score is None:
-        counts = np.bincount(cell, minlength=n_groups * 4).astype(float)
+        counts = np.bincount(cell, weights=rows, minlength=n_groups * 4).astype(float)
         return CellTable(counts.reshape(n_groups, 2, 2, 1), None, None, None, None)
     score = np.asarray(score, dtype=float)
-    edges = score_edges(score)
+    if rows is None:
+        fine = fine_bins(score)
+        score_sq = score * score
+    edges, coarse_of_fine = coarse_bins(np.bincount(fine, weights=rows, minlength=N_FINE_BINS))
     n_bins = edges.size + 1
     cell *= n_bins
-    cell += np.searchsorted(edges, score, side="right")
+    cell += coarse_of_fine[fine]
     size = n_groups * 4 * n_bins
     shape = (n_groups, 2, 2, n_bins)
-    counts = np.bincount(cell, minlength=size).astype(float).reshape(shape)
-    sum_s = np.bincount(cell, weights=score, minlength=size).reshape(shape)
-    sum_s2 = np.bincount(cell, weights=score * score, minlength=size).reshape(shape)
+    counts = np.bincount(cell, weights=rows, minlength=size).astype(float).reshape(shape)
+    sum_s = _canonical(np.bincount(cell, weights=score, minlength=size).reshape(shape))
+    sum_s2 = _canonical(np.bincount(cell, weights=score_sq, minlength=size).reshape(shape))
     return CellTable(counts, sum_s, sum_s2, edges, _calibration_map(edges))
+
+
+def _canonical(sums: np.ndarray) -> np.ndarray:
+    """Round sums to 40 significant bits, so that every engine's sums are the same numbers.
+
+    Engines add the same scores in different orders, which changes the last bits
+    of a sum; downstream random draws (the consistency draws of the debiased
+    calibration error) depend on them discontinuously (a binomial with p = 0.5 vs
+    0.5 - 1e-16). Rounding to 40 bits (relative 1e-12) removes those last bits.
+    """
+    mantissa, exponent = np.frexp(sums)
+    return np.ldexp(np.round(np.ldexp(mantissa, _SUM_BITS)), exponent - _SUM_BITS)
+
+
+def histogram_auc(
+    codes: np.ndarray,
+    n_groups: int,
+    y: np.ndarray,
+    fine: np.ndarray,
+    rows: np.ndarray,
+    pure: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """ROC AUC per group from the fine score histogram, and a bound on its error.
+
+    Pairs of a positive and a negative in different fine bins are ordered by the
+    bins; pairs in one bin count one half. That is the exact AUC (ties one half)
+    when every fine bin holds a single distinct score (``pure``); otherwise the
+    error is at most half the share of (positive, negative) pairs that share an
+    impure bin.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        Group code of each entry.
+    n_groups : int
+        Number of groups.
+    y : numpy.ndarray of bool
+        Positive class membership of each entry.
+    fine : numpy.ndarray
+        Fine bin of each entry.
+    rows : numpy.ndarray
+        Rows per entry.
+    pure : numpy.ndarray of bool
+        Shape (N_FINE_BINS,): whether all scores of a fine bin (pooled) are equal.
+
+    Returns
+    -------
+    auc : numpy.ndarray
+        Shape (n_groups,); NaN for a group without positives or negatives.
+    bound : numpy.ndarray
+        Shape (n_groups,): bound on ``|auc - exact AUC|`` (0 when exact; NaN with the AUC).
+    """
+    size = n_groups * N_FINE_BINS
+    index = codes * N_FINE_BINS + fine
+    pos = np.bincount(index[y], weights=rows[y], minlength=size).reshape(n_groups, -1)
+    neg = np.bincount(index[~y], weights=rows[~y], minlength=size).reshape(n_groups, -1)
+    below = np.cumsum(neg, axis=1) - neg
+    pairs = pos.sum(axis=1) * neg.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        auc = (pos * (below + 0.5 * neg)).sum(axis=1) / pairs
+        bound = 0.5 * (pos * neg)[:, ~pure].sum(axis=1) / pairs
+    return auc, bound
 
 
 def bootstrap_tables(

@@ -111,6 +111,7 @@ class ReportMeta:
     thresholds: dict[str, float | None]
     threshold_note: str
     warnings: list[ReportWarning] = field(default_factory=list)
+    auc_error_bound: float | None = None
 
 
 @dataclass(frozen=True)
@@ -367,6 +368,16 @@ class FairnessReport(Result):
     def threshold_note(self) -> str:
         """Why the thresholds are policy choices, stated with every verdict."""
         return self._meta.threshold_note
+
+    @property
+    def auc_error_bound(self) -> float | None:
+        """Largest possible error of any group's roc_auc; None when the AUC is exact from rows.
+
+        0.0 when an engine counted a score histogram in which every bin holds one
+        distinct score (the AUC is then exact); positive when bins held several
+        scores (see ``docs/engines.md``). None without scores or on a pandas frame.
+        """
+        return self._meta.auc_error_bound
 
     @property
     def warnings(self) -> list[str]:

@@ -237,6 +237,29 @@ def _validate(
     )
 
 
+def _check_fairness_report(report: Any, run: _Run) -> Any:
+    """A fairness report measured elsewhere (on every row of an engine table), or None."""
+    if report is None:
+        return None
+    from rai_toolkit.fairness import FairnessReport
+
+    if not isinstance(report, FairnessReport):
+        raise ArgumentError(
+            f"fairness_report must be a FairnessReport returned by analyze_fairness(...), or "
+            f"None; received {describe(report)}. Pass the report measured on all rows, or leave "
+            f"it out to measure fairness on data.",
+            argument="fairness_report",
+        )
+    if list(report.sensitive_features) != list(run.names):
+        raise ArgumentError(
+            f"fairness_report compares groups of {list(report.sensitive_features)}, but "
+            f"sensitive_features is {list(run.names)}. Pass the report of the same sensitive "
+            f"features.",
+            argument="fairness_report",
+        )
+    return report
+
+
 def _fairness(run: _Run, *, n_boot: int, fairness_kwargs: dict[str, Any]) -> Any:
     """Group metrics and verdicts from the checked predictions and scores."""
     run.step(f"fairness ({n_boot} bootstrap replicates)")
@@ -257,9 +280,13 @@ def _fairness(run: _Run, *, n_boot: int, fairness_kwargs: dict[str, Any]) -> Any
     )
 
 
-def _suppression(run: _Run) -> SuppressionPlan:
-    """Which group cells the shared document hides."""
-    counts = group_counts(run.checked.sensitive)
+def _suppression(run: _Run, fairness_report: Any = None) -> SuppressionPlan:
+    """Which group cells the shared document hides (from all rows' counts when measured elsewhere)."""
+    counts = (
+        group_counts(run.checked.sensitive)
+        if fairness_report is None
+        else fairness_report.by_group["count"].round().astype("int64")
+    )
     return plan_suppression(counts, min_cell_size=run.k, intersectional=len(run.names) > 1)
 
 
@@ -457,6 +484,7 @@ def assess(
     model_source: str | None = None,
     impact_fields: Mapping[str, Any] | None = None,
     progress: Progress = None,
+    fairness_report: Any = None,
     **fairness_kwargs: Any,
 ) -> Assessment:
     """Run every Responsible AI check on a model and bundle the results for sharing.
@@ -509,6 +537,11 @@ def assess(
     progress : bool or callable, optional
         ``True`` prints each step to stderr as it starts, a callable is called
         with the name of each step (the CLI shows them), ``None``/``False`` is silent.
+    fairness_report : FairnessReport, optional
+        Fairness already measured on all rows (e.g. by an engine on a table that
+        ``data`` samples, as ``rai-toolkit analyze --engine`` does): used as the
+        fairness section, and its group counts decide which groups the shared
+        report hides. Its sensitive features must be ``sensitive_features``.
     **fairness_kwargs
         Passed to :func:`~rai_toolkit.fairness.analyze_fairness`:
         ``reference_group``, ``ci``, ``min_group_size``, ``thresholds``,
@@ -580,8 +613,13 @@ def assess(
         step=step,
         fairness_kwargs=fairness_kwargs,
     )
-    fairness = _fairness(run, n_boot=n_boot, fairness_kwargs=fairness_kwargs)
-    plan = _suppression(run)
+    fairness_report = _check_fairness_report(fairness_report, run)
+    fairness = (
+        _fairness(run, n_boot=n_boot, fairness_kwargs=fairness_kwargs)
+        if fairness_report is None
+        else fairness_report
+    )
+    plan = _suppression(run, fairness_report)
     errors = _errors(run, plan)
     explanation, gaps = None, {}
     if explain and model is not None:

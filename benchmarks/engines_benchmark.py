@@ -1,0 +1,261 @@
+"""Benchmark: fairness where the data lives (Spark, polars, DuckDB) against the bare group-by.
+
+Run: ``.venv/bin/python benchmarks/engines_benchmark.py [--spark-rows 100000000]
+[--rows 10000000] [--boot 1000] [--skip-spark] [--skip-fairlearn]``
+
+Data: binary labels, a score correlated with them, predictions = score > 0.5, two
+sensitive features (5 x 2 = 10 intersectional groups) as string columns.
+
+* Spark ``local[2]``: ``--spark-rows`` rows generated inside Spark (``spark.range`` and
+  seeded ``rand`` columns, computed on the fly by both runs); our full report
+  (``analyze_fairness(None, spark_df, ...)``, every metric with ``--boot`` bootstrap
+  intervals, disparities and verdicts) beside the bare group-by of the same counts
+  (race, sex, y, y_hat, floor(1000 * score) -> count, collected). Driver memory: the
+  peak resident set (VmHWM) of the Python driver process and, separately, of the JVM
+  (local mode: Spark's driver and executors in one JVM), read from ``/proc``.
+* polars (LazyFrame) and DuckDB (relation over an Arrow table) on ``--rows`` rows in
+  memory: our full report beside each engine's bare group-by of the same counts; our
+  pandas path beside a pandas ``groupby().size()``; fairlearn ``MetricFrame`` (7 label
+  metrics plus ROC AUC, no intervals) on the same rows.
+
+Every figure is one run on a shared machine; the load average is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+OPTIONS = dict(
+    target="y",
+    sensitive_features=["race", "sex"],
+    y_pred="pred",
+    y_score="score",
+    random_state=0,
+)
+
+
+def make_data(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    race = rng.choice(
+        np.array(["A", "B", "C", "D", "E"], dtype=object), n, p=[0.5, 0.2, 0.15, 0.1, 0.05]
+    )
+    sex = rng.choice(np.array(["Female", "Male"], dtype=object), n)
+    base = 0.25 + 0.05 * (race == "A") + 0.08 * (sex == "Male")
+    y = (rng.random(n) < base).astype(np.int64)
+    score = np.clip(0.35 * y + 0.65 * rng.random(n) + 0.04 * (sex == "Male"), 0, 1)
+    return pd.DataFrame(
+        {"race": race, "sex": sex, "y": y, "score": score, "pred": (score > 0.5).astype(np.int64)}
+    )
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def ours(data, n_boot):
+    from rai_toolkit import analyze_fairness
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return analyze_fairness(None, data, n_boot=n_boot, **OPTIONS)
+
+
+def peak_rss_mib(pid: int | None = None) -> float:
+    """Peak resident set of a process (VmHWM), in MiB."""
+    if pid is None:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def jvm_pid() -> int | None:
+    """The Spark JVM: the java process among this process's descendants."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        if child.name() == "java":
+            return child.pid
+    return None
+
+
+def spark_part(n: int, n_boot: int) -> None:
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+
+    def generate(rows: int):
+        races = F.array(*[F.lit(r) for r in "ABCDE"])
+        u = F.rand(1)
+        race_index = (
+            F.when(u < 0.5, 1).when(u < 0.7, 2).when(u < 0.85, 3).when(u < 0.95, 4).otherwise(5)
+        )
+        sex = F.when(F.rand(2) < 0.5, F.lit("Female")).otherwise(F.lit("Male"))
+        out = spark.range(0, rows, numPartitions=8).select(
+            F.element_at(races, race_index).alias("race"), sex.alias("sex")
+        )
+        male = (F.col("sex") == "Male").cast("double")
+        base = 0.25 + 0.05 * (F.col("race") == "A").cast("double") + 0.08 * male
+        out = out.withColumn("y", (F.rand(3) < base).cast("long"))
+        score = 0.35 * F.col("y") + 0.65 * F.rand(4) + 0.04 * male
+        out = out.withColumn("score", F.least(F.greatest(score, F.lit(0.0)), F.lit(1.0)))
+        return out.withColumn("pred", (F.col("score") > 0.5).cast("long"))
+
+    def bare_of(frame):
+        keys = ["race", "sex", "y", "pred", F.floor(F.col("score") * 1000).alias("bin")]
+        return frame.groupBy(*keys).count().collect()
+
+    # warm-up of the JVM (code generation of both queries) on 1M rows, then the timed runs
+    warm = generate(1_000_000)
+    bare_of(warm)
+    ours(warm, n_boot)
+    frame = generate(n)
+
+    t_bare, cells = timed(lambda: bare_of(frame))
+    t_ours, report = timed(lambda: ours(frame, n_boot))
+    pid = jvm_pid()
+    print(f"Spark local[2], {n:,} generated rows, 10 groups, n_boot={n_boot}")
+    print(f"  bare group-by ({len(cells)} cells collected): {t_bare:8.2f} s")
+    print(f"  our full report:                   {t_ours:8.2f} s   ratio {t_ours / t_bare:.2f}x")
+    print(f"  rows counted by the report: {report.n_rows:,}")
+    print(f"  peak RSS, Python driver: {peak_rss_mib():.0f} MiB")
+    if pid is not None:
+        print(f"  peak RSS, Spark JVM (driver + local executors): {peak_rss_mib(pid):.0f} MiB")
+    spark.stop()
+
+
+def local_part(n: int, n_boot: int, with_fairlearn: bool) -> None:
+    import duckdb
+    import polars as pl
+
+    frame = make_data(n)
+    polars_frame = pl.from_pandas(frame)
+    arrow = polars_frame.to_arrow()
+    relation = duckdb.from_arrow(arrow)
+    print(f"\n{n:,} rows in memory, 10 groups, n_boot={n_boot}")
+
+    def polars_bare():
+        return (
+            polars_frame.lazy()
+            .group_by("race", "sex", "y", "pred", (pl.col("score") * 1000).floor().alias("bin"))
+            .agg(pl.len())
+            .collect()
+        )
+
+    def duckdb_bare():
+        return relation.query(
+            "t",
+            "SELECT race, sex, y, pred, floor(score * 1000) AS bin, count(*) FROM t GROUP BY ALL",
+        ).fetchall()
+
+    def pandas_bare():
+        keys = [
+            frame["race"],
+            frame["sex"],
+            frame["y"],
+            frame["pred"],
+            np.floor(frame["score"] * 1000),
+        ]
+        return frame.groupby(keys).size()
+
+    rows = {}
+    for name, data, bare in (
+        ("polars", polars_frame.lazy(), polars_bare),
+        ("duckdb", relation, duckdb_bare),
+        ("pandas", frame, pandas_bare),
+    ):
+        bare()  # warm-up of each side, then the timed runs
+        ours(data, n_boot)
+        t_bare, _ = timed(bare)
+        t_ours, report = timed(lambda data=data: ours(data, n_boot))
+        rows[name] = (t_ours, t_bare, report)
+        print(
+            f"  {name:<7} ours {t_ours:7.2f} s   bare group-by {t_bare:6.2f} s   "
+            f"ratio {t_ours / t_bare:5.2f}x   auc_error_bound {report.auc_error_bound}"
+        )
+    if with_fairlearn:
+        t_fl = time_fairlearn(frame)
+        print(f"  fairlearn MetricFrame (8 metrics, no intervals): {t_fl:.2f} s")
+        for name, (t_ours, _, _) in rows.items():
+            print(f"    {name}: {t_fl / t_ours:.1f}x ahead of fairlearn")
+
+
+def time_fairlearn(frame: pd.DataFrame) -> float:
+    import fairlearn
+    from fairlearn.metrics import (
+        MetricFrame,
+        false_negative_rate,
+        false_positive_rate,
+        selection_rate,
+        true_negative_rate,
+        true_positive_rate,
+    )
+    from sklearn.metrics import accuracy_score, precision_score, roc_auc_score
+
+    def auc(y_true, y_pred):
+        return roc_auc_score(y_true, y_pred)
+
+    print(f"  fairlearn {fairlearn.__version__}")
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        MetricFrame(
+            metrics={
+                "selection_rate": selection_rate,
+                "accuracy": accuracy_score,
+                "precision": precision_score,
+                "tpr": true_positive_rate,
+                "fpr": false_positive_rate,
+                "tnr": true_negative_rate,
+                "fnr": false_negative_rate,
+            },
+            y_true=frame["y"],
+            y_pred=frame["pred"],
+            sensitive_features=frame[["race", "sex"]],
+        )
+        MetricFrame(
+            metrics={"roc_auc": auc},
+            y_true=frame["y"],
+            y_pred=frame["score"],
+            sensitive_features=frame[["race", "sex"]],
+        )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spark-rows", type=int, default=100_000_000)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--boot", type=int, default=1000)
+    parser.add_argument("--skip-spark", action="store_true")
+    parser.add_argument("--skip-fairlearn", action="store_true")
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
+    if not args.skip_spark:
+        spark_part(args.spark_rows, args.boot)
+    local_part(args.rows, args.boot, not args.skip_fairlearn)
+    print(f"load average at end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
