@@ -6,6 +6,11 @@ table per (class) is built with a single bincount and every metric, interval,
 disparity and verdict is derived from it and from its multinomial bootstrap
 replicates; regression uses per-group sufficient statistics and a row
 bootstrap of them.
+
+:func:`analyze_fairness` is :func:`check_fairness_options`, then
+``prepare_data`` (or an engine's count table), then
+:func:`fairness_from_checked`; a workflow holding a ``CheckedData`` already
+(``report.assess``) calls the first and the last, so it validates the data once.
 """
 
 from __future__ import annotations

@@ -283,8 +283,10 @@ def test_fairness_json_is_the_full_fairness_report(cli_files, run_cli, analyze_a
     assert written["kind"] == "fairness_report" and written["count_tables"] is not None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        alone = analyze_fairness(cli_files["model_object"], frame, target="y",
-                                 sensitive_features="group", n_boot=100, random_state=0)  # fmt: skip
+        alone = analyze_fairness(
+            cli_files["model_object"], frame, target="y", sensitive_features="group",
+            n_boot=100, random_state=0,
+        )  # fmt: skip
     assert written == json.loads(alone.to_json())
     # unlike the shared document, the small group's numbers are there
     tiny = [g for g in written["results"][0]["groups"] if g["key"] == "group=tiny"]

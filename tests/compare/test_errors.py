@@ -132,11 +132,12 @@ def test_not_a_fairness_report(docs):
 
 
 def test_an_assessment_document_is_named(docs, tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
     from rai_toolkit.compare._compare import ASSESSMENT_SCHEMA_PREFIX
     from rai_toolkit.datasets import make_biased_classification
     from rai_toolkit.report import assess
     from rai_toolkit.report._assessment import SCHEMA
-    from sklearn.linear_model import LogisticRegression
 
     assert SCHEMA.startswith(ASSESSMENT_SCHEMA_PREFIX)
     frame = make_biased_classification(600, n_features=3, random_state=0).frame
