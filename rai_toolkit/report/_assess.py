@@ -243,7 +243,7 @@ def _validate(
 
 
 def _check_fairness_report(report: Any, run: _Run) -> Any:
-    """A fairness report measured elsewhere (on every row of an engine table), or None."""
+    """Check a fairness report measured elsewhere (on every row of an engine table), or None."""
     if report is None:
         return None
     from rai_toolkit.fairness import FairnessReport
@@ -283,7 +283,10 @@ def _fairness(run: _Run, *, n_boot: int, fairness_kwargs: dict[str, Any]) -> Any
 
 
 def _suppression(run: _Run, fairness_report: Any = None) -> SuppressionPlan:
-    """Which group cells the shared document hides (from all rows' counts when measured elsewhere)."""
+    """Plan which group cells the shared document hides.
+
+    From all rows' counts when fairness was measured elsewhere (an engine table).
+    """
     counts = (
         group_counts(run.checked.sensitive)
         if fairness_report is None
