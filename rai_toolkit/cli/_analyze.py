@@ -2,9 +2,10 @@
 
 Order of work: the command line and every output path are checked first (a
 bad ``--out`` fails in a second, not after the analysis), then the data and
-the model are read, the assessment runs, and the HTML report and the JSON
-document are written together as one transaction: either both appear or
-neither (a file they would replace is kept as it was).
+the model are read, the assessment runs, and the HTML report, the JSON
+document and the full fairness report (``--fairness-json``, the input of
+``rai-toolkit diff``) are written together as one transaction: either all
+appear or none (a file they would replace is kept as it was).
 
 With ``--engine polars|duckdb|spark`` (needed for a folder or a glob) the
 Parquet data are scanned lazily and never loaded into pandas: fairness counts
@@ -207,6 +208,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
     )
+    parser.add_argument(
+        "--fairness-json",
+        metavar="JSON",
+        help=(
+            "also write the full fairness report (FairnessReport.to_json, with its count "
+            "tables) for 'rai-toolkit diff'; unlike the shared report and --json it does not "
+            "hide groups smaller than --min-cell-size, so keep it internal"
+        ),
+    )
     return parser
 
 
@@ -292,6 +302,8 @@ def _check_outputs(args: argparse.Namespace) -> list[tuple[str, str, tuple[str, 
     outputs = [("--out", args.out, HTML_SUFFIXES)]
     if args.json is not None:
         outputs.append(("--json", args.json, JSON_SUFFIXES))
+    if args.fairness_json is not None:
+        outputs.append(("--fairness-json", args.fairness_json, JSON_SUFFIXES))
     for flag, path, suffixes in outputs:
         check_output_path(path, argument=flag, suffixes=suffixes)
     return outputs
@@ -387,6 +399,7 @@ def run(args: argparse.Namespace) -> int:
     render: dict[str, Callable[[], str]] = {
         "--out": assessment.to_html,
         "--json": assessment.to_json,
+        "--fairness-json": assessment.fairness.to_json,
     }
     with OutputFiles() as files:
         for flag, path, suffixes in outputs:

@@ -57,8 +57,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser = subparsers.add_parser(
         "diff",
         description=(
-            "Compare two fairness reports saved with FairnessReport.to_json() (schema 1.4 or "
-            "later): the change of every criterion and group metric, with intervals that hold "
+            "Compare two fairness reports written by 'rai-toolkit analyze --fairness-json' or "
+            "FairnessReport.to_json() (schema 1.4 or later; not the --json assessment "
+            "document): the change of every criterion and group metric, with intervals that hold "
             "for all of them at once. Prints the criteria and the rows that got significantly "
             "worse; --fail-on-worse exits 1 when a criterion got significantly worse."
         ),

@@ -63,6 +63,9 @@ HARMFUL: dict[str, str | None] = {
     "calibration_error_debiased": "increase",
 }
 
+#: How the schema name of an Assessment document starts (``report._assessment.SCHEMA``).
+ASSESSMENT_SCHEMA_PREFIX = "rai_toolkit.assessment/"
+
 #: Smallest accepted n_boot (as in analyze_fairness).
 MIN_BOOT = 100
 
@@ -124,12 +127,12 @@ def load_report_document(value: Any, *, argument: str) -> dict[str, Any]:
             f"{type(value).__name__}. {_HOW}",
             argument=argument,
         )
-    if isinstance(doc, dict) and "kind" not in doc and isinstance(doc.get("fairness"), dict):
+    if _is_assessment(doc):
         raise DataValidationError(
             f"{argument} is an assessment document (assess(...).to_json(), rai-toolkit analyze "
-            f"--json); its fairness section has no count tables. Compare the fairness reports "
-            f"themselves: save assessment.fairness.to_json(path) (or "
-            f"analyze_fairness(...).to_json(path)) for each sample.",
+            f"--json), not a fairness report: it has no count tables to compare. Write the "
+            f"fairness report of each run with rai-toolkit analyze --fairness-json PATH, or "
+            f"with report.to_json(path) for a FairnessReport (assessment.fairness.to_json(path)).",
             argument=argument,
         )
     if not isinstance(doc, dict) or doc.get("kind") != "fairness_report":
@@ -140,6 +143,16 @@ def load_report_document(value: Any, *, argument: str) -> dict[str, Any]:
             argument=argument,
         )
     return doc
+
+
+def _is_assessment(doc: Any) -> bool:
+    """Whether a document is an Assessment's (``"schema": "rai_toolkit.assessment/..."``)."""
+    if not isinstance(doc, dict) or "kind" in doc:
+        return False
+    schema = doc.get("schema")
+    return (isinstance(schema, str) and schema.startswith(ASSESSMENT_SCHEMA_PREFIX)) or (
+        isinstance(doc.get("fairness"), dict)
+    )
 
 
 def _parse(text: str, *, argument: str, source: str) -> Any:

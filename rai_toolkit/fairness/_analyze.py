@@ -6,6 +6,11 @@ table per (class) is built with a single bincount and every metric, interval,
 disparity and verdict is derived from it and from its multinomial bootstrap
 replicates; regression uses per-group sufficient statistics and a row
 bootstrap of them.
+
+:func:`analyze_fairness` is :func:`check_fairness_options`, then
+``prepare_data`` (or an engine's count table), then
+:func:`fairness_from_checked`; a workflow holding a ``CheckedData`` already
+(``report.assess``) calls the first and the last, so it validates the data once.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from rai_toolkit._scalars import (
 )
 from rai_toolkit._validation import (
     MISSING_GROUP,
+    CheckedData,
     check_label,
     check_probabilities,
     prepare_data,
@@ -470,14 +476,13 @@ def analyze_fairness(
     ...                           sensitive_features=["sex", "race"])  # doctest: +SKIP
     >>> report.verdicts  # doctest: +SKIP
     """
-    _check_options(n_boot, ci, min_group_size)
-    random_state = check_random_state(random_state)
-    if reference_group is not None:
-        check_label(
-            reference_group,
-            argument="reference_group",
-            expected="a group label, or a tuple with one label per sensitive feature",
-        )
+    random_state = check_fairness_options(
+        n_boot=n_boot,
+        ci=ci,
+        min_group_size=min_group_size,
+        random_state=random_state,
+        reference_group=reference_group,
+    )
     engine = engine_of(data)
     counted = None
     if engine is not None:
@@ -514,10 +519,106 @@ def analyze_fairness(
         )
     if counted is not None and checked.task != "binary":
         raise not_binary(counted.engine, checked.task, target)
+    return fairness_from_checked(
+        checked,
+        target=target,
+        caught=caught,
+        counted=counted,
+        reference_group=reference_group,
+        n_boot=n_boot,
+        ci=ci,
+        random_state=random_state,
+        min_group_size=min_group_size,
+        thresholds=thresholds,
+        bins=bins,
+        stacklevel=3,
+    )
+
+
+def check_fairness_options(
+    *,
+    n_boot: Any,
+    ci: Any,
+    min_group_size: Any,
+    random_state: Any,
+    reference_group: Any,
+) -> SeedLike:
+    """Check the options of a fairness analysis, before any data is read.
+
+    Parameters
+    ----------
+    n_boot, ci, min_group_size, random_state, reference_group
+        As in :func:`analyze_fairness`.
+
+    Returns
+    -------
+    int, numpy.random.Generator, RandomState or None
+        The checked ``random_state``.
+
+    Raises
+    ------
+    ArgumentError
+        An option outside its accepted values.
+    """
+    _check_options(n_boot, ci, min_group_size)
+    random_state = check_random_state(random_state)
+    if reference_group is not None:
+        check_label(
+            reference_group,
+            argument="reference_group",
+            expected="a group label, or a tuple with one label per sensitive feature",
+        )
+    return random_state
+
+
+def fairness_from_checked(
+    checked: CheckedData,
+    *,
+    target: Hashable,
+    caught: Sequence[warnings.WarningMessage] = (),
+    counted: EngineCounts | None = None,
+    reference_group: Any = None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: SeedLike = None,
+    min_group_size: int = 30,
+    thresholds: Mapping[str, float] | None = None,
+    bins: Mapping[Hashable, Any] | None = None,
+    stacklevel: int = 2,
+) -> FairnessReport:
+    """Report of the fairness room from data validated once (a workflow's entry).
+
+    :func:`analyze_fairness` validates its input and calls this; a workflow such as
+    :func:`~rai_toolkit.report.assess` that holds a :class:`CheckedData` already
+    calls it directly, so that the data is validated once.
+
+    Parameters
+    ----------
+    checked : CheckedData
+        Output of :func:`~rai_toolkit._validation.prepare_data` (with the same
+        ``bins``; ``row_counts`` when ``counted`` is given).
+    target : hashable
+        Target column name, as the report records it.
+    caught : sequence of warnings.WarningMessage, optional
+        Warnings recorded while validating (a missing-value group): re-emitted
+        and recorded in the report.
+    counted : EngineCounts, optional
+        The count table of an engine, whose rows ``checked`` holds.
+    reference_group, n_boot, ci, random_state, min_group_size, thresholds, bins
+        As in :func:`analyze_fairness`, already checked by
+        :func:`check_fairness_options`.
+    stacklevel : int, default=2
+        Frames above this function that warnings point to.
+
+    Returns
+    -------
+    FairnessReport
+        Group metrics, intervals, disparities and verdicts.
+    """
     n_rows = checked.n_rows if counted is None else int(counted.rows.sum())
     caught = [w for w in caught if not _garbage_notice(w)]
     for w in caught:
-        warnings.warn(w.message, w.category, stacklevel=2)
+        warnings.warn(w.message, w.category, stacklevel=stacklevel)
     merged_thresholds = check_thresholds(thresholds, checked.task)
     groups = encode_groups(checked.sensitive, binned=list(bins or {}))
     features_ = groups.features
@@ -676,10 +777,10 @@ def analyze_fairness(
     main_est = estimates(main)
     main_warnings = small_group_warnings(main_est, features_, min_group_size=min_group_size)
     for w in main_warnings:
-        warnings.warn(w.message, SmallGroupWarning, stacklevel=2)
+        warnings.warn(w.message, SmallGroupWarning, stacklevel=stacklevel)
     main_warnings += bound_warnings(main)
     for w in bound_warnings(main):
-        warnings.warn(w.message, FallbackWarning, stacklevel=2)
+        warnings.warn(w.message, FallbackWarning, stacklevel=stacklevel)
     marginal_reports = {}
     for j, gr in enumerate(marginals):
         est = estimates(gr)

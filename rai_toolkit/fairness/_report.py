@@ -734,6 +734,7 @@ class FairnessReport(Result):
             "threshold_note": m.threshold_note,
             "warnings": [w.message for w in m.warnings],
             "warning_records": [w.to_dict() for w in m.warnings],
+            "auc_error_bound": m.auc_error_bound,
             "results": [self._estimates_dict(c, e) for c, e in self._estimates.items()],
         }
         out["marginal"] = {
@@ -742,6 +743,7 @@ class FairnessReport(Result):
                 "reference_group": _json_value(r._meta.reference_group),
                 "warnings": [w.message for w in r._meta.warnings],
                 "warning_records": [w.to_dict() for w in r._meta.warnings],
+                "auc_error_bound": r._meta.auc_error_bound,
                 "results": [r._estimates_dict(c, e) for c, e in r._estimates.items()],
             }
             for f, r in self._marginal.items()

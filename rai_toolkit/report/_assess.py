@@ -54,6 +54,7 @@ from rai_toolkit.exceptions import (
     ArgumentError,
     DataValidationError,
     FallbackWarning,
+    MissingGroupWarning,
     RaiToolkitError,
     SamplingWarning,
 )
@@ -135,6 +136,7 @@ class _Run:
     data: pd.DataFrame  # with named Series attached as columns
     columns: ResolvedColumns
     checked: CheckedData
+    data_warnings: list[warnings.WarningMessage]
     target: Hashable
     names: list[Hashable]
     train: pd.DataFrame | None
@@ -192,8 +194,8 @@ def _validate(
         fairness_kwargs["features"] = columns.features
     features = fairness_kwargs.pop("features", None)
     pos_label = fairness_kwargs.pop("pos_label", 1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # analyze_fairness re-emits them
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         checked = prepare_data(
             model,
             data,
@@ -226,6 +228,9 @@ def _validate(
         data=data,
         columns=columns,
         checked=checked,
+        # what the data says (a missing-value group), for the fairness step to re-emit and
+        # record; the model's own warnings while predicting are not about the data
+        data_warnings=[w for w in caught if issubclass(w.category, MissingGroupWarning)],
         target=target,
         names=names,
         train=train,
@@ -238,7 +243,7 @@ def _validate(
 
 
 def _check_fairness_report(report: Any, run: _Run) -> Any:
-    """Return the fairness report measured elsewhere (on every row of an engine table), or None."""
+    """Check a fairness report measured elsewhere (on every row of an engine table), or None."""
     if report is None:
         return None
     from rai_toolkit.fairness import FairnessReport
@@ -263,25 +268,25 @@ def _check_fairness_report(report: Any, run: _Run) -> Any:
 def _fairness(run: _Run, *, n_boot: int, fairness_kwargs: dict[str, Any]) -> Any:
     """Group metrics and verdicts from the checked predictions and scores."""
     run.step(f"fairness ({n_boot} bootstrap replicates)")
-    from rai_toolkit.fairness import analyze_fairness
+    from rai_toolkit.fairness._analyze import fairness_from_checked
 
-    return analyze_fairness(
-        None,
-        run.data,
+    options = {k: v for k, v in fairness_kwargs.items() if k != "task"}  # task is in checked
+    return fairness_from_checked(
+        run.checked,
         target=run.target,
-        sensitive_features=run.names,
-        y_pred=run.checked.y_pred,
-        y_score=run.checked.y_score,
-        pos_label=run.pos_label,
+        caught=run.data_warnings,
         n_boot=n_boot,
         random_state=run.random_state,
         bins=run.bins,
-        **fairness_kwargs,
+        **options,
     )
 
 
 def _suppression(run: _Run, fairness_report: Any = None) -> SuppressionPlan:
-    """Which group cells the shared document hides (all rows' counts when measured elsewhere)."""
+    """Plan which group cells the shared document hides.
+
+    From all rows' counts when fairness was measured elsewhere (an engine table).
+    """
     counts = (
         group_counts(run.checked.sensitive)
         if fairness_report is None
@@ -600,6 +605,16 @@ def assess(
     bins = check_mapping(bins, argument="bins", hint="Pass e.g. bins={'age': [0, 25, 45, 120]}.")
     # validate everything before the first progress message, so that a bad input
     # gives one error and nothing else
+    from rai_toolkit.fairness._analyze import check_fairness_options
+
+    seed = as_seed(random_state)  # one int seed for every step, recorded in the report
+    check_fairness_options(
+        n_boot=n_boot,
+        ci=fairness_kwargs.get("ci", 0.95),
+        min_group_size=fairness_kwargs.get("min_group_size", 30),
+        random_state=seed,
+        reference_group=fairness_kwargs.get("reference_group"),
+    )
     run = _validate(
         model,
         data,
@@ -607,8 +622,7 @@ def assess(
         sensitive_features=sensitive_features,
         train=train,
         bins=bins,
-        # one int seed for every step, recorded in the report (a generator gives one draw)
-        random_state=as_seed(random_state),
+        random_state=seed,
         k=k,
         step=step,
         fairness_kwargs=fairness_kwargs,

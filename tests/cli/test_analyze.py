@@ -1,6 +1,7 @@
 """`rai-toolkit analyze`: bad inputs give one error line and write nothing; good ones work."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -263,3 +264,43 @@ def test_untrusted_skops_types_are_refused_with_the_cli_flag_to_trust_them(
     code, _, err = run_cli(*analyze_argv(out, "--trust", *refused, model=path))
     assert code == 0, err
     assert out.exists()
+
+
+def test_fairness_json_is_the_full_fairness_report(cli_files, run_cli, analyze_argv, tmp_path):
+    from rai_toolkit import analyze_fairness
+
+    frame = cli_files["frame"].copy()
+    frame.loc[:4, "group"] = "tiny"  # 5 rows: hidden from the shared report (min cell size 10)
+    data = tmp_path / "data.csv"
+    frame.to_csv(data, index=False)
+    fair, doc = tmp_path / "fairness.json", tmp_path / "doc.json"
+    code, stdout, err = run_cli(
+        *analyze_argv(tmp_path / "r.html", "--json", doc, "--fairness-json", fair, data=data)
+    )
+    assert code == 0, err
+    assert f"Wrote {fair}" in stdout
+    written = json.loads(fair.read_text())
+    assert written["kind"] == "fairness_report" and written["count_tables"] is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        alone = analyze_fairness(
+            cli_files["model_object"], frame, target="y", sensitive_features="group",
+            n_boot=100, random_state=0,
+        )  # fmt: skip
+    assert written == json.loads(alone.to_json())
+    # unlike the shared document, the small group's numbers are there
+    tiny = [g for g in written["results"][0]["groups"] if g["key"] == "group=tiny"]
+    assert tiny[0]["count"] == 5 and tiny[0]["metrics"]["selection_rate"] is not None
+    shared = json.loads(doc.read_text())["fairness"]["groupings"][0]["groups"]
+    hidden = [g for g in shared if g["key"] == "group=tiny"]
+    assert hidden[0]["suppressed"] and hidden[0]["count"] is None
+
+
+def test_bad_fairness_json_fails_before_any_work(cli_files, run_cli, analyze_argv,
+                                                assert_error_line, tmp_path):  # fmt: skip
+    code, _, err = run_cli(
+        *analyze_argv(tmp_path / "r.html", "--fairness-json", tmp_path / "f.txt")
+    )
+    assert_error_line(code, err, "--fairness-json")
+    assert "should end in .json; received .txt" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

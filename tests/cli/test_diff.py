@@ -10,6 +10,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rai_toolkit import analyze_fairness
@@ -143,3 +144,52 @@ def test_subprocess_smoke(reports):
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
     assert "WORSE" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def cli_reports(cli_files, tmp_path_factory):
+    """Fairness reports written by ``analyze --fairness-json``: twice the same run, one worse."""
+    from rai_toolkit.cli import main
+
+    d = tmp_path_factory.mktemp("cli-diff")
+    model = cli_files["model_object"]
+    worse = cli_files["frame"].copy()
+    # push group b's proxy against the model's coefficient: fewer positive decisions for b
+    b = worse["group"] == "b"
+    worse.loc[b, "proxy"] -= 4.0 * float(np.sign(model.coef_[0][-1]))
+    worse.to_csv(d / "worse.csv", index=False)
+    paths = {"dir": d}
+    for name, data in (("old", cli_files["data"]), ("again", cli_files["data"]),
+                       ("worse", d / "worse.csv")):  # fmt: skip
+        paths[name] = d / f"{name}.json"
+        argv = ["analyze", "--no-explain", "--model", cli_files["model"], "--data", data,
+                "--target", "y", "--sensitive", "group", "--out", d / f"{name}.html",
+                "--n-boot", 100, "--json", d / f"{name}-assessment.json",
+                "--fairness-json", paths[name]]  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert main([str(a) for a in argv]) == 0
+    return paths
+
+
+def test_two_cli_runs_of_the_same_data_exit_0_with_fail_on_worse(run_cli, cli_reports):
+    code, out, err = run_cli("diff", cli_reports["old"], cli_reports["again"],
+                             "--fail-on-worse", "--n-boot", 100)  # fmt: skip
+    assert code == 0, err
+    assert "change +0.0000" in out and "No row is significantly worse." in out
+
+
+def test_a_worse_cli_run_exits_1_with_fail_on_worse(run_cli, cli_reports):
+    code, out, err = run_cli("diff", cli_reports["old"], cli_reports["worse"],
+                             "--fail-on-worse", "--n-boot", 100)  # fmt: skip
+    assert code == 1, err
+    assert "WORSE group: " in out
+    assert err.startswith("fail-on-worse: group: ") and err.endswith("(exit status 1)\n")
+
+
+def test_an_assessment_document_gets_one_clear_error(run_cli, cli_reports, assert_error_line):
+    assessment = cli_reports["dir"] / "old-assessment.json"
+    code, _, err = run_cli("diff", cli_reports["old"], assessment)
+    assert_error_line(code, err, "current is an assessment document")
+    assert "analyze --fairness-json PATH" in err and "report.to_json(path)" in err
+    assert err.rstrip().endswith("(on the command line: NEW.json)")

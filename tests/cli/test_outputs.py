@@ -96,6 +96,18 @@ def test_a_json_that_fails_after_the_analysis_leaves_no_report(
     assert _leftovers(tmp_path) == []
 
 
+def test_a_fairness_json_that_fails_after_the_analysis_leaves_no_output(
+    cli_files, run_cli, analyze_argv, assert_error_line, error_lines_only, assess_spy, tmp_path
+):
+    out, js, fair_dir = tmp_path / "r.html", tmp_path / "r.json", tmp_path / "fair"
+    fair_dir.mkdir()
+    assess_spy["during"] = fair_dir.rmdir  # the folder vanishes while the analysis runs
+    code, _, err = run_cli(*analyze_argv(out, "--json", js, "--fairness-json", fair_dir / "f.json"))
+    assert_error_line(code, error_lines_only(err), f"folder '{fair_dir}' does not exist")
+    assert assess_spy["calls"] == 1
+    assert _leftovers(tmp_path) == []
+
+
 def test_a_failed_rename_of_the_second_output_restores_the_first(
     cli_files, run_cli, analyze_argv, assert_error_line, error_lines_only, tmp_path, monkeypatch
 ):

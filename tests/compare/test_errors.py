@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import warnings
 
 import pytest
 
@@ -128,6 +129,35 @@ def test_not_a_fairness_report(docs):
         compare_reports({"kind": "bias_audit"}, docs[1], n_boot=100)
     with pytest.raises(DataValidationError, match="is not a fairness report"):
         compare_reports(docs[0], json.dumps([1, 2]).replace("[", '{"a": [', 1) + "}", n_boot=100)
+
+
+def test_an_assessment_document_is_named(docs, tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    from rai_toolkit.compare._compare import ASSESSMENT_SCHEMA_PREFIX
+    from rai_toolkit.datasets import make_biased_classification
+    from rai_toolkit.report import assess
+    from rai_toolkit.report._assessment import SCHEMA
+
+    assert SCHEMA.startswith(ASSESSMENT_SCHEMA_PREFIX)
+    frame = make_biased_classification(600, n_features=3, random_state=0).frame
+    model = LogisticRegression().fit(frame[["x0", "x1", "x2"]], frame["y"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assessment = assess(model, frame, target="y", sensitive_features="group", n_boot=0,
+                            explain=False, privacy=False, robustness=False)  # fmt: skip
+    path = tmp_path / "assessment.json"
+    assessment.to_json(path)
+    match = (
+        r"current is an assessment document .* not a fairness report: it has no count tables"
+        r".* rai-toolkit analyze --fairness-json PATH, or with report\.to_json\(path\)"
+    )
+    for value in (path, str(path), path.read_text(), assessment.to_dict()):
+        with pytest.raises(DataValidationError, match=match):
+            compare_reports(docs[0], value, n_boot=100)
+    # recognised by its schema name alone
+    with pytest.raises(DataValidationError, match="is an assessment document"):
+        compare_reports({"schema": SCHEMA}, docs[1], n_boot=100)
 
 
 @pytest.mark.parametrize("value", [3, None, ["x"], b"{}"])

@@ -89,6 +89,29 @@ def test_continuous_scores_auc_within_the_stated_bound(compas):
     assert records and records[0].groups
 
 
+def test_the_auc_error_bound_is_in_the_document(compas):
+    import json
+
+    import polars as pl
+
+    frame = compas.copy()
+    noise = np.random.default_rng(3).uniform(0, 0.0999, len(frame))
+    frame["score"] = np.clip(frame["score"] - 0.1 + noise, 0, 1)
+    options = {**OPTIONS, "n_boot": 0}
+    approx, _ = analyze_quietly(None, pl.from_pandas(frame), **options)
+    exact, _ = analyze_quietly(None, frame, **options)
+    doc = json.loads(approx.to_json())
+    assert doc["schema_version"] == "1.4"
+    assert doc["auc_error_bound"] == approx.auc_error_bound > 0
+    for feature in ("race", "sex"):
+        bound = approx.marginal[feature].auc_error_bound
+        assert doc["marginal"][feature]["auc_error_bound"] == bound
+        assert bound > 0
+    # exact from the rows: null, as on the report
+    assert exact.to_dict()["auc_error_bound"] is None
+    assert exact.to_dict()["marginal"]["sex"]["auc_error_bound"] is None
+
+
 def test_binned_sensitive_feature_with_edges(compas):
     import polars as pl
 

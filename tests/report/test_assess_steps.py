@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 import rai_toolkit._validation as validation
+from rai_toolkit.exceptions import ArgumentError, MissingGroupWarning
+from rai_toolkit.fairness import analyze_fairness
 from rai_toolkit.report import assess
 from rai_toolkit.security import check_robustness
 
@@ -40,13 +42,9 @@ def test_assess_validates_the_model_and_data_once(biased, validator_calls):
         n_boot=0, random_state=0, explain=False, privacy=False,
     )  # fmt: skip
     assert result.robustness is not None and result.errors is not None
-    # one validation calls the model; the error analysis and robustness steps read its
-    # CheckedData. The fairness room's analyze_fairness re-checks the arrays it is handed
-    # (model=None) because it has no entry that takes a CheckedData yet.
-    assert validator_calls == [
-        ("rai_toolkit.report._assess", True),
-        ("rai_toolkit.fairness._analyze", False),
-    ]
+    # one validation calls the model; the fairness, error analysis and robustness steps
+    # read its CheckedData
+    assert validator_calls == [("rai_toolkit.report._assess", True)]
 
 
 def test_the_robustness_step_matches_check_robustness(biased):
@@ -62,3 +60,46 @@ def test_the_robustness_step_matches_check_robustness(biased):
     assert np.allclose(
         result.robustness.by_feature["flip_rate"], alone.by_feature["flip_rate"], equal_nan=True
     )
+
+
+def test_the_fairness_step_matches_analyze_fairness(biased):
+    result = assess(
+        biased["model"], biased["test"], target="y", sensitive_features=["group", "region"],
+        n_boot=200, random_state=5, explain=False, privacy=False, robustness=False,
+        ci=0.9, min_group_size=20,
+    )  # fmt: skip
+    alone = analyze_fairness(
+        biased["model"], biased["test"], target="y", sensitive_features=["group", "region"],
+        n_boot=200, random_state=5, ci=0.9, min_group_size=20,
+    )  # fmt: skip
+    ours, theirs = result.fairness.to_dict(), alone.to_dict()
+    assert ours == theirs
+    assert np.isfinite(result.fairness.by_group["selection_rate"]).all()
+
+
+def test_the_fairness_step_records_the_missing_group_warning(biased):
+    data = biased["test"].copy()
+    data.loc[:99, "group"] = None
+    with pytest.warns(MissingGroupWarning, match="missing value"):
+        result = assess(
+            biased["model"], data, target="y", sensitive_features="group",
+            n_boot=0, random_state=0, explain=False, privacy=False, robustness=False,
+        )  # fmt: skip
+    records = [w for w in result.fairness.warning_records if w.category == "MissingGroupWarning"]
+    assert len(records) == 1 and "100 missing value(s)" in records[0].message
+    assert records[0].groups == ("group=(missing)",)
+
+
+@pytest.mark.parametrize(
+    ("option", "match"),
+    [({"ci": 95}, "ci"), ({"min_group_size": 0}, "min_group_size"), ({"n_boot": 50}, "n_boot")],
+)
+def test_fairness_options_are_refused_before_any_step(biased, option, match):
+    steps = []
+    kwargs = {"n_boot": 0, **option}
+    with pytest.raises(ArgumentError, match=match):
+        assess(
+            biased["model"], biased["test"], target="y", sensitive_features="group",
+            random_state=0, explain=False, privacy=False, progress=steps.append, **kwargs,
+        )  # fmt: skip
+    assert steps == []
