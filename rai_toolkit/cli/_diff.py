@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from rai_toolkit.cli._console import EXIT_CRITERION_FAILED, EXIT_OK
-from rai_toolkit.cli._parser import int_at_least
+from rai_toolkit.cli._parser import add_command, int_at_least
 
 __all__ = ["FLAGS", "OUTPUT_SUFFIXES", "add_parser", "run"]
 
@@ -42,19 +42,9 @@ def _coverage(value: str) -> float:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``diff`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
-    parser = subparsers.add_parser(
+    """Add the ``diff`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
+    parser = add_command(
+        subparsers,
         "diff",
         description=(
             "Compare two fairness reports saved with FairnessReport.to_json() (schema 1.4 or "
