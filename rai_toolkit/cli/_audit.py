@@ -126,18 +126,7 @@ def _outputs(paths: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit audit``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed arguments.
-
-    Returns
-    -------
-    int
-        0 on success.
-    """
+    """Handle ``rai-toolkit audit``; return the exit status: 0 on success."""
     outputs = _outputs(args.out)
     from rai_toolkit._io import OutputFiles, check_output_path, read_table
     from rai_toolkit.audit._commands import parse_categories, run_audit

@@ -94,17 +94,9 @@ def _check_out(path: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit diff``.
+    """Handle ``rai-toolkit diff``; return the exit status.
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed arguments.
-
-    Returns
-    -------
-    int
-        0, or 1 with ``--fail-on-worse`` when a criterion got significantly worse.
+    0, or 1 with ``--fail-on-worse`` when a criterion got significantly worse.
     """
     writer = _check_out(args.out)
     from rai_toolkit.compare import compare_reports
