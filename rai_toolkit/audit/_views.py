@@ -9,11 +9,10 @@ category label cannot inject markup where the Markdown is rendered.
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Any
 
-from rai_toolkit._page import SELF_CONTAINED, standalone_page
+from rai_toolkit._page import SELF_CONTAINED, markdown_cell, markdown_table, standalone_page
 from rai_toolkit._page import esc as _esc
 
 __all__ = ["render_fragment", "render_html", "render_markdown"]
@@ -49,8 +48,6 @@ _FRAGMENT_CSS = """
 .rai-audit .badge.small{color:#6e7781;background:#eaeef2}
 .rai-audit .meta{color:#59636e;font-size:.85em}
 """
-
-
 
 
 def _pct(value: Any) -> str:
@@ -192,15 +189,7 @@ def _tables(doc: dict[str, Any]) -> str:
 def render_html(doc: dict[str, Any]) -> str:
     """Render the audit document as one self-contained HTML page.
 
-    Parameters
-    ----------
-    doc : dict
-        :meth:`BiasAudit.to_dict`.
-
-    Returns
-    -------
-    str
-        The page: inline CSS, no script, no request.
+    Reads :meth:`BiasAudit.to_dict` only; returns the page: inline CSS, no script, no request.
     """
     title = doc["title"] or "Bias audit"
     facts = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in _facts(doc))
@@ -217,15 +206,7 @@ def render_html(doc: dict[str, Any]) -> str:
 def render_fragment(doc: dict[str, Any]) -> str:
     """Render a compact notebook view of the audit.
 
-    Parameters
-    ----------
-    doc : dict
-        :meth:`BiasAudit.to_dict`.
-
-    Returns
-    -------
-    str
-        An HTML fragment with scoped styles.
+    Reads :meth:`BiasAudit.to_dict` only; returns an HTML fragment with scoped styles.
     """
     title = doc["title"] or "Bias audit"
     unknown = ", ".join(f"{d}: {n:,}" for d, n in doc["unknown"].items())
@@ -239,55 +220,28 @@ def render_fragment(doc: dict[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------------- Markdown
-def escape_cell(value: Any) -> str:
-    """Escape a value for a Markdown table cell (pipes, line breaks, HTML, emphasis).
-
-    Parameters
-    ----------
-    value : object
-        Converted with ``str``.
-
-    Returns
-    -------
-    str
-        Text that renders literally inside a table cell.
-    """
-    text = html.escape(str(value), quote=False)
-    for ch in "\\`*_[]#|":
-        text = text.replace(ch, "\\" + ch)
-    return " ".join(text.split())
-
-
 def render_markdown(doc: dict[str, Any]) -> str:
     """Render the audit document as Markdown.
 
-    Parameters
-    ----------
-    doc : dict
-        :meth:`BiasAudit.to_dict`.
-
-    Returns
-    -------
-    str
-        A heading, the facts, one table per dimension and the notes.
+    Reads :meth:`BiasAudit.to_dict` only; returns a heading, the facts, one table per dimension and
+    the notes.
     """
     selected_label, rate_label = _rate_label(doc)
     eeoc = doc["standard"] == "eeoc"
-    lines = [f"# {escape_cell(doc['title'] or 'Bias audit')}", ""]
-    lines += [f"- **{k}:** {escape_cell(v)}" for k, v in _facts(doc)]
+    lines = [f"# {markdown_cell(doc['title'] or 'Bias audit')}", ""]
+    lines += [f"- **{k}:** {markdown_cell(v)}" for k, v in _facts(doc)]
     for note in doc["notes"]:
-        lines.append(f"- **Note:** {escape_cell(note)}")
+        lines.append(f"- **Note:** {markdown_cell(note)}")
     head = ["Category", "Applicants", selected_label, rate_label, "Rate interval",
             "Impact ratio", "Ratio interval", "Under 2%"]  # fmt: skip
     if eeoc:
         head += ["Four-fifths", "Fisher p-value", "Shortfall"]
     for dimension in _dimensions(doc):
-        lines += ["", f"## {escape_cell(dimension)}", ""]
-        lines.append("| " + " | ".join(head) + " |")
-        lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|")
+        lines += ["", f"## {markdown_cell(dimension)}", ""]
         reference = doc["reference"].get(dimension)
+        rows = []
         for r in _dimension_rows(doc, dimension):
-            name = escape_cell(r["category"])
+            name = markdown_cell(r["category"])
             if r["category"] == reference:
                 name = f"**{name}** (highest rate)"
             cells = [
@@ -302,7 +256,8 @@ def render_markdown(doc: dict[str, Any]) -> str:
             ]
             if eeoc:
                 cells += [r["four_fifths"] or "n/a", _p(r["p_value"]), f"{r['shortfall']:,}"]
-            lines.append("| " + " | ".join(cells) + " |")
+            rows.append(cells)
+        lines += markdown_table(head, rows, numeric=True)
     lines += [
         "",
         "Impact ratio: the category's rate divided by the highest rate of its dimension. "

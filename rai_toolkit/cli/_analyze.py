@@ -29,7 +29,7 @@ from rai_toolkit.cli._console import (
     Progress,
     print_warning,
 )
-from rai_toolkit.cli._parser import did_you_mean, int_at_least
+from rai_toolkit.cli._parser import add_command, did_you_mean, int_at_least
 from rai_toolkit.cli._summary import print_summary
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, UnsafeModelError
 
@@ -97,19 +97,9 @@ def parse_fail_on(value: str) -> list[str]:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``analyze`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
-    parser = subparsers.add_parser(
+    """Add the ``analyze`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
+    parser = add_command(
+        subparsers,
         "analyze",
         description=(
             "Run fairness, explanations, error analysis, privacy and robustness checks of a "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_OK
-from rai_toolkit.cli._parser import choice, int_at_least
+from rai_toolkit.cli._parser import add_command, choice, int_at_least
 
 __all__ = ["FLAGS", "add_parser", "run"]
 
@@ -36,19 +36,9 @@ KINDS = {".html": "html", ".htm": "html", ".json": "json", ".md": "md"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``audit`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
-    parser = subparsers.add_parser(
+    """Add the ``audit`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
+    parser = add_command(
+        subparsers,
         "audit",
         description=(
             "Bias audit of selections (or scores) in a CSV or Parquet file: selection or "
@@ -136,18 +126,7 @@ def _outputs(paths: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit audit``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed arguments.
-
-    Returns
-    -------
-    int
-        0 on success.
-    """
+    """Handle ``rai-toolkit audit``; return the exit status: 0 on success."""
     outputs = _outputs(args.out)
     from rai_toolkit._io import OutputFiles, check_output_path, read_table
     from rai_toolkit.audit._commands import parse_categories, run_audit

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_OK, Progress
-from rai_toolkit.cli._parser import int_at_least
+from rai_toolkit.cli._parser import add_command, int_at_least
 
 __all__ = ["FLAGS", "add_parser", "run"]
 
@@ -37,19 +37,9 @@ FLAGS = _flags()
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``bundle`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
-    parser = subparsers.add_parser(
+    """Add the ``bundle`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
+    parser = add_command(
+        subparsers,
         "bundle",
         description=(
             "Assess a saved model on a data file (as `rai-toolkit analyze`) and write the "
@@ -107,18 +97,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit bundle``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed arguments.
-
-    Returns
-    -------
-    int
-        0 on success.
-    """
+    """Handle ``rai-toolkit bundle``; return the exit status: 0 on success."""
     from pathlib import Path
 
     from rai_toolkit._io import read_table

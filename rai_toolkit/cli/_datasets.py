@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_OK
-from rai_toolkit.cli._parser import UsageError, choice
+from rai_toolkit.cli._parser import UsageError, add_command, choice
 
 __all__ = ["add_parser", "run"]
 
@@ -14,7 +14,8 @@ ACTIONS = ("list", "show")
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``datasets`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "datasets",
         description=(
             "List and inspect the datasets bundled with rai_toolkit. `list` prints one line per "

@@ -6,13 +6,15 @@ import argparse
 from pathlib import Path
 
 from rai_toolkit.cli._console import EXIT_OK, Progress
+from rai_toolkit.cli._parser import add_command
 
 __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``demo`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "demo",
         description=(
             "Train a one-hot + LightGBM model on the original Adult training split, assess it "

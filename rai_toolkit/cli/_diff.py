@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from rai_toolkit.cli._console import EXIT_CRITERION_FAILED, EXIT_OK
-from rai_toolkit.cli._parser import int_at_least
+from rai_toolkit.cli._parser import add_command, int_at_least
 
 __all__ = ["FLAGS", "OUTPUT_SUFFIXES", "add_parser", "run"]
 
@@ -42,19 +42,9 @@ def _coverage(value: str) -> float:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``diff`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
-    parser = subparsers.add_parser(
+    """Add the ``diff`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
+    parser = add_command(
+        subparsers,
         "diff",
         description=(
             "Compare two fairness reports written by 'rai-toolkit analyze --fairness-json' or "
@@ -105,17 +95,9 @@ def _check_out(path: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit diff``.
+    """Handle ``rai-toolkit diff``; return the exit status.
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed arguments.
-
-    Returns
-    -------
-    int
-        0, or 1 with ``--fail-on-worse`` when a criterion got significantly worse.
+    0, or 1 with ``--fail-on-worse`` when a criterion got significantly worse.
     """
     writer = _check_out(args.out)
     from rai_toolkit.compare import compare_reports

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_OK
+from rai_toolkit.cli._parser import add_command
 
 __all__ = ["FLAGS", "add_parser", "run"]
 
@@ -13,19 +14,9 @@ FLAGS = {"path": "--out", "path + '.pub'": "--out", "overwrite": "--overwrite"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``keygen`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
-    parser = subparsers.add_parser(
+    """Add the ``keygen`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
+    parser = add_command(
+        subparsers,
         "keygen",
         description=(
             "Write an Ed25519 private key to KEY (PEM, readable by its owner only) and its "

@@ -5,7 +5,7 @@ Adding a command
 Write ``rai_toolkit/cli/_<name>.py`` with
 
 * ``add_parser(subparsers) -> argparse.ArgumentParser``: the command's parser
-  (``subparsers.add_parser(name, ...)``);
+  (:func:`rai_toolkit.cli._parser.add_command`, then its arguments);
 * ``run(args) -> int``: the handler, returning an exit status;
 * optionally ``FLAGS``: ``{library parameter: this command's flag}``, so that
   a rai_toolkit error naming a parameter (its ``argument`` attribute) ends with

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_CRITERION_FAILED, EXIT_OK
+from rai_toolkit.cli._parser import add_command
 
 __all__ = ["EXIT_VERIFY_FAILED", "FLAGS", "add_parser", "run"]
 
@@ -16,19 +17,9 @@ FLAGS = {"path": "BUNDLE", "public_key": "--public-key"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``verify`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser.
-    """
-    parser = subparsers.add_parser(
+    """Add the ``verify`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
+    parser = add_command(
+        subparsers,
         "verify",
         description=(
             "Check an evidence bundle: every file's sha256 against the manifest, the manifest "

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator
 
 from rai_toolkit._validation import (
     call_model,
@@ -26,6 +26,7 @@ from rai_toolkit._validation import (
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, ModelError
 from rai_toolkit.fairness._criteria import Criterion
+from rai_toolkit.mitigation._classifier import MitigatedClassifier
 from rai_toolkit.mitigation._criteria import fairlearn_name, fairlearn_objective
 from rai_toolkit.mitigation._groups import group_labels, sensitive_frame
 
@@ -106,7 +107,7 @@ class _ScoreColumn(BaseEstimator):
         return True
 
 
-class PostprocessedClassifier(ClassifierMixin, BaseEstimator):
+class PostprocessedClassifier(MitigatedClassifier):
     """A fitted model with fairlearn ThresholdOptimizer group thresholds applied.
 
     Made by :func:`~rai_toolkit.mitigation.mitigate` with ``method="postprocess"``.
@@ -160,19 +161,13 @@ class PostprocessedClassifier(ClassifierMixin, BaseEstimator):
     ) -> None:
         self.estimator = estimator
         self.threshold_optimizer = threshold_optimizer
-        self.features = features
         self.sensitive_features = sensitive_features
-        self.classes = classes
-        self.pos_label = pos_label
         self.score_method = score_method
         self.known_groups = known_groups
         self.bins = bins
-        self.random_state = random_state
-        self.classes_ = np.asarray(classes)
-        self.feature_names_in_ = np.asarray(list(features), dtype=object)
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return True
+        self._set_model_inputs(
+            features=features, classes=classes, pos_label=pos_label, random_state=random_state
+        )
 
     def _scores_and_groups(self, X: Any, sensitive_features: Any) -> tuple[np.ndarray, np.ndarray]:
         if sensitive_features is None:

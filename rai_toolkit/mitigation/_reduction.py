@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 from rai_toolkit._validation import call_model, check_data_frame, model_features
 from rai_toolkit.exceptions import ModelError
 from rai_toolkit.fairness._criteria import Criterion
+from rai_toolkit.mitigation._classifier import MitigatedClassifier
 from rai_toolkit.mitigation._criteria import fairlearn_name
 from rai_toolkit.mitigation._sample_weight import SampleWeightRouter, with_sample_weight
 
@@ -78,7 +79,7 @@ def _unwrap(predictor: Any) -> Any:
     return predictor
 
 
-class ReductionClassifier(ClassifierMixin, BaseEstimator):
+class ReductionClassifier(MitigatedClassifier):
     """The randomised classifier found by fairlearn's ExponentiatedGradient.
 
     Made by :func:`~rai_toolkit.mitigation.mitigate` with ``method="reduction"``:
@@ -122,15 +123,9 @@ class ReductionClassifier(ClassifierMixin, BaseEstimator):
     ) -> None:
         self.estimators = estimators
         self.weights = weights
-        self.features = features
-        self.classes = classes
-        self.pos_label = pos_label
-        self.random_state = random_state
-        self.classes_ = np.asarray(classes)
-        self.feature_names_in_ = np.asarray(list(features), dtype=object)
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return True
+        self._set_model_inputs(
+            features=features, classes=classes, pos_label=pos_label, random_state=random_state
+        )
 
     def _positive_probability(self, X: pd.DataFrame) -> np.ndarray:
         X = check_data_frame(X, argument="X")

@@ -922,15 +922,7 @@ def _body(doc: dict[str, Any]) -> str:
 def render_html(doc: dict[str, Any]) -> str:
     """Render the assessment document as one self-contained HTML page.
 
-    Parameters
-    ----------
-    doc : dict
-        :meth:`Assessment.to_dict`.
-
-    Returns
-    -------
-    str
-        The page.
+    Reads :meth:`Assessment.to_dict` only; returns the page.
     """
     settings = doc["settings"]
     toc = "".join(f'<a href="#{sid}">{esc(name)}</a>' for sid, name in _SECTIONS)
@@ -955,15 +947,7 @@ def render_html(doc: dict[str, Any]) -> str:
 def render_fragment(doc: dict[str, Any]) -> str:
     """Render a compact notebook view: summary, scorecard and verdicts.
 
-    Parameters
-    ----------
-    doc : dict
-        :meth:`Assessment.to_dict`.
-
-    Returns
-    -------
-    str
-        An HTML fragment with its own scoped styles.
+    Reads :meth:`Assessment.to_dict` only; returns an HTML fragment with its own scoped styles.
     """
     return (
         f'<div class="rai-assessment"><style>{_FRAGMENT_CSS}</style>'
