@@ -37,3 +37,25 @@ def test_readme_tour_runs(tmp_path, monkeypatch):
     assert abs(namespace["gap"].contributions.sum() - namespace["gap"].total) < 1e-9
     html = (tmp_path / "adult_report.html").read_text()
     assert "<html" in html.lower() and len(html) < 5_000_000
+
+
+def test_readme_command_lines_parse():
+    """Every ``rai-toolkit`` line of the README names a real command and real options."""
+    import importlib
+
+    from rai_toolkit.cli._main import COMMANDS, _command_parser
+
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", text, flags=re.S)
+    lines = [
+        line.split("#")[0].strip()
+        for block in blocks
+        for line in block.replace("\\\n", " ").splitlines()
+        if line.strip().startswith("rai-toolkit ")
+    ]
+    assert len(lines) >= 8
+    for line in lines:
+        argv = [arg.strip("'") for arg in line.split()[1:]]
+        assert argv[0] in COMMANDS, line
+        parser = _command_parser(importlib.import_module(COMMANDS[argv[0]][0]))
+        parser.parse_command_line(argv[1:])  # raises UsageError on an unknown option
