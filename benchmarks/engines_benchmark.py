@@ -31,6 +31,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from fairness_benchmark import make_data  # the same synthetic rows as the fairness benchmark
 
 OPTIONS = dict(
     target="y",
@@ -39,20 +40,6 @@ OPTIONS = dict(
     y_score="score",
     random_state=0,
 )
-
-
-def make_data(n: int, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    race = rng.choice(
-        np.array(["A", "B", "C", "D", "E"], dtype=object), n, p=[0.5, 0.2, 0.15, 0.1, 0.05]
-    )
-    sex = rng.choice(np.array(["Female", "Male"], dtype=object), n)
-    base = 0.25 + 0.05 * (race == "A") + 0.08 * (sex == "Male")
-    y = (rng.random(n) < base).astype(np.int64)
-    score = np.clip(0.35 * y + 0.65 * rng.random(n) + 0.04 * (sex == "Male"), 0, 1)
-    return pd.DataFrame(
-        {"race": race, "sex": sex, "y": y, "score": score, "pred": (score > 0.5).astype(np.int64)}
-    )
 
 
 def timed(fn):
