@@ -160,10 +160,29 @@ def _tradeoff_row(
     }
 
 
-def _analyze(model: Any, test: pd.DataFrame, **kwargs: Any) -> Any:
+def _before_and_after(
+    base: Any, test: pd.DataFrame, *, features: list, pred: np.ndarray, score: np.ndarray,
+    **report_args: Any,
+) -> tuple[Any, Any]:
+    """Return the reports of the model before and after on ``test``.
+
+    Both reports describe the same rows and groups, so they often give the same
+    warning (a small group); each distinct warning is passed on once.
+    """
     from rai_toolkit.fairness import analyze_fairness
 
-    return analyze_fairness(model, test, **kwargs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        before = analyze_fairness(base, test, features=features, **report_args)
+        after = analyze_fairness(None, test, y_pred=pred, y_score=score, **report_args)
+    seen: set[tuple[type, str]] = set()
+    for record in caught:
+        key = (record.category, str(record.message))
+        if key not in seen:
+            seen.add(key)
+            warnings.warn_explicit(record.message, record.category, record.filename,
+                                   record.lineno)
+    return before, after
 
 
 @public
@@ -372,8 +391,9 @@ def mitigate(
         target=target, sensitive_features=names, pos_label=pos_label, n_boot=n_boot,
         random_state=seed, bins=bins or None,
     )
-    before = _analyze(base, test, features=cols, **report_args)
-    after = _analyze(None, test, y_pred=pred, y_score=score, **report_args)
+    before, after = _before_and_after(
+        base, test, features=cols, pred=pred, score=score, **report_args
+    )
     settings = _Settings(
         method=method, constraint=spec, objective=objective, target=target,
         pos_label=pos_label, sensitive_features=names, features=list(cols),
