@@ -78,18 +78,10 @@ def _top_module(obj: Any) -> str:
 
 
 def tree_kind(estimator: Any) -> str | None:
-    """Return ``"forest"``, ``"boosted"`` or ``None`` for a final estimator.
+    """Return the tree ensemble kind of a model's final estimator, or None if it is none.
 
-    Parameters
-    ----------
-    estimator : object
-        The final estimator of a model.
-
-    Returns
-    -------
-    str or None
-        ``"forest"`` for averaged trees (natural output: probability),
-        ``"boosted"`` for gradient boosting (natural output: margin).
+    ``"forest"`` for averaged trees (natural output: probability), ``"boosted"``
+    for gradient boosting (natural output: margin).
     """
     name = type(estimator).__name__
     top = _top_module(estimator)
@@ -101,18 +93,9 @@ def tree_kind(estimator: Any) -> str | None:
 
 
 def is_linear(estimator: Any) -> bool:
-    """Return whether the estimator's margin is linear in its inputs.
+    """Return whether a final estimator's margin is linear in its inputs.
 
-    Parameters
-    ----------
-    estimator : object
-        The final estimator of a model.
-
-    Returns
-    -------
-    bool
-        True for scikit-learn linear models and linear SVMs (GLMs with a link
-        function excluded).
+    True for scikit-learn linear models and linear SVMs, not for GLMs with a link function.
     """
     module = type(estimator).__module__
     if not (hasattr(estimator, "coef_") and hasattr(estimator, "intercept_")):

@@ -58,7 +58,7 @@ from rai_toolkit.fairness._cells import (
 )
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key, summarise
 from rai_toolkit.fairness._groups import GroupIndex, Grouping, encode_groups
-from rai_toolkit.fairness._memory import check_memory
+from rai_toolkit.fairness._memory import BootstrapSize, check_memory
 from rai_toolkit.fairness._metrics import (
     LABEL_METRICS,
     REGRESSION_METRICS,
@@ -643,8 +643,7 @@ def fairness_from_checked(
         scored = (
             checked.y_score is not None if counted is None else counted.has_scores
         ) and not regression
-        check_memory(
-            n_boot=n_boot,
+        size = BootstrapSize(
             group_counts=[gr.n_groups for gr in groupings],
             n_metrics=len(REGRESSION_METRICS)
             if regression
@@ -652,9 +651,8 @@ def fairness_from_checked(
             n_classes=1 if checked.task != "multiclass" else len(checked.classes),
             n_cells=main.n_groups * (5 if regression else 4 * (MAX_SCORE_BINS if scored else 1)),
             chunk_cells=_REGRESSION_CHUNK if regression else CHUNK_CELLS,
-            features=features_,
-            min_boot=MIN_BOOT,
         )
+        check_memory(size, n_boot=n_boot, features=features_, min_boot=MIN_BOOT)
     rng = as_generator(random_state)
 
     if checked.task == "regression":

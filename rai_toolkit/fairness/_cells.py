@@ -293,18 +293,7 @@ def coarse_bins(fine_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def score_edges(score: np.ndarray) -> np.ndarray:
-    """Inner edges of the score bins of ``score`` (see :func:`coarse_bins`).
-
-    Parameters
-    ----------
-    score : numpy.ndarray
-        Scores in [0, 1].
-
-    Returns
-    -------
-    numpy.ndarray
-        Strictly increasing edges in [0, 1].
-    """
+    """Increasing inner edges of the score bins of scores in [0, 1] (:func:`coarse_bins`)."""
     return coarse_bins(np.bincount(fine_bins(score), minlength=N_FINE_BINS))[0]
 
 

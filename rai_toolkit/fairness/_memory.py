@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rai_toolkit.exceptions import ArgumentError
 
-__all__ = ["available_bytes", "check_memory", "estimate_bytes"]
+__all__ = ["BootstrapSize", "available_bytes", "check_memory"]
 
 #: Bytes of one float64.
 _FLOAT = 8
@@ -29,21 +30,12 @@ _CHUNK_COPIES = 8
 _USABLE_SHARE = 0.8
 
 
-def estimate_bytes(
-    *,
-    n_boot: int,
-    group_counts: Sequence[int],
-    n_metrics: int,
-    n_classes: int,
-    n_cells: int,
-    chunk_cells: int,
-) -> int:
-    """Peak bytes the bootstrap of an analysis holds, roughly (within a factor of about 2).
+@dataclass(frozen=True)
+class BootstrapSize:
+    """The sizes of an analysis that its bootstrap's memory grows with.
 
     Parameters
     ----------
-    n_boot : int
-        Bootstrap replicates.
     group_counts : sequence of int
         Number of groups of every grouping (intersectional, each feature, overall).
     n_metrics : int
@@ -54,16 +46,27 @@ def estimate_bytes(
         Cells of one count table (groups x 4 x score bins).
     chunk_cells : int
         Cells x replicates drawn at once by the bootstrap.
-
-    Returns
-    -------
-    int
-        Bytes.
     """
-    replicates = n_classes * n_boot * sum(group_counts) * n_metrics
-    working = _WORKING_COPIES * n_boot * max(group_counts) * n_metrics
-    table = 3 * n_cells + _CHUNK_COPIES * max(chunk_cells, n_cells)
-    return _FLOAT * (replicates + working + table)
+
+    group_counts: tuple[int, ...]
+    n_metrics: int
+    n_classes: int
+    n_cells: int
+    chunk_cells: int
+
+    def __post_init__(self) -> None:
+        # Python integers: numpy ones would overflow for an absurd n_boot and pass the check
+        object.__setattr__(self, "group_counts", tuple(int(g) for g in self.group_counts))
+        for name in ("n_metrics", "n_classes", "n_cells", "chunk_cells"):
+            object.__setattr__(self, name, int(getattr(self, name)))
+
+    def peak_bytes(self, n_boot: int) -> int:
+        """Peak bytes the bootstrap of ``n_boot`` replicates holds, roughly (within about 2x)."""
+        n_boot = int(n_boot)
+        replicates = self.n_classes * n_boot * sum(self.group_counts) * self.n_metrics
+        working = _WORKING_COPIES * n_boot * max(self.group_counts) * self.n_metrics
+        table = 3 * self.n_cells + _CHUNK_COPIES * max(self.chunk_cells, self.n_cells)
+        return _FLOAT * (replicates + working + table)
 
 
 def available_bytes() -> int | None:
@@ -92,13 +95,9 @@ def _gib(n: float) -> str:
 
 
 def check_memory(
+    size: BootstrapSize,
     *,
     n_boot: int,
-    group_counts: Sequence[int],
-    n_metrics: int,
-    n_classes: int,
-    n_cells: int,
-    chunk_cells: int,
     features: Sequence[object],
     min_boot: int,
     budget: int | None = None,
@@ -107,8 +106,10 @@ def check_memory(
 
     Parameters
     ----------
-    n_boot, group_counts, n_metrics, n_classes, n_cells, chunk_cells
-        As in :func:`estimate_bytes`.
+    size : BootstrapSize
+        The sizes of the analysis.
+    n_boot : int
+        Bootstrap replicates asked for.
     features : sequence
         Sensitive feature names, for the message.
     min_boot : int
@@ -126,18 +127,14 @@ def check_memory(
         if free is None:
             return
         budget = int(_USABLE_SHARE * free)
-    # Python integers: numpy ones would overflow for an absurd n_boot and pass the check
     n_boot = int(n_boot)
-    sizes = dict(group_counts=[int(g) for g in group_counts], n_metrics=int(n_metrics),
-                 n_classes=int(n_classes), n_cells=int(n_cells),
-                 chunk_cells=int(chunk_cells))  # fmt: skip
-    need = estimate_bytes(n_boot=n_boot, **sizes)
+    need = size.peak_bytes(n_boot)
     if need <= budget:
         return
-    fixed = estimate_bytes(n_boot=0, **sizes)
+    fixed = size.peak_bytes(0)
     per_boot = max(1, (need - fixed) // max(1, n_boot))
     fits = (budget - fixed) // per_boot if budget > fixed else 0
-    n_groups = group_counts[0]
+    n_groups = size.group_counts[0]
     names = ", ".join(map(repr, features))
     if fits >= min_boot:
         smaller = f"pass n_boot={int(fits)} or less"
@@ -145,8 +142,8 @@ def check_memory(
         smaller = "pass n_boot=0 (point estimates, no intervals)"
     raise ArgumentError(
         f"analyze_fairness would need about {_gib(need)} of memory for n_boot={n_boot} "
-        f"bootstrap replicates of {n_groups:,} group(s) of {names} ({n_metrics} metrics"
-        + (f", {n_classes} classes" if n_classes > 1 else "")
+        f"bootstrap replicates of {n_groups:,} group(s) of {names} ({size.n_metrics} metrics"
+        + (f", {size.n_classes} classes" if size.n_classes > 1 else "")
         + f"); about {_gib(budget)} is available. To fit: {smaller}; or reduce the groups: "
         f"bin a continuous sensitive column (bins={{column: 5}}), drop an ID-like column "
         f"from sensitive_features, or analyse fewer sensitive features at once."

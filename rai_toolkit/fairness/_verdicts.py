@@ -388,27 +388,10 @@ def status(
     n_boot: int,
     blockers: list[str],
 ) -> tuple[str, str]:
-    """Decide pass / fail / inconclusive and say why (one statistic, no groups left out).
+    """Return the :func:`judge` status of one statistic (no groups left out) and its reason.
 
-    Parameters
-    ----------
-    value, lower, upper : float
-        Point estimate and interval bounds (NaN when unavailable).
-    threshold : float or None
-        The threshold; None makes the verdict inconclusive.
-    direction : {"at_most", "at_least"}
-        Which side of the threshold passes.
-    ci : float
-        Interval coverage, for the message.
-    n_boot : int
-        Number of replicates; 0 means the verdict rests on the point estimate.
-    blockers : list of str
-        Reasons that make the verdict inconclusive regardless of the numbers.
-
-    Returns
-    -------
-    status, reason : str
-        ``status`` is ``"pass"``, ``"fail"`` or ``"inconclusive"``.
+    ``ci`` is the interval coverage the reason quotes; ``blockers`` are reasons
+    that make the verdict inconclusive whatever the numbers.
     """
     if threshold is not None and not np.isnan(value) and blockers:
         return "inconclusive", "; ".join(blockers)

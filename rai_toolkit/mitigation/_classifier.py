@@ -34,5 +34,16 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.asarray(classes)
         self.feature_names_in_ = np.asarray(list(features), dtype=object)
 
+    def _class_probabilities(self, positive: np.ndarray) -> np.ndarray:
+        """Shape (n, 2) probabilities in ``classes_`` order from those of ``pos_label``."""
+        pos_first = self.classes_[0] == self.pos_label
+        return np.column_stack([positive, 1 - positive] if pos_first else [1 - positive, positive])
+
+    def _labels(self, positive: np.ndarray) -> np.ndarray:
+        """``pos_label`` where ``positive`` is true, the other class elsewhere."""
+        neg_label = [c for c in self.classes_.tolist() if c != self.pos_label][0]
+        out = np.where(positive, self.pos_label, neg_label)
+        return out.astype(self.classes_.dtype) if self.classes_.dtype != object else out
+
     def __sklearn_is_fitted__(self) -> bool:
         return True

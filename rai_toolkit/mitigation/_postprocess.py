@@ -223,9 +223,9 @@ class PostprocessedClassifier(MitigatedClassifier):
         DataValidationError
             If they do not match ``X`` or hold a group unseen in training.
         """
-        p = self._positive_probability(*self._scores_and_groups(X, sensitive_features))
-        pos_first = self.classes_[0] == self.pos_label
-        return np.column_stack([p, 1 - p] if pos_first else [1 - p, p])
+        return self._class_probabilities(
+            self._positive_probability(*self._scores_and_groups(X, sensitive_features))
+        )
 
     def predict(
         self, X: pd.DataFrame, *, sensitive_features: Any = None, random_state: Any = None
@@ -259,13 +259,7 @@ class PostprocessedClassifier(MitigatedClassifier):
         positive = self.threshold_optimizer.predict(
             scores.reshape(-1, 1), sensitive_features=groups, random_state=seed
         )
-        return _labels(np.asarray(positive) == 1, self.classes_, self.pos_label)
-
-
-def _labels(positive: np.ndarray, classes: np.ndarray, pos_label: Any) -> np.ndarray:
-    neg_label = [c for c in classes.tolist() if c != pos_label][0]
-    out = np.where(positive, pos_label, neg_label)
-    return out.astype(classes.dtype) if classes.dtype != object else out
+        return self._labels(np.asarray(positive) == 1)
 
 
 def fit_postprocess(

@@ -148,9 +148,7 @@ class ReductionClassifier(MitigatedClassifier):
         numpy.ndarray
             Shape (n, 2), columns in ``classes_`` order.
         """
-        p = self._positive_probability(X)
-        pos_first = self.classes_[0] == self.pos_label
-        return np.column_stack([p, 1 - p] if pos_first else [1 - p, p])
+        return self._class_probabilities(self._positive_probability(X))
 
     def predict(self, X: pd.DataFrame, *, random_state: Any = None) -> np.ndarray:
         """Predict labels, drawing each row's model from the mixture.
@@ -170,9 +168,7 @@ class ReductionClassifier(MitigatedClassifier):
         """
         p = self._positive_probability(X)
         rng = check_random_state(self.random_state if random_state is None else random_state)
-        positive = p >= rng.rand(p.shape[0])
-        neg_label = [c for c in self.classes_.tolist() if c != self.pos_label][0]
-        return np.where(positive, self.pos_label, neg_label)
+        return self._labels(p >= rng.rand(p.shape[0]))
 
 
 def _moment(constraint: Criterion) -> Any:
@@ -313,32 +309,11 @@ def fit_grid(
     constraint: Criterion,
     grid_size: int,
 ) -> list[Any]:
-    """Run GridSearch with a clone of ``model``; return its fitted candidate models.
+    """Run GridSearch with a clone of ``model``; return its candidates, one per grid point.
 
-    Parameters
-    ----------
-    model : estimator
-        The estimator to refit (a clone is used).
-    X : pandas.DataFrame
-        Training rows, model input columns.
-    y01 : numpy.ndarray
-        1 where the label is ``pos_label``.
-    groups : numpy.ndarray
-        Group label per row.
-    constraint : Criterion
-        The fairness criterion to enforce.
-    grid_size : int
-        Number of Lagrange multiplier vectors, i.e. candidate models.
-
-    Returns
-    -------
-    list
-        Fitted estimators predicting 0/1, one per grid point.
-
-    Raises
-    ------
-    ModelError
-        If fairlearn or a refit fails.
+    The arguments are those of :func:`fit_reduction`; ``grid_size`` is the number
+    of Lagrange multiplier vectors. The candidates are fitted estimators
+    predicting 0/1. A failure of fairlearn or of a refit raises ModelError.
     """
     from fairlearn.reductions import GridSearch
 

@@ -97,34 +97,12 @@ class SampleWeightRouter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predict with the fitted pipeline.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame
-            Input.
-
-        Returns
-        -------
-        numpy.ndarray
-            Predictions.
-        """
+        """Return the fitted pipeline's predictions of ``X``."""
         check_is_fitted(self, "pipeline_")
         return self.pipeline_.predict(X)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities from the fitted pipeline.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame
-            Input.
-
-        Returns
-        -------
-        numpy.ndarray
-            Shape (n, n_classes).
-        """
+        """Return the fitted pipeline's class probabilities of ``X``, shape (n, n_classes)."""
         check_is_fitted(self, "pipeline_")
         return self.pipeline_.predict_proba(X)
 
