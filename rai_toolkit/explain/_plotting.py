@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Hashable
 from typing import Any
 
@@ -25,6 +27,24 @@ __all__ = [
 _POS, _NEG = "#d62728", "#1f77b4"
 
 
+#: Docstring text the plots share, filled in for its ``{key}`` lines by :func:`_documented`.
+_SHARED_DOC = {
+    "report": "report : ExplanationReport\n    The explanation.",
+    "ax": "ax : matplotlib.axes.Axes, optional\n    Axes to draw on (None: a new figure).",
+    "returns": "Returns\n-------\nmatplotlib.axes.Axes\n    The axes drawn on.",
+}
+_SHARED_LINE = re.compile(r"^([ \t]*)\{(" + "|".join(_SHARED_DOC) + r")\}$", flags=re.MULTILINE)
+
+
+def _documented(plot: Any) -> Any:
+    """Fill the shared text into the docstring of ``plot``, at the indent of its ``{key}``."""
+    if plot.__doc__:
+        plot.__doc__ = _SHARED_LINE.sub(
+            lambda m: textwrap.indent(_SHARED_DOC[m[2]], m[1]), plot.__doc__
+        )
+    return plot
+
+
 def _check_report(report: Any, kind: type = ExplanationReport) -> None:
     if not isinstance(report, kind):
         raise ArgumentError(
@@ -44,22 +64,18 @@ def _output_label(output: str) -> str:
     )
 
 
+@_documented
 def plot_importance(report: ExplanationReport, *, top: int = 20, ax: Any = None) -> Any:
     """Bar chart of global feature importance (mean |SHAP|), largest on top.
 
     Parameters
     ----------
-    report : ExplanationReport
-        The explanation.
+    {report}
     top : int, default=20
         Number of features shown.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; a new figure is made otherwise.
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
+    {returns}
     """
     _check_report(report)
     top = _check_top(top)
@@ -80,6 +96,7 @@ def _colour_values(column: pd.Series) -> np.ndarray:
     return np.full(len(column), np.nan)
 
 
+@_documented
 def plot_beeswarm(
     report: ExplanationReport, *, top: int = 15, max_points: int = 2000, ax: Any = None,
     random_state: SeedLike = 0,
@@ -91,21 +108,16 @@ def plot_beeswarm(
 
     Parameters
     ----------
-    report : ExplanationReport
-        The explanation.
+    {report}
     top : int, default=15
         Number of features shown, most important on top.
     max_points : int, default=2000
         Rows drawn (a seeded sample when there are more; the plot says so).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on.
+    {ax}
     random_state : int, numpy.random.Generator or RandomState, default=0
         Seed of the row sample and the jitter.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
+    {returns}
     """
     _check_report(report)
     top = _check_top(top)
@@ -141,24 +153,20 @@ def plot_beeswarm(
     return ax
 
 
+@_documented
 def plot_waterfall(report: ExplanationReport, i: int, *, top: int = 10, ax: Any = None) -> Any:
     """Waterfall of one row: from the base value to the model output, feature by feature.
 
     Parameters
     ----------
-    report : ExplanationReport
-        The explanation.
+    {report}
     i : int
         Row position.
     top : int, default=10
         Features shown individually; the rest are summed into one bar.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on.
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
+    {returns}
     """
     _check_report(report)
     top = _check_top(top)
@@ -191,6 +199,7 @@ def plot_waterfall(report: ExplanationReport, i: int, *, top: int = 10, ax: Any 
     return ax
 
 
+@_documented
 def plot_dependence(report: ExplanationReport, feature: Hashable, *, ax: Any = None) -> Any:
     """SHAP dependence plot: a feature's value against its SHAP value.
 
@@ -199,17 +208,12 @@ def plot_dependence(report: ExplanationReport, feature: Hashable, *, ax: Any = N
 
     Parameters
     ----------
-    report : ExplanationReport
-        The explanation.
+    {report}
     feature : hashable
         A raw feature of the report.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on.
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
+    {returns}
 
     Raises
     ------
@@ -272,6 +276,7 @@ def _xlim_with_labels(ax: Any, bars: list[float], texts: list[str]) -> tuple[flo
     return lo - left * total, hi + right * total
 
 
+@_documented
 def plot_disparity(
     expl: DisparityExplanation, *, top: int = 10, group: Any = None, ax: Any = None
 ) -> Any:
@@ -285,13 +290,9 @@ def plot_disparity(
         Features shown individually (by |contribution|); the rest are summed.
     group : object, optional
         In one-vs-rest mode, the group to show (required there).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on.
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
+    {returns}
 
     Raises
     ------

@@ -21,8 +21,17 @@ _DEFAULT_METRICS = {
 _STATUS_COLOURS = {"pass": "#1a7f37", "fail": "#cf222e", "inconclusive": "#bf8700"}
 
 
-def _flat_columns(frame: Any) -> list[str]:
-    return ["/".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in frame.columns]
+def _check_report(report: Any, plot: str) -> None:
+    if not isinstance(report, FairnessReport):
+        raise ArgumentError(
+            f"{plot} needs a FairnessReport; received {type(report).__name__}. "
+            f"Pass the result of analyze_fairness(...)."
+        )
+
+
+def _flat(labels: Any, sep: str = "/") -> list[str]:
+    """Text of index labels; the parts of a tuple label joined by ``sep``."""
+    return [sep.join(map(str, x)) if isinstance(x, tuple) else str(x) for x in labels]
 
 
 def plot_group_metrics(
@@ -51,13 +60,9 @@ def plot_group_metrics(
     ArgumentError
         If ``report`` is not a FairnessReport or a metric is unknown.
     """
-    if not isinstance(report, FairnessReport):
-        raise ArgumentError(
-            f"plot_group_metrics needs a FairnessReport; received {type(report).__name__}. "
-            f"Pass the result of analyze_fairness(...)."
-        )
+    _check_report(report, "plot_group_metrics")
     values, lower, upper = report.by_group, report.by_group_lower, report.by_group_upper
-    columns = _flat_columns(values)
+    columns = _flat(values.columns)
     if metrics is None:
         wanted = _DEFAULT_METRICS[report.task]
         metrics = [c for c in columns if c.split("/")[-1] in wanted]
@@ -72,7 +77,7 @@ def plot_group_metrics(
     n_groups = values.shape[0]
     width = 0.8 / n_groups
     x = np.arange(len(metrics))
-    labels = [", ".join(map(str, g)) if isinstance(g, tuple) else str(g) for g in values.index]
+    labels = _flat(values.index, sep=", ")
     for i in range(n_groups):
         v = values.iloc[i, positions].to_numpy(dtype=float)
         lo = lower.iloc[i, positions].to_numpy(dtype=float)
@@ -110,13 +115,9 @@ def plot_disparities(report: FairnessReport, *, ax: Any = None) -> Any:
     ArgumentError
         If ``report`` is not a FairnessReport.
     """
-    if not isinstance(report, FairnessReport):
-        raise ArgumentError(
-            f"plot_disparities needs a FairnessReport; received {type(report).__name__}. "
-            f"Pass the result of analyze_fairness(...)."
-        )
+    _check_report(report, "plot_disparities")
     verdicts = report.verdicts
-    names = ["/".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in verdicts.index]
+    names = _flat(verdicts.index)
     ax = axes_or_new(ax, (7.0, 0.6 * len(names) + 1.5))
     y = np.arange(len(names))
     for k, (_, row) in enumerate(verdicts.iterrows()):

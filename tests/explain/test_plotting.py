@@ -88,3 +88,17 @@ def test_disparity_value_labels_stay_inside_the_axes(disparity_both_ways, which,
         assert not any(box.overlaps(tick) for tick in ticks), text.get_text()
         assert inside.x0 <= box.x0 and box.x1 <= inside.x1, (text.get_text(), box, inside)
         assert inside.y0 <= box.y0 and box.y1 <= inside.y1, text.get_text()
+
+
+@pytest.mark.parametrize(
+    "plot", [plot_importance, plot_beeswarm, plot_waterfall, plot_dependence, plot_disparity]
+)
+def test_every_plot_documents_ax_and_what_it_returns(plot):
+    import inspect
+
+    doc = inspect.getdoc(plot)
+    assert "{" not in doc
+    assert "ax : matplotlib.axes.Axes, optional\n    Axes to draw on (None: a new figure)." in doc
+    assert "\nReturns\n-------\nmatplotlib.axes.Axes\n    The axes drawn on." in doc
+    # each shared block stands once, at the indent of the section it belongs to
+    assert doc.count("Returns\n-------") == 1
