@@ -336,16 +336,8 @@ def judgement_text(v: Verdict, *, name_groups: bool = True) -> str:
 def explain(v: Verdict) -> str:
     """Compose the displayed reason of a verdict from its fields.
 
-    Parameters
-    ----------
-    v : Verdict
-        The verdict.
-
-    Returns
-    -------
-    str
-        The judgement over the supported groups, then (when groups were left out)
-        which groups and why, and how including them bears on the status.
+    The judgement over the supported groups, then (when groups were left out)
+    which groups and why, and how including them bears on the status.
     """
     judgement = judgement_text(v)
     if not v.excluded:

@@ -117,17 +117,9 @@ def fairlearn_name(criterion: Criterion, method: str) -> str | None:
 
 
 def fairlearn_objective(objective: str) -> str:
-    """Return fairlearn's spelling of an objective (``"accuracy"`` -> ``"accuracy_score"``).
+    """Return the name ``ThresholdOptimizer(objective=...)`` takes for one of :data:`OBJECTIVES`.
 
-    Parameters
-    ----------
-    objective : str
-        One of :data:`OBJECTIVES`.
-
-    Returns
-    -------
-    str
-        The name ``ThresholdOptimizer(objective=...)`` takes.
+    E.g. ``"accuracy"`` -> ``"accuracy_score"``.
     """
     return _FAIRLEARN_OBJECTIVES.get(objective, objective)
 
@@ -135,15 +127,7 @@ def fairlearn_objective(objective: str) -> str:
 def disparity_measure(criterion: Criterion) -> str:
     """Name of the disparity a criterion controls, e.g. ``"selection_rate_difference"``.
 
-    Parameters
-    ----------
-    criterion : Criterion
-        The criterion.
-
-    Returns
-    -------
-    str
-        ``"<metric>_<statistic>"`` for one metric, ``"<criterion>_<statistic>"`` for several.
+    ``"<metric>_<statistic>"`` for one metric, ``"<criterion>_<statistic>"`` for several.
     """
     if len(criterion.metrics) == 1:
         return f"{criterion.metrics[0]}_{criterion.statistic}"

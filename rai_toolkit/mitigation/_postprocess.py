@@ -41,17 +41,9 @@ MISSING_SENSITIVE_MESSAGE = (
 
 
 def score_method(model: Any) -> str:
-    """Return the method giving the model's positive-class score: predict_proba first.
+    """Return the method giving a fitted model's positive-class score, predict_proba first.
 
-    Parameters
-    ----------
-    model : estimator
-        Fitted model.
-
-    Returns
-    -------
-    str
-        ``"predict_proba"``, ``"decision_function"`` or ``"predict"``.
+    ``"predict_proba"``, ``"decision_function"`` or ``"predict"``.
     """
     for method in ("predict_proba", "decision_function"):
         if hasattr(model, method):
