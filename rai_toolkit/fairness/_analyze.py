@@ -86,12 +86,18 @@ _NOISE_SEED = 20070101
 _REGRESSION_CHUNK = 2_000_000
 
 
-def _check_options(n_boot: Any, ci: Any, min_group_size: Any) -> None:
+def check_n_boot(n_boot: Any) -> int:
+    """Return ``n_boot`` if it is 0 (no intervals) or at least :data:`MIN_BOOT`, else raise."""
     expected = f"0 (no intervals) or an integer >= {MIN_BOOT}"
     hint = "Use n_boot=1000 for reported intervals."
     n_boot = check_int(n_boot, argument="n_boot", low=0, expected=expected, hint=hint)
     if 0 < n_boot < MIN_BOOT:
         check_int(n_boot, argument="n_boot", low=MIN_BOOT, expected=expected, hint=hint)
+    return n_boot
+
+
+def _check_options(n_boot: Any, ci: Any, min_group_size: Any) -> None:
+    check_n_boot(n_boot)
     percent = isinstance(ci, numbers.Real) and not isinstance(ci, bool) and 1 < ci <= 100
     check_fraction(
         ci,

@@ -293,10 +293,13 @@ def mitigate(
     >>> result.comparison  # doctest: +SKIP
     >>> result.model.predict(X, sensitive_features=X["sex"])  # doctest: +SKIP
     """
+    from rai_toolkit.fairness._analyze import check_n_boot
+
     method = check_method(method)
     spec = check_constraint(constraint, method)
     objective = check_objective(objective, method, spec)
     grid_size = check_int(grid_size, argument="grid_size", low=2)
+    n_boot = check_n_boot(n_boot)  # before the mitigator is fitted, not after
     seed = _seed(random_state)
     bins = check_bins(bins)
     prefit = check_bool(prefit, argument="prefit")

@@ -151,3 +151,17 @@ def test_unknown_objective_lists_the_metric_names(tiny, tiny_model):
     with pytest.raises(ArgumentError, match=r"objective='f1'.*choose one of: accuracy, "
                        r"balanced_accuracy, selection_rate, .*'accuracy_score'"):
         run(tiny_model, train, test, objective="f1")
+
+
+class _FitFails(LogisticRegression):
+    def fit(self, X, y, sample_weight=None):
+        raise RuntimeError("fit was called")
+
+
+@pytest.mark.parametrize("n_boot", [50, -1, 1.5])
+def test_bad_n_boot_is_refused_before_any_fitting(tiny, n_boot):
+    train, test = tiny
+    with pytest.raises(ArgumentError, match=r"n_boot must be 0 \(no intervals\) or an integer "
+                       r">= 100") as info:
+        run(_FitFails(), train, test, n_boot=n_boot, prefit=False)
+    assert info.value.argument == "n_boot"
