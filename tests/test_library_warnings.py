@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import warnings
 
 import pytest
@@ -160,3 +161,92 @@ def test_warnings_are_passed_on_when_the_call_fails():
         with pytest.raises(ValueError, match="boom"):
             failing()
     assert [str(w.message) for w in caught] == ["before the error"]
+
+
+def _overlapping_calls(first_done: threading.Event, second_in: threading.Event):
+    """Two public calls in two threads: the first enters, the second enters, the first returns."""
+    first_in = threading.Event()
+
+    @public
+    def first():
+        """Return once the second call has started.
+
+        Parameters
+        ----------
+        None
+        """
+        warnings.warn_explicit("first is deprecated", DeprecationWarning, LIBRARY_FILE, 1)
+        first_in.set()
+        assert second_in.wait(10)
+        warnings.warn("first: 2 groups are small", SmallGroupWarning, stacklevel=2)
+
+    @public
+    def second():
+        """Warn after the first call has returned.
+
+        Parameters
+        ----------
+        None
+        """
+        assert first_in.wait(10)
+        second_in.set()
+        assert first_done.wait(10)
+        warnings.warn_explicit("second is deprecated", DeprecationWarning, LIBRARY_FILE, 1)
+        warnings.warn_explicit("second did not converge", UserWarning, LIBRARY_FILE, 1)
+        warnings.warn("second: 3 groups are small", SmallGroupWarning, stacklevel=2)
+
+    def run_first():
+        try:
+            first()
+        finally:
+            first_done.set()
+
+    return run_first, second
+
+
+def test_concurrent_calls_in_threads_route_each_others_warnings_and_restore_nothing_wrongly():
+    first_done, second_in = threading.Event(), threading.Event()
+    run_first, second = _overlapping_calls(first_done, second_in)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", message="still ignored")  # the user's own filter
+        threads = [threading.Thread(target=run_first), threading.Thread(target=second)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        # after both calls, the user's filters and recorder are still in force
+        warnings.warn("after the calls", RuntimeWarning, stacklevel=1)
+        warnings.warn("still ignored", UserWarning, stacklevel=1)
+    got = sorted((w.category.__name__, str(w.message)) for w in caught)
+    assert got == [
+        ("LibraryWarning", "somelib (UserWarning): second did not converge"),
+        ("RuntimeWarning", "after the calls"),
+        ("SmallGroupWarning", "first: 2 groups are small"),
+        ("SmallGroupWarning", "second: 3 groups are small"),
+    ]
+
+
+def test_a_call_in_another_thread_does_not_collect_the_callers_warnings():
+    inside, release = threading.Event(), threading.Event()
+
+    @public
+    def waiting():
+        """Wait inside a call.
+
+        Parameters
+        ----------
+        None
+        """
+        inside.set()
+        assert release.wait(10)
+
+    thread = threading.Thread(target=waiting)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thread.start()
+        assert inside.wait(10)
+        warnings.warn("the main thread's own warning", UserWarning, stacklevel=1)
+        release.set()
+        thread.join(20)
+    assert [str(w.message) for w in caught] == ["the main thread's own warning"]
