@@ -68,18 +68,7 @@ def _call_error(
 
 
 def public(function: F) -> F:
-    """Wrap a public function: a wrong call gives one ArgumentError, warnings are routed.
-
-    Parameters
-    ----------
-    function : callable
-        A public entry point.
-
-    Returns
-    -------
-    callable
-        The wrapped function (same name, docstring and signature).
-    """
+    """Wrap a public entry point (see the module docstring); it keeps its name and signature."""
     signature = inspect.signature(function)
     open_keywords = any(
         p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()

@@ -83,18 +83,7 @@ _TOO_MUCH_MEMORY = (
 
 
 def describe(value: Any) -> str:
-    """Return a short, safe rendering of any received value for an error message.
-
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-
-    Returns
-    -------
-    str
-        ``repr`` of scalars (shortened), else ``"a <type name>"``.
-    """
+    """Render a received value for an error message: a scalar's short repr, else its type."""
     if value is None or isinstance(value, str | bytes | bool | numbers.Number | np.generic):
         text = repr(value.item() if isinstance(value, np.generic) else value)
         return text if len(text) <= 80 else text[:77] + "..."

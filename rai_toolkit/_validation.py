@@ -14,6 +14,10 @@ frame:
   frame is refused (:func:`align_values`);
 * a column can be named or given as a named Series, fairlearn style
   (:func:`resolve_columns`).
+
+Throughout, ``argument`` is the caller's parameter name as messages show it,
+and ``data_argument`` the name of the parameter holding the frame (``"data"``
+unless the caller calls it otherwise, e.g. ``"train"``).
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ __all__ = [
     "check_fitted",
     "check_hashable_columns",
     "check_sensitive_not_target",
+    "check_unique_labels",
     "check_target_values",
     "encode_sensitive",
     "infer_task",
@@ -134,14 +139,40 @@ def check_data_frame(
             f"`{argument}` is empty (0 rows); pass a DataFrame with at least one row.",
             argument=argument,
         )
-    duplicated = data.columns[data.columns.duplicated()].unique().tolist()
-    if duplicated:
+    check_unique_labels(
+        data.columns,
+        argument=argument,
+        what="column names",
+        fix="Rename them so that each column name is unique.",
+    )
+    return data
+
+
+def check_unique_labels(labels: pd.Index, *, argument: str, what: str, fix: str) -> None:
+    """Refuse labels that repeat (columns of a frame, features of a Series of importances).
+
+    Parameters
+    ----------
+    labels : pandas.Index
+        The labels.
+    argument : str
+        Argument name for the message.
+    what : str
+        What the labels are, e.g. ``"column names"``.
+    fix : str
+        Sentence telling how to fix it.
+
+    Raises
+    ------
+    DataValidationError
+        ``"`{argument}` has duplicated {what}: <the repeated labels>. {fix}"``.
+    """
+    repeated = labels[labels.duplicated()].unique().tolist()
+    if repeated:
         raise DataValidationError(
-            f"`{argument}` has duplicated column names: {_list_columns(duplicated)}. "
-            f"Rename them so that each column name is unique.",
+            f"`{argument}` has duplicated {what}: {_list_columns(repeated)}. {fix}",
             argument=argument,
         )
-    return data
 
 
 def check_columns(
@@ -289,10 +320,8 @@ def align_values(
         Values for the rows of ``data`` (predictions, scores, weights, ...).
     data : pandas.DataFrame
         The rows.
-    argument : str
-        Argument name for messages.
-    data_argument : str, default="data"
-        Name of the argument holding ``data``.
+    argument, data_argument : str
+        Names for messages (see the module docstring).
 
     Returns
     -------
@@ -482,10 +511,8 @@ def resolve_names(
         The rows.
     value : hashable, Series, DataFrame or a sequence of them
         What the caller passed.
-    argument : str
-        Argument name for messages.
-    data_argument : str, default="data"
-        Name of the argument holding ``data``.
+    argument, data_argument : str
+        Names for messages (see the module docstring).
 
     Returns
     -------
@@ -541,7 +568,7 @@ def resolve_columns(
     target_required : bool, default=True
         Refuse ``target=None``.
     data_argument : str, default="data"
-        Name of the argument holding ``data``.
+        Name of the frame's argument for messages.
 
     Returns
     -------
