@@ -276,13 +276,7 @@ class OutputFiles:
     def stage(self, path: Any, **check: Unpack[PathChecks]) -> Path:
         """Check ``path`` and return the temporary file to write its content to.
 
-        Parameters
-        ----------
-        path : str or path-like
-            Destination file.
-        **check
-            ``argument``, ``suffixes``, ``overwrite``, ``make_parents`` as in
-            :func:`check_output_path`.
+        ``check`` (:class:`PathChecks`) is passed on to :func:`check_output_path`.
 
         Returns
         -------
@@ -331,15 +325,7 @@ class OutputFiles:
     def write_text(self, path: Any, text: str, **check: Unpack[PathChecks]) -> Path:
         """Stage ``path`` and write ``text`` (UTF-8) to its temporary file.
 
-        Parameters
-        ----------
-        path : str or path-like
-            Destination file.
-        text : str
-            Content.
-        **check
-            ``argument``, ``suffixes``, ``overwrite``, ``make_parents`` as in
-            :func:`check_output_path`.
+        ``check`` (:class:`PathChecks`) is passed on to :func:`check_output_path`.
 
         Returns
         -------
@@ -427,13 +413,7 @@ def atomic_path(path: str | os.PathLike, **check: Unpack[PathChecks]) -> Iterato
     permissions (``0o666`` less the umask) rather than ``mkstemp``'s private
     ``0o600``, since results are meant to be shared.
 
-    Parameters
-    ----------
-    path : str or path-like
-        Destination file.
-    **check
-        ``argument``, ``suffixes``, ``overwrite``, ``make_parents`` as in
-        :func:`check_output_path`.
+    ``check`` (:class:`PathChecks`) is passed on to :func:`check_output_path`.
 
     Yields
     ------
@@ -452,8 +432,8 @@ def atomic_path(path: str | os.PathLike, **check: Unpack[PathChecks]) -> Iterato
 def write_text_atomic(path: str | os.PathLike, text: str, **check: Unpack[PathChecks]) -> Path:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
 
-    A one-file :meth:`OutputFiles.write_text`; ``check`` is passed on to
-    :func:`check_output_path`.
+    A one-file :meth:`OutputFiles.write_text`; ``check`` (:class:`PathChecks`) is passed
+    on to :func:`check_output_path`.
 
     Returns
     -------

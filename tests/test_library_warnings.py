@@ -246,7 +246,56 @@ def test_a_call_in_another_thread_does_not_collect_the_callers_warnings():
         warnings.simplefilter("always")
         thread.start()
         assert inside.wait(10)
-        warnings.warn("the main thread's own warning", UserWarning, stacklevel=1)
+        # not in a rai_toolkit call: the user's recorder gets it, as raised
+        warnings.warn_explicit("a library's notice", DeprecationWarning, LIBRARY_FILE, 1)
         release.set()
         thread.join(20)
-    assert [str(w.message) for w in caught] == ["the main thread's own warning"]
+    assert [(w.category, str(w.message), w.filename) for w in caught] == [
+        (DeprecationWarning, "a library's notice", LIBRARY_FILE)
+    ]
+
+
+def test_assess_in_two_threads_whose_calls_overlap_leaks_no_library_noise():
+    from sklearn.linear_model import LogisticRegression as _LR
+
+    first_in, second_in, first_done = threading.Event(), threading.Event(), threading.Event()
+
+    class NoisyLibraryModel(_LR):
+        """Predicting in thread "first" waits for "second" to predict; "second" then
+        waits for the first call to return and raises a library's notice."""
+
+        def predict(self, X):
+            if threading.current_thread().name == "first":
+                first_in.set()
+                assert second_in.wait(30)
+            else:
+                second_in.set()
+                assert first_in.wait(30) and first_done.wait(30)
+                warnings.warn_explicit("old API", FutureWarning, LIBRARY_FILE, 1)
+            return super().predict(X)
+
+    ds = rai.make_biased_classification(400, random_state=0)
+    features = [c for c in ds.frame.columns if c not in (ds.target, "group")]
+    model = NoisyLibraryModel().fit(ds.frame[features], ds.frame[ds.target])
+    errors = []
+
+    def work():
+        try:
+            rai.assess(model, ds.frame, target=ds.target, sensitive_features="group",
+                       n_boot=0, explain=False, privacy=False, robustness=False)
+        except Exception as err:  # noqa: BLE001 - reported below
+            errors.append(err)
+        finally:
+            if threading.current_thread().name == "first":
+                first_done.set()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        threads = [threading.Thread(target=work, name=name) for name in ("first", "second")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        warnings.warn("after", UserWarning, stacklevel=1)
+    assert errors == []
+    assert [str(w.message) for w in caught if w.category is not SmallGroupWarning] == ["after"]
