@@ -41,7 +41,7 @@ import re
 import sysconfig
 import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -83,7 +83,8 @@ class _Collecting:
 
 _collector: ContextVar[_Collecting | None] = ContextVar("rai_toolkit_collector", default=None)
 _install_lock = threading.Lock()
-_stdlib_show = warnings._showwarnmsg
+#: The display hook found when ours was put in place; ours passes other warnings to it.
+_next_show: Callable[[warnings.WarningMessage], None] | None = None
 
 
 class _WhileCollecting:
@@ -94,7 +95,9 @@ class _WhileCollecting:
     pattern = "(?!)"
 
     def match(self, text: str) -> bool:
-        return _collector.get() is not None
+        # step aside too when someone has since replaced our display hook (theirs
+        # would show what "always" let through, whatever the caller's filters say)
+        return _collector.get() is not None and warnings._showwarnmsg is _show
 
     def __repr__(self) -> str:
         return "<rai_toolkit: only inside a rai_toolkit call>"
@@ -109,22 +112,31 @@ def _show(message: warnings.WarningMessage) -> None:
     state = _collector.get()
     if state is not None and state.takes():
         state.records.append(message)
-    else:
-        _stdlib_show(message)
+    elif _next_show is not None:
+        _next_show(message)
+
+
+def _forget_seen() -> None:
+    """Clear the record of warnings already shown once per line (as ``catch_warnings`` does)."""
+    mutated = getattr(warnings, "_filters_mutated", None)
+    if mutated is not None:
+        mutated()
 
 
 def _install() -> None:
-    """Put the display hook in place and our filter first (the caller may have added some)."""
-    if warnings.filters and warnings.filters[0] is _FILTER and warnings._showwarnmsg is _show:
+    """Put the display hook in place once, and our filter first (the caller may add some)."""
+    global _next_show
+    if _next_show is not None and warnings.filters and warnings.filters[0] is _FILTER:
         return
     with _install_lock:
-        if warnings._showwarnmsg is _stdlib_show:
+        if _next_show is None:
+            _next_show = warnings._showwarnmsg
             warnings._showwarnmsg = _show
         filters = warnings.filters
         while _FILTER in filters:
             filters.remove(_FILTER)
         filters.insert(0, _FILTER)
-        warnings._filters_mutated()
+        _forget_seen()
 
 
 @contextlib.contextmanager
@@ -141,9 +153,7 @@ def collecting() -> Iterator[list[warnings.WarningMessage]]:
         Filled as the block runs.
     """
     if _collector.get() is None:
-        # forget which warnings the caller has already seen at a line, as
-        # catch_warnings does, so that a call reports its warnings every time
-        warnings._filters_mutated()
+        _forget_seen()  # so that a call reports its warnings every time
     _install()
     records: list[warnings.WarningMessage] = []
     token = _collector.set(_Collecting(records, warnings._showwarnmsg_impl, warnings.showwarning))

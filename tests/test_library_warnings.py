@@ -299,3 +299,24 @@ def test_assess_in_two_threads_whose_calls_overlap_leaks_no_library_noise():
         warnings.warn("after", UserWarning, stacklevel=1)
     assert errors == []
     assert [str(w.message) for w in caught if w.category is not SmallGroupWarning] == ["after"]
+
+
+def test_code_inside_a_call_that_records_warnings_itself_gets_them():
+    inner = []
+
+    @public
+    def entry():
+        """Record warnings inside the call, as a model's own code may.
+
+        Parameters
+        ----------
+        None
+        """
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warnings.warn_explicit("inner notice", UserWarning, LIBRARY_FILE, 1)
+        inner.extend(str(w.message) for w in caught)
+        warnings.warn_explicit("outer notice", UserWarning, LIBRARY_FILE, 1)
+
+    assert [str(w.message) for w in _caught(entry)] == ["somelib (UserWarning): outer notice"]
+    assert inner == ["inner notice"]
