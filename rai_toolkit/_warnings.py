@@ -48,7 +48,7 @@ from typing import Any
 
 from rai_toolkit.exceptions import LibraryWarning, RaiToolkitWarning
 
-__all__ = ["collecting", "pass_on", "reemit"]
+__all__ = ["collecting", "ignoring", "pass_on", "reemit"]
 
 _DEPRECATIONS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 #: Library notices about how rai_toolkit itself calls models (see the module docstring).
@@ -177,6 +177,39 @@ def reemit(records: Iterable[warnings.WarningMessage]) -> None:
     for record in records:
         warnings.warn_explicit(
             record.message, record.category, record.filename, record.lineno, source=record.source
+        )
+
+
+@contextlib.contextmanager
+def ignoring(category: type[Warning] = Warning, *, message: str = "") -> Iterator[None]:
+    """Drop the warnings of ``category`` raised in this thread while the block runs.
+
+    The thread-safe counterpart of ``warnings.catch_warnings()`` with
+    ``filterwarnings("ignore", message, category)``: ``message`` is a regular
+    expression matched, case-insensitively, at the start of the text. The other
+    warnings are raised again, from where they were raised, when the block ends.
+
+    Parameters
+    ----------
+    category : type, default=Warning
+        Warning class (and subclasses) to drop.
+    message : str, optional
+        Pattern of the texts to drop; every text by default.
+
+    Yields
+    ------
+    None
+    """
+    pattern = re.compile(message, re.IGNORECASE)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with collecting() as caught:
+            yield
+    finally:  # the others are raised again even when the block fails
+        reemit(
+            w
+            for w in caught
+            if not (issubclass(w.category, category) and pattern.match(str(w.message)))
         )
 
 

@@ -320,3 +320,42 @@ def test_code_inside_a_call_that_records_warnings_itself_gets_them():
 
     assert [str(w.message) for w in _caught(entry)] == ["somelib (UserWarning): outer notice"]
     assert inner == ["inner notice"]
+
+
+def test_ignoring_drops_only_its_own_threads_warnings_of_that_kind():
+    from rai_toolkit._warnings import ignoring
+
+    inside, done = threading.Event(), threading.Event()
+
+    def quiet():
+        with ignoring(UserWarning, message="solver"):
+            warnings.warn_explicit("solver did not converge", UserWarning, LIBRARY_FILE, 1)
+            warnings.warn_explicit("something else", UserWarning, LIBRARY_FILE, 2)
+            inside.set()
+            assert done.wait(10)
+
+    thread = threading.Thread(target=quiet)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thread.start()
+        assert inside.wait(10)
+        # this thread is not ignoring anything
+        warnings.warn_explicit("solver of the main thread", UserWarning, LIBRARY_FILE, 3)
+        done.set()
+        thread.join(20)
+    assert sorted((str(w.message), w.lineno) for w in caught) == [
+        ("solver of the main thread", 3),
+        ("something else", 2),  # raised again from where it was raised
+    ]
+
+
+def test_ignoring_passes_the_other_warnings_on_when_the_block_fails():
+    from rai_toolkit._warnings import ignoring
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="boom"), ignoring(RuntimeWarning):
+            warnings.warn_explicit("kept", UserWarning, LIBRARY_FILE, 1)
+            warnings.warn_explicit("dropped", RuntimeWarning, LIBRARY_FILE, 1)
+            raise ValueError("boom")
+    assert [str(w.message) for w in caught] == ["kept"]
