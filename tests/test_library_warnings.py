@@ -227,29 +227,41 @@ def test_concurrent_calls_in_threads_route_each_others_warnings_and_restore_noth
     ]
 
 
-def test_a_call_in_another_thread_does_not_collect_the_callers_warnings():
+def _record_while_another_thread_holds(hold, warn_here):
+    """Run ``hold(inside, release)`` in a thread; once it is inside, call ``warn_here`` here.
+
+    Returns what this thread's recorder got.
+    """
     inside, release = threading.Event(), threading.Event()
-
-    @public
-    def waiting():
-        """Wait inside a call.
-
-        Parameters
-        ----------
-        None
-        """
-        inside.set()
-        assert release.wait(10)
-
-    thread = threading.Thread(target=waiting)
+    thread = threading.Thread(target=hold, args=(inside, release))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         thread.start()
         assert inside.wait(10)
-        # not in a rai_toolkit call: the user's recorder gets it, as raised
-        warnings.warn_explicit("a library's notice", DeprecationWarning, LIBRARY_FILE, 1)
+        warn_here()
         release.set()
         thread.join(20)
+    return caught
+
+
+def test_a_call_in_another_thread_does_not_collect_the_callers_warnings():
+    @public
+    def waiting(inside, release):
+        """Wait inside a call.
+
+        Parameters
+        ----------
+        inside, release : threading.Event
+            Set on entry; awaited before returning.
+        """
+        inside.set()
+        assert release.wait(10)
+
+    # not in a rai_toolkit call: the user's recorder gets it, as raised
+    caught = _record_while_another_thread_holds(
+        waiting,
+        lambda: warnings.warn_explicit("a library's notice", DeprecationWarning, LIBRARY_FILE, 1),
+    )
     assert [(w.category, str(w.message), w.filename) for w in caught] == [
         (DeprecationWarning, "a library's notice", LIBRARY_FILE)
     ]
@@ -325,24 +337,18 @@ def test_code_inside_a_call_that_records_warnings_itself_gets_them():
 def test_ignoring_drops_only_its_own_threads_warnings_of_that_kind():
     from rai_toolkit._warnings import ignoring
 
-    inside, done = threading.Event(), threading.Event()
-
-    def quiet():
+    def quiet(inside, release):
         with ignoring(UserWarning, message="solver"):
             warnings.warn_explicit("solver did not converge", UserWarning, LIBRARY_FILE, 1)
             warnings.warn_explicit("something else", UserWarning, LIBRARY_FILE, 2)
             inside.set()
-            assert done.wait(10)
+            assert release.wait(10)
 
-    thread = threading.Thread(target=quiet)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        thread.start()
-        assert inside.wait(10)
-        # this thread is not ignoring anything
-        warnings.warn_explicit("solver of the main thread", UserWarning, LIBRARY_FILE, 3)
-        done.set()
-        thread.join(20)
+    # this thread is not ignoring anything
+    caught = _record_while_another_thread_holds(
+        quiet,
+        lambda: warnings.warn_explicit("solver of the main thread", UserWarning, LIBRARY_FILE, 3),
+    )
     assert sorted((str(w.message), w.lineno) for w in caught) == [
         ("solver of the main thread", 3),
         ("something else", 2),  # raised again from where it was raised
