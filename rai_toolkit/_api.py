@@ -18,11 +18,10 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
-import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from rai_toolkit._warnings import pass_on
+from rai_toolkit._warnings import collecting, pass_on
 from rai_toolkit.exceptions import ArgumentError
 
 __all__ = ["public"]
@@ -69,18 +68,7 @@ def _call_error(
 
 
 def public(function: F) -> F:
-    """Wrap a public function: a wrong call gives one ArgumentError, warnings are routed.
-
-    Parameters
-    ----------
-    function : callable
-        A public entry point.
-
-    Returns
-    -------
-    callable
-        The wrapped function (same name, docstring and signature).
-    """
+    """Wrap a public entry point (see the module docstring); it keeps its name and signature."""
     signature = inspect.signature(function)
     open_keywords = any(
         p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()
@@ -95,10 +83,9 @@ def public(function: F) -> F:
             signature.bind(*args, **kwargs)
         except TypeError as err:
             raise _call_error(function, signature, err, len(args)) from None
-        caught: list[warnings.WarningMessage] = []
+        caught = []
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
+            with collecting() as caught:
                 return function(*args, **kwargs)
         finally:
             pass_on(caught, stacklevel=2)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, DependencyError
 
@@ -43,6 +43,7 @@ __all__ = [
     "MARKDOWN_SUFFIXES",
     "TABLE_FORMATS",
     "OutputFiles",
+    "PathChecks",
     "atomic_path",
     "check_output_path",
     "dump_json",
@@ -120,6 +121,15 @@ def _temp_file(folder: Path, name: str, *, argument: str, path: Path) -> Path:
         ) from err
     os.close(fd)
     return Path(tmp)
+
+
+class PathChecks(TypedDict, total=False):
+    """Keyword options of :func:`check_output_path`, which every writer here passes on."""
+
+    argument: str
+    suffixes: Sequence[str] | None
+    overwrite: bool
+    make_parents: bool
 
 
 def check_output_path(
@@ -263,23 +273,10 @@ class OutputFiles:
         else:
             self.discard()
 
-    def stage(
-        self,
-        path: Any,
-        *,
-        argument: str = "path",
-        suffixes: Sequence[str] | None = None,
-        overwrite: bool = True,
-        make_parents: bool = False,
-    ) -> Path:
+    def stage(self, path: Any, **check: Unpack[PathChecks]) -> Path:
         """Check ``path`` and return the temporary file to write its content to.
 
-        Parameters
-        ----------
-        path : str or path-like
-            Destination file.
-        argument, suffixes, overwrite, make_parents
-            As in :func:`check_output_path`.
+        ``check`` (:class:`PathChecks`) is passed on to :func:`check_output_path`.
 
         Returns
         -------
@@ -292,18 +289,13 @@ class OutputFiles:
             If the path is refused by :func:`check_output_path` or is already
             an output of this run.
         """
-        return self._stage(
-            path,
-            argument=argument,
-            suffixes=suffixes,
-            overwrite=overwrite,
-            make_parents=make_parents,
-        )[1]
+        return self._stage(path, **check)[1]
 
-    def _stage(self, path: Any, *, argument: str = "path", **check: Any) -> tuple[Path, Path]:
+    def _stage(self, path: Any, **check: Unpack[PathChecks]) -> tuple[Path, Path]:
         if self._committed is not None:
             raise ArgumentError("These output files were already written; start a new OutputFiles.")
-        target = check_output_path(path, argument=argument, **check)
+        target = check_output_path(path, **check)
+        argument = check.get("argument", "path")
         key = os.path.normcase(os.path.abspath(target))
         if key in self._staged:
             raise ArgumentError(
@@ -330,18 +322,10 @@ class OutputFiles:
                 raise _write_failed(folder, err) from err
             self._created_folders.append(new)
 
-    def write_text(self, path: Any, text: str, **check: Any) -> Path:
+    def write_text(self, path: Any, text: str, **check: Unpack[PathChecks]) -> Path:
         """Stage ``path`` and write ``text`` (UTF-8) to its temporary file.
 
-        Parameters
-        ----------
-        path : str or path-like
-            Destination file.
-        text : str
-            Content.
-        **check
-            ``argument``, ``suffixes``, ``overwrite``, ``make_parents`` as in
-            :func:`check_output_path`.
+        ``check`` (:class:`PathChecks`) is passed on to :func:`check_output_path`.
 
         Returns
         -------
@@ -421,13 +405,7 @@ class OutputFiles:
 
 
 @contextmanager
-def atomic_path(
-    path: str | os.PathLike,
-    *,
-    make_parents: bool = False,
-    suffixes: Sequence[str] | None = None,
-    argument: str = "path",
-) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, **check: Unpack[PathChecks]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
 
     A one-file :class:`OutputFiles`: on any exception the temporary file is
@@ -435,16 +413,7 @@ def atomic_path(
     permissions (``0o666`` less the umask) rather than ``mkstemp``'s private
     ``0o600``, since results are meant to be shared.
 
-    Parameters
-    ----------
-    path : str or path-like
-        Destination file.
-    make_parents : bool, default=False
-        Create missing parent folders; otherwise a missing folder is an error.
-    suffixes : sequence of str, optional
-        Accepted file name endings (see :func:`check_output_path`).
-    argument : str, default="path"
-        How the caller names the path, used in messages.
+    ``check`` (:class:`PathChecks`) is passed on to :func:`check_output_path`.
 
     Yields
     ------
@@ -457,31 +426,14 @@ def atomic_path(
         If :func:`check_output_path` refuses the path.
     """
     with OutputFiles() as files:
-        yield files.stage(path, argument=argument, suffixes=suffixes, make_parents=make_parents)
+        yield files.stage(path, **check)
 
 
-def write_text_atomic(
-    path: str | os.PathLike,
-    text: str,
-    *,
-    make_parents: bool = False,
-    suffixes: Sequence[str] | None = None,
-    argument: str = "path",
-) -> Path:
+def write_text_atomic(path: str | os.PathLike, text: str, **check: Unpack[PathChecks]) -> Path:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
 
-    Parameters
-    ----------
-    path : str or path-like
-        Destination file.
-    text : str
-        Content.
-    make_parents : bool, default=False
-        Create missing parent folders.
-    suffixes : sequence of str, optional
-        Accepted file name endings (see :func:`check_output_path`).
-    argument : str, default="path"
-        How the caller names the path, used in messages.
+    A one-file :meth:`OutputFiles.write_text`; ``check`` (:class:`PathChecks`) is passed
+    on to :func:`check_output_path`.
 
     Returns
     -------
@@ -489,9 +441,7 @@ def write_text_atomic(
         The written path.
     """
     with OutputFiles() as files:
-        target = files.write_text(
-            path, text, argument=argument, suffixes=suffixes, make_parents=make_parents
-        )
+        target = files.write_text(path, text, **check)
     return target
 
 

@@ -6,6 +6,11 @@ a float), a seed is ``None``, a non-negative ``int`` or a numpy random
 generator, ``progress`` is a bool or a callable. Each validator returns the
 normalised value or raises one :class:`~rai_toolkit.exceptions.ArgumentError`
 whose ``argument`` attribute names the parameter.
+
+The validators share their arguments: ``value`` is what the caller passed;
+``argument`` (keyword-only) is the parameter's name as the message shows it;
+``hint``, where taken, is a sentence appended to the message (how to fix it);
+``allow_none`` accepts None, returned as is.
 """
 
 from __future__ import annotations
@@ -56,10 +61,10 @@ MEMORY_SHARE = 0.5
 FALLBACK_MEMORY = 8 * 2**30
 
 _BAD_BOOL = "{argument} must be True or False; received {value}."
-_BAD_INT = "{argument} must be {expected}; received {value}."
+_NOT_EXPECTED = "{argument} must be {expected}; received {value}."
 _BAD_REAL = "{argument} must be a finite real number{constraint}; received {value}."
 _OUT_OF_RANGE = "{argument} must be {constraint}; received {value}."
-_BAD_CHOICE = "{argument}={value} is not valid; choose one of {choices}."
+_BAD_CHOICE = "{argument}={value} is not valid; choose one of {choices}.{close}"
 _BAD_RANDOM_STATE = (
     "{argument} must be None, a non-negative integer below 2**32, a numpy.random.Generator or "
     "a numpy.random.RandomState; received {value}. Pass e.g. {argument}=0 for reproducible "
@@ -70,7 +75,7 @@ _BAD_PROGRESS = (
     "taking one str (called with the name of each step); received {value}."
 )
 _BAD_TEXT = "{argument} must be a str{or_none}; received {value}."
-_BAD_MAPPING = "{argument} must be a dict{or_none}; received {value}.{hint}"
+_BAD_MAPPING = "{argument} must be a dict{or_none}; received {value}."
 _TOO_MUCH_MEMORY = (
     "{what} would need about {need} of memory, more than the {limit} one call may use "
     "({share:.0%} of this machine's memory). {fix}"
@@ -78,18 +83,7 @@ _TOO_MUCH_MEMORY = (
 
 
 def describe(value: Any) -> str:
-    """Return a short, safe rendering of any received value for an error message.
-
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-
-    Returns
-    -------
-    str
-        ``repr`` of scalars (shortened), else ``"a <type name>"``.
-    """
+    """Render a received value for an error message: a scalar's short repr, else its type."""
     if value is None or isinstance(value, str | bytes | bool | numbers.Number | np.generic):
         text = repr(value.item() if isinstance(value, np.generic) else value)
         return text if len(text) <= 80 else text[:77] + "..."
@@ -105,33 +99,23 @@ def _suffix(hint: str) -> str:
     return f" {hint}" if hint else ""
 
 
+def _refused(
+    template: str, value: Any, *, argument: str, hint: str = "", **fields: Any
+) -> ArgumentError:
+    """Build the one error of every validator: ``template`` filled in, then the ``hint``."""
+    message = template.format(argument=argument, value=describe(value), **fields)
+    return ArgumentError(message + _suffix(hint), argument=argument)
+
+
+def _or_none(allow_none: bool) -> str:
+    return " or None" if allow_none else ""
+
+
 def check_bool(value: Any, *, argument: str) -> bool:
-    """Return ``value`` as a bool, refusing anything but ``True``/``False``.
-
-    Truthy strings such as ``"no"`` are refused rather than read as True.
-
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-    argument : str
-        Parameter name for the message.
-
-    Returns
-    -------
-    bool
-        The value.
-
-    Raises
-    ------
-    ArgumentError
-        If ``value`` is not a bool (numpy bools are accepted).
-    """
+    """Return ``value`` as a bool: only ``True``/``False`` (numpy's too), never ``"no"``."""
     if isinstance(value, bool | np.bool_):
         return bool(value)
-    raise ArgumentError(
-        _BAD_BOOL.format(argument=argument, value=describe(value)), argument=argument
-    )
+    raise _refused(_BAD_BOOL, value, argument=argument)
 
 
 def _int_expected(low: int | None, high: int | None, allow_none: bool) -> str:
@@ -143,7 +127,7 @@ def _int_expected(low: int | None, high: int | None, allow_none: bool) -> str:
         text = f"an integer <= {high}"
     else:
         text = "an integer"
-    return text + (" or None" if allow_none else "")
+    return text + _or_none(allow_none)
 
 
 def check_int(
@@ -156,51 +140,20 @@ def check_int(
     expected: str = "",
     hint: str = "",
 ) -> int | None:
-    """Return ``value`` as an int within ``[low, high]``.
+    """Return ``value`` as an int within the inclusive bounds ``[low, high]``.
 
     Bools are refused (``True`` is not a count), and so are floats, even
     whole ones: ``n_boot=1e3`` is a typo for ``1000`` more often than not.
-
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-    argument : str
-        Parameter name for the message.
-    low, high : int, optional
-        Inclusive bounds.
-    allow_none : bool, default=False
-        Accept None (returned as is).
-    expected : str, optional
-        What is expected, in words, when the bounds alone do not say it
-        (e.g. ``"0 (no intervals) or an integer >= 100"``).
-    hint : str, optional
-        Sentence appended to the message (how to fix it).
-
-    Returns
-    -------
-    int or None
-        The value.
-
-    Raises
-    ------
-    ArgumentError
-        If ``value`` is not an integer in range.
+    ``expected`` says in words what the bounds alone do not (e.g.
+    ``"0 (no intervals) or an integer >= 100"``).
     """
     if value is None and allow_none:
         return None
     ok = isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
     if ok and (low is None or value >= low) and (high is None or value <= high):
         return int(value)
-    raise ArgumentError(
-        _BAD_INT.format(
-            argument=argument,
-            expected=expected or _int_expected(low, high, allow_none),
-            value=describe(value),
-        )
-        + _suffix(hint),
-        argument=argument,
-    )
+    expected = expected or _int_expected(low, high, allow_none)
+    raise _refused(_NOT_EXPECTED, value, argument=argument, hint=hint, expected=expected)
 
 
 def _interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
@@ -225,90 +178,38 @@ def check_real(
     expected: str = "",
     hint: str = "",
 ) -> float | None:
-    """Return ``value`` as a finite float within the given bounds.
+    """Return ``value`` as a finite float within ``low``/``high`` (bools refused).
 
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-    argument : str
-        Parameter name for the message.
-    low, high : float, optional
-        Bounds.
-    low_open, high_open : bool, default=False
-        Exclude the bound itself.
-    allow_none : bool, default=False
-        Accept None (returned as is).
-    expected : str, optional
-        What is expected, in words (replaces the generic wording).
-    hint : str, optional
-        Sentence appended to the message.
-
-    Returns
-    -------
-    float or None
-        The value.
-
-    Raises
-    ------
-    ArgumentError
-        If ``value`` is not a finite real number in range (bools are refused).
+    ``low_open``/``high_open`` exclude the bound itself; ``expected`` replaces
+    the generic wording of the message.
     """
     if value is None and allow_none:
         return None
     constraint = _interval(low, high, low_open, high_open)
-    if (
-        isinstance(value, bool | np.bool_)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(float(value))
-    ):
-        message = _BAD_REAL.format(
-            argument=argument,
-            constraint=f" {constraint}" if constraint else "",
-            value=describe(value),
-        )
+    finite = (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool | np.bool_)
+        and math.isfinite(float(value))
+    )
+    if expected:
+        template, fields = _NOT_EXPECTED, {"expected": expected}
+    elif finite:
+        template, fields = _OUT_OF_RANGE, {"constraint": constraint}
     else:
+        template, fields = _BAD_REAL, {"constraint": _suffix(constraint)}
+    if finite:
         number = float(value)
         below = low is not None and (number <= low if low_open else number < low)
         above = high is not None and (number >= high if high_open else number > high)
         if not (below or above):
             return number
-        message = _OUT_OF_RANGE.format(
-            argument=argument, constraint=constraint, value=describe(value)
-        )
-    if expected:
-        message = _BAD_INT.format(argument=argument, expected=expected, value=describe(value))
-    raise ArgumentError(message + _suffix(hint), argument=argument)
+    raise _refused(template, value, argument=argument, hint=hint, **fields)
 
 
 def check_fraction(
     value: Any, *, argument: str, inclusive: bool = False, expected: str = "", hint: str = ""
 ) -> float:
-    """Return a probability / share: a float in (0, 1), or in [0, 1] when ``inclusive``.
-
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-    argument : str
-        Parameter name for the message.
-    inclusive : bool, default=False
-        Accept 0 and 1 themselves.
-    expected : str, optional
-        What is expected, in words (replaces the generic wording).
-    hint : str, optional
-        Sentence appended to the message.
-
-    Returns
-    -------
-    float
-        The value.
-
-    Raises
-    ------
-    ArgumentError
-        If ``value`` is not such a number.
-    """
+    """Return a probability / share: a float in (0, 1), or in [0, 1] when ``inclusive``."""
     return check_real(
         value,
         argument=argument,
@@ -330,32 +231,11 @@ def _same_kind(value: Any, option: Any) -> bool:
     return True
 
 
-def check_choice(
-    value: Any, *, argument: str, choices: Collection[Any], hint: str = ""
-) -> Any:
-    """Return ``value`` if it is one of ``choices``.
+def check_choice(value: Any, *, argument: str, choices: Collection[Any], hint: str = "") -> Any:
+    """Return the element of ``choices`` equal to ``value`` (e.g. a str for a ``numpy.str_``).
 
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-    argument : str
-        Parameter name for the message.
-    choices : collection
-        Accepted values (compared with ``==``, types must match for strings).
-    hint : str, optional
-        Sentence appended to the message.
-
-    Returns
-    -------
-    object
-        The matching element of ``choices`` (e.g. a str for a ``numpy.str_``).
-
-    Raises
-    ------
-    ArgumentError
-        If ``value`` is not accepted; the message lists the choices and, for a
-        misspelt string, the closest one.
+    Strings match strings only. The error lists the choices and, for a
+    misspelt string, the closest one.
     """
     options = list(choices)
     for option in options:
@@ -365,40 +245,25 @@ def check_choice(
                     return option
             except (TypeError, ValueError):  # e.g. an array compared element-wise
                 break
-    message = _BAD_CHOICE.format(
-        argument=argument,
-        value=describe(value),
-        choices=", ".join(repr(c) for c in options),
-    )
+    close = []
     if isinstance(value, str):
         close = difflib.get_close_matches(value, [c for c in options if isinstance(c, str)], n=1)
-        if close:
-            message += f" Did you mean {close[0]!r}?"
-    raise ArgumentError(message + _suffix(hint), argument=argument)
+    raise _refused(
+        _BAD_CHOICE,
+        value,
+        argument=argument,
+        hint=hint,
+        choices=", ".join(repr(c) for c in options),
+        close=f" Did you mean {close[0]!r}?" if close else "",
+    )
 
 
 def check_random_state(value: Any, *, argument: str = "random_state") -> Any:
-    """Check a seed: None, an int in ``[0, 2**32 - 1]``, a Generator or a RandomState.
+    """Return a seed: None, an int in ``[0, 2**32 - 1]``, a Generator or a RandomState.
 
     The same four kinds are accepted by every function, on every supported
-    numpy (numpy < 2 cannot build a Generator from a RandomState itself).
-
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-    argument : str, default="random_state"
-        Parameter name for the message.
-
-    Returns
-    -------
-    None, int, numpy.random.Generator or numpy.random.RandomState
-        The value (numpy integers become int).
-
-    Raises
-    ------
-    ArgumentError
-        For anything else, including bools, negative ints and floats.
+    numpy (numpy < 2 cannot build a Generator from a RandomState itself);
+    numpy integers become int; bools, negative ints and floats are refused.
     """
     if value is None or isinstance(value, np.random.Generator | np.random.RandomState):
         return value
@@ -408,33 +273,14 @@ def check_random_state(value: Any, *, argument: str = "random_state") -> Any:
         and 0 <= value <= MAX_SEED
     ):
         return int(value)
-    raise ArgumentError(
-        _BAD_RANDOM_STATE.format(argument=argument, value=describe(value)), argument=argument
-    )
+    raise _refused(_BAD_RANDOM_STATE, value, argument=argument)
 
 
 def as_generator(random_state: Any, *, argument: str = "random_state") -> np.random.Generator:
-    """Return a numpy Generator for a value accepted by :func:`check_random_state`.
+    """Return a numpy Generator for a seed accepted by :func:`check_random_state`.
 
     A Generator is used as is; a RandomState seeds a new Generator with one
     draw (so it advances, as scikit-learn's use of a RandomState does).
-
-    Parameters
-    ----------
-    random_state : None, int, Generator or RandomState
-        The seed.
-    argument : str, default="random_state"
-        Parameter name for the message.
-
-    Returns
-    -------
-    numpy.random.Generator
-        The generator.
-
-    Raises
-    ------
-    ArgumentError
-        If ``random_state`` is not an accepted seed.
     """
     random_state = check_random_state(random_state, argument=argument)
     if isinstance(random_state, np.random.Generator):
@@ -445,24 +291,9 @@ def as_generator(random_state: Any, *, argument: str = "random_state") -> np.ran
 
 
 def as_seed(random_state: Any, *, argument: str = "random_state") -> int | None:
-    """Return an int seed (or None) for libraries that take only ints.
+    """Return an int seed for libraries that take only ints: a generator gives one draw.
 
-    Parameters
-    ----------
-    random_state : None, int, Generator or RandomState
-        The seed; a generator gives one draw.
-    argument : str, default="random_state"
-        Parameter name for the message.
-
-    Returns
-    -------
-    int or None
-        None only when ``random_state`` is None.
-
-    Raises
-    ------
-    ArgumentError
-        If ``random_state`` is not an accepted seed.
+    None only when ``random_state`` is None.
     """
     random_state = check_random_state(random_state, argument=argument)
     if isinstance(random_state, np.random.Generator):
@@ -481,28 +312,11 @@ def _no_progress(message: str) -> None:
 
 
 def check_progress(value: Any, *, argument: str = "progress") -> Callable[[str], None]:
-    """Turn a ``progress`` argument into the function to call at each step.
+    """Return the function a ``progress`` argument means, to call with each step's name.
 
     One meaning everywhere: ``True`` prints ``[rai_toolkit] <step>`` lines to
     stderr, ``False`` or ``None`` is silent, and a callable is called with the
     name of each step as it starts.
-
-    Parameters
-    ----------
-    value : bool, callable or None
-        What the caller passed.
-    argument : str, default="progress"
-        Parameter name for the message.
-
-    Returns
-    -------
-    callable
-        Takes one str.
-
-    Raises
-    ------
-    ArgumentError
-        For anything else.
     """
     if value is None or (isinstance(value, bool | np.bool_) and not value):
         return _no_progress
@@ -510,82 +324,25 @@ def check_progress(value: Any, *, argument: str = "progress") -> Callable[[str],
         return _print_progress
     if callable(value) and not isinstance(value, type):
         return value
-    raise ArgumentError(
-        _BAD_PROGRESS.format(argument=argument, value=describe(value)), argument=argument
-    )
+    raise _refused(_BAD_PROGRESS, value, argument=argument)
 
 
 def check_text(value: Any, *, argument: str, allow_none: bool = True) -> str | None:
-    """Return ``value`` if it is a str (or None when allowed).
-
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-    argument : str
-        Parameter name for the message.
-    allow_none : bool, default=True
-        Accept None.
-
-    Returns
-    -------
-    str or None
-        The value.
-
-    Raises
-    ------
-    ArgumentError
-        If ``value`` is not a str.
-    """
+    """Return ``value`` if it is a str (or None when allowed)."""
     if isinstance(value, str) or (value is None and allow_none):
         return value
-    raise ArgumentError(
-        _BAD_TEXT.format(
-            argument=argument, or_none=" or None" if allow_none else "", value=describe(value)
-        ),
-        argument=argument,
-    )
+    raise _refused(_BAD_TEXT, value, argument=argument, or_none=_or_none(allow_none))
 
 
 def check_mapping(
     value: Any, *, argument: str, allow_none: bool = True, hint: str = ""
 ) -> dict | None:
-    """Return ``value`` as a dict if it is a mapping (or None when allowed).
-
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-    argument : str
-        Parameter name for the message.
-    allow_none : bool, default=True
-        Accept None (returned as None).
-    hint : str, optional
-        Sentence appended to the message (e.g. an example).
-
-    Returns
-    -------
-    dict or None
-        A shallow copy of the mapping.
-
-    Raises
-    ------
-    ArgumentError
-        If ``value`` is not a mapping.
-    """
+    """Return a shallow dict copy of a mapping (or None when allowed)."""
     if value is None and allow_none:
         return None
     if isinstance(value, Mapping):
         return dict(value)
-    raise ArgumentError(
-        _BAD_MAPPING.format(
-            argument=argument,
-            or_none=" or None" if allow_none else "",
-            value=describe(value),
-            hint=_suffix(hint),
-        ),
-        argument=argument,
-    )
+    raise _refused(_BAD_MAPPING, value, argument=argument, hint=hint, or_none=_or_none(allow_none))
 
 
 def memory_limit() -> int:

@@ -14,6 +14,10 @@ frame:
   frame is refused (:func:`align_values`);
 * a column can be named or given as a named Series, fairlearn style
   (:func:`resolve_columns`).
+
+Throughout, ``argument`` is the caller's parameter name as messages show it,
+and ``data_argument`` the name of the parameter holding the frame (``"data"``
+unless the caller calls it otherwise, e.g. ``"train"``).
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ __all__ = [
     "check_fitted",
     "check_hashable_columns",
     "check_sensitive_not_target",
+    "check_unique_labels",
     "check_target_values",
     "encode_sensitive",
     "infer_task",
@@ -134,14 +139,40 @@ def check_data_frame(
             f"`{argument}` is empty (0 rows); pass a DataFrame with at least one row.",
             argument=argument,
         )
-    duplicated = data.columns[data.columns.duplicated()].unique().tolist()
-    if duplicated:
+    check_unique_labels(
+        data.columns,
+        argument=argument,
+        what="column names",
+        fix="Rename them so that each column name is unique.",
+    )
+    return data
+
+
+def check_unique_labels(labels: pd.Index, *, argument: str, what: str, fix: str) -> None:
+    """Refuse labels that repeat (columns of a frame, features of a Series of importances).
+
+    Parameters
+    ----------
+    labels : pandas.Index
+        The labels.
+    argument : str
+        Argument name for the message.
+    what : str
+        What the labels are, e.g. ``"column names"``.
+    fix : str
+        Sentence telling how to fix it.
+
+    Raises
+    ------
+    DataValidationError
+        ``"`{argument}` has duplicated {what}: <the repeated labels>. {fix}"``.
+    """
+    repeated = labels[labels.duplicated()].unique().tolist()
+    if repeated:
         raise DataValidationError(
-            f"`{argument}` has duplicated column names: {_list_columns(duplicated)}. "
-            f"Rename them so that each column name is unique.",
+            f"`{argument}` has duplicated {what}: {_list_columns(repeated)}. {fix}",
             argument=argument,
         )
-    return data
 
 
 def check_columns(
@@ -289,10 +320,8 @@ def align_values(
         Values for the rows of ``data`` (predictions, scores, weights, ...).
     data : pandas.DataFrame
         The rows.
-    argument : str
-        Argument name for messages.
-    data_argument : str, default="data"
-        Name of the argument holding ``data``.
+    argument, data_argument : str
+        Names for messages (see the module docstring).
 
     Returns
     -------
@@ -482,10 +511,8 @@ def resolve_names(
         The rows.
     value : hashable, Series, DataFrame or a sequence of them
         What the caller passed.
-    argument : str
-        Argument name for messages.
-    data_argument : str, default="data"
-        Name of the argument holding ``data``.
+    argument, data_argument : str
+        Names for messages (see the module docstring).
 
     Returns
     -------
@@ -541,7 +568,7 @@ def resolve_columns(
     target_required : bool, default=True
         Refuse ``target=None``.
     data_argument : str, default="data"
-        Name of the argument holding ``data``.
+        Name of the frame's argument for messages.
 
     Returns
     -------
@@ -775,24 +802,9 @@ def check_hashable_columns(
 
 
 def check_predictions(pred: np.ndarray, *, argument: str = "y_pred") -> np.ndarray:
-    """Check predictions: one value per row, none missing, none infinite.
+    """Return predictions of shape (n,) or (n, 1) as shape (n,): none missing or infinite.
 
-    Parameters
-    ----------
-    pred : numpy.ndarray
-        Predictions, shape (n,) or (n, 1).
-    argument : str, default="y_pred"
-        Argument name for messages.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (n,).
-
-    Raises
-    ------
-    DataValidationError
-        If the array is not one value per row, or holds missing or infinite values.
+    Raises a :class:`DataValidationError` naming ``argument`` otherwise.
     """
     pred = pred.ravel() if pred.ndim > 1 and pred.shape[1] == 1 else pred
     if pred.ndim != 1:
@@ -1252,26 +1264,9 @@ def _column_or_array(value: Any, data: pd.DataFrame, *, argument: str) -> np.nda
 
 
 def positive_scores(proba: np.ndarray, classes: Sequence[Any], pos_label: Any) -> np.ndarray:
-    """Pick the probability column of ``pos_label`` from a ``predict_proba`` output.
+    """Pick the column of ``pos_label`` (one of the model's ``classes``) from ``predict_proba``.
 
-    Parameters
-    ----------
-    proba : numpy.ndarray
-        Shape (n, n_classes).
-    classes : sequence
-        The model's ``classes_``.
-    pos_label : object
-        The positive class.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (n,).
-
-    Raises
-    ------
-    ModelError
-        If ``pos_label`` is not among ``classes``.
+    Returns shape (n,); raises a :class:`ModelError` if ``pos_label`` is not a class.
     """
     classes = list(classes)
     if pos_label not in classes:
@@ -1317,19 +1312,11 @@ def check_probabilities(score: np.ndarray, *, argument: str = "y_score") -> np.n
 
 
 def infer_task(y: np.ndarray) -> str:
-    """Infer the learning task from target values, as every analysis does.
+    """Infer the learning task from target values ``y``, as every analysis does.
 
-    Parameters
-    ----------
-    y : numpy.ndarray
-        Target values.
-
-    Returns
-    -------
-    str
-        ``"binary"`` (at most two values), ``"multiclass"`` (up to
-        :data:`MAX_DISCRETE_LEVELS` values, or any non-numeric labels) or
-        ``"regression"`` (non-integer floats, or many numeric values).
+    ``"binary"`` (at most two values), ``"multiclass"`` (up to
+    :data:`MAX_DISCRETE_LEVELS` values, or any non-numeric labels) or
+    ``"regression"`` (non-integer floats, or many numeric values).
     """
     values = pd.unique(y)
     if pd.api.types.is_float_dtype(y) and not np.all(np.mod(values, 1) == 0):
@@ -1360,26 +1347,12 @@ def prepare_data(
 ) -> CheckedData:
     """Validate inputs and compute predictions: the entry point of every analysis.
 
+    ``model``, ``data``, ``target``, ``sensitive_features``, ``y_pred``,
+    ``y_score``, ``features``, ``pos_label``, ``bins`` and ``task`` mean what
+    they mean in :func:`~rai_toolkit.analyze_fairness`.
+
     Parameters
     ----------
-    model : estimator or None
-        Fitted model; None when ``y_pred`` is given.
-    data : pandas.DataFrame
-        Rows to analyse, with the target and sensitive columns.
-    target : hashable
-        Target column.
-    sensitive_features : hashable or sequence of hashable
-        Sensitive column(s).
-    y_pred, y_score : column name or array-like, optional
-        Precomputed predictions / positive-class scores.
-    features : sequence of hashable, optional
-        Model input columns when the model does not record them.
-    pos_label : object, default=1
-        Positive class for binary tasks.
-    bins : mapping, optional
-        Bins for continuous sensitive features (see :func:`encode_sensitive`).
-    task : {"auto", "binary", "multiclass", "regression"}
-        Learning task; inferred from the target by default.
     groups : bool, default=True
         Whether the analysis compares groups; when False, ``sensitive_features``
         may be None and ``CheckedData.sensitive`` has no columns.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import warnings
 
 import pytest
@@ -160,3 +161,207 @@ def test_warnings_are_passed_on_when_the_call_fails():
         with pytest.raises(ValueError, match="boom"):
             failing()
     assert [str(w.message) for w in caught] == ["before the error"]
+
+
+def _overlapping_calls(first_done: threading.Event, second_in: threading.Event):
+    """Two public calls in two threads: the first enters, the second enters, the first returns."""
+    first_in = threading.Event()
+
+    @public
+    def first():
+        """Return once the second call has started.
+
+        Parameters
+        ----------
+        None
+        """
+        warnings.warn_explicit("first is deprecated", DeprecationWarning, LIBRARY_FILE, 1)
+        first_in.set()
+        assert second_in.wait(10)
+        warnings.warn("first: 2 groups are small", SmallGroupWarning, stacklevel=2)
+
+    @public
+    def second():
+        """Warn after the first call has returned.
+
+        Parameters
+        ----------
+        None
+        """
+        assert first_in.wait(10)
+        second_in.set()
+        assert first_done.wait(10)
+        warnings.warn_explicit("second is deprecated", DeprecationWarning, LIBRARY_FILE, 1)
+        warnings.warn_explicit("second did not converge", UserWarning, LIBRARY_FILE, 1)
+        warnings.warn("second: 3 groups are small", SmallGroupWarning, stacklevel=2)
+
+    def run_first():
+        try:
+            first()
+        finally:
+            first_done.set()
+
+    return run_first, second
+
+
+def test_concurrent_calls_in_threads_route_each_others_warnings_and_restore_nothing_wrongly():
+    first_done, second_in = threading.Event(), threading.Event()
+    run_first, second = _overlapping_calls(first_done, second_in)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", message="still ignored")  # the user's own filter
+        threads = [threading.Thread(target=run_first), threading.Thread(target=second)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        # after both calls, the user's filters and recorder are still in force
+        warnings.warn("after the calls", RuntimeWarning, stacklevel=1)
+        warnings.warn("still ignored", UserWarning, stacklevel=1)
+    got = sorted((w.category.__name__, str(w.message)) for w in caught)
+    assert got == [
+        ("LibraryWarning", "somelib (UserWarning): second did not converge"),
+        ("RuntimeWarning", "after the calls"),
+        ("SmallGroupWarning", "first: 2 groups are small"),
+        ("SmallGroupWarning", "second: 3 groups are small"),
+    ]
+
+
+def _record_while_another_thread_holds(hold, warn_here):
+    """Run ``hold(inside, release)`` in a thread; once it is inside, call ``warn_here`` here.
+
+    Returns what this thread's recorder got.
+    """
+    inside, release = threading.Event(), threading.Event()
+    thread = threading.Thread(target=hold, args=(inside, release))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thread.start()
+        assert inside.wait(10)
+        warn_here()
+        release.set()
+        thread.join(20)
+    return caught
+
+
+def test_a_call_in_another_thread_does_not_collect_the_callers_warnings():
+    @public
+    def waiting(inside, release):
+        """Wait inside a call.
+
+        Parameters
+        ----------
+        inside, release : threading.Event
+            Set on entry; awaited before returning.
+        """
+        inside.set()
+        assert release.wait(10)
+
+    # not in a rai_toolkit call: the user's recorder gets it, as raised
+    caught = _record_while_another_thread_holds(
+        waiting,
+        lambda: warnings.warn_explicit("a library's notice", DeprecationWarning, LIBRARY_FILE, 1),
+    )
+    assert [(w.category, str(w.message), w.filename) for w in caught] == [
+        (DeprecationWarning, "a library's notice", LIBRARY_FILE)
+    ]
+
+
+def test_assess_in_two_threads_whose_calls_overlap_leaks_no_library_noise():
+    from sklearn.linear_model import LogisticRegression as _LR
+
+    first_in, second_in, first_done = threading.Event(), threading.Event(), threading.Event()
+
+    class NoisyLibraryModel(_LR):
+        """Predicting in thread "first" waits for "second" to predict; "second" then
+        waits for the first call to return and raises a library's notice."""
+
+        def predict(self, X):
+            if threading.current_thread().name == "first":
+                first_in.set()
+                assert second_in.wait(30)
+            else:
+                second_in.set()
+                assert first_in.wait(30) and first_done.wait(30)
+                warnings.warn_explicit("old API", FutureWarning, LIBRARY_FILE, 1)
+            return super().predict(X)
+
+    ds = rai.make_biased_classification(400, random_state=0)
+    features = [c for c in ds.frame.columns if c not in (ds.target, "group")]
+    model = NoisyLibraryModel().fit(ds.frame[features], ds.frame[ds.target])
+    errors = []
+
+    def work():
+        try:
+            rai.assess(model, ds.frame, target=ds.target, sensitive_features="group",
+                       n_boot=0, explain=False, privacy=False, robustness=False)
+        except Exception as err:  # noqa: BLE001 - reported below
+            errors.append(err)
+        finally:
+            if threading.current_thread().name == "first":
+                first_done.set()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        threads = [threading.Thread(target=work, name=name) for name in ("first", "second")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        warnings.warn("after", UserWarning, stacklevel=1)
+    assert errors == []
+    assert [str(w.message) for w in caught if w.category is not SmallGroupWarning] == ["after"]
+
+
+def test_code_inside_a_call_that_records_warnings_itself_gets_them():
+    inner = []
+
+    @public
+    def entry():
+        """Record warnings inside the call, as a model's own code may.
+
+        Parameters
+        ----------
+        None
+        """
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warnings.warn_explicit("inner notice", UserWarning, LIBRARY_FILE, 1)
+        inner.extend(str(w.message) for w in caught)
+        warnings.warn_explicit("outer notice", UserWarning, LIBRARY_FILE, 1)
+
+    assert [str(w.message) for w in _caught(entry)] == ["somelib (UserWarning): outer notice"]
+    assert inner == ["inner notice"]
+
+
+def test_ignoring_drops_only_its_own_threads_warnings_of_that_kind():
+    from rai_toolkit._warnings import ignoring
+
+    def quiet(inside, release):
+        with ignoring(UserWarning, message="solver"):
+            warnings.warn_explicit("solver did not converge", UserWarning, LIBRARY_FILE, 1)
+            warnings.warn_explicit("something else", UserWarning, LIBRARY_FILE, 2)
+            inside.set()
+            assert release.wait(10)
+
+    # this thread is not ignoring anything
+    caught = _record_while_another_thread_holds(
+        quiet,
+        lambda: warnings.warn_explicit("solver of the main thread", UserWarning, LIBRARY_FILE, 3),
+    )
+    assert sorted((str(w.message), w.lineno) for w in caught) == [
+        ("solver of the main thread", 3),
+        ("something else", 2),  # raised again from where it was raised
+    ]
+
+
+def test_ignoring_passes_the_other_warnings_on_when_the_block_fails():
+    from rai_toolkit._warnings import ignoring
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="boom"), ignoring(RuntimeWarning):
+            warnings.warn_explicit("kept", UserWarning, LIBRARY_FILE, 1)
+            warnings.warn_explicit("dropped", RuntimeWarning, LIBRARY_FILE, 1)
+            raise ValueError("boom")
+    assert [str(w.message) for w in caught] == ["kept"]

@@ -47,6 +47,7 @@ from rai_toolkit._validation import (
     resolve_columns,
 )
 from rai_toolkit._version import __version__
+from rai_toolkit._warnings import collecting, reemit
 from rai_toolkit.error_analysis._analyze import error_analysis
 from rai_toolkit.error_analysis._cohorts import check_exclude
 from rai_toolkit.error_analysis._result import ErrorAnalysis
@@ -150,8 +151,7 @@ class _Run:
     def optional(self, label: str, fn: Callable[[], Any]) -> Any:
         """Run a section that may not apply; a failure becomes a note and a warning."""
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
+            with collecting() as caught:
                 out = fn()
             for w in caught:
                 if issubclass(w.category, SamplingWarning | FallbackWarning):
@@ -194,8 +194,7 @@ def _validate(
         fairness_kwargs["features"] = columns.features
     features = fairness_kwargs.pop("features", None)
     pos_label = fairness_kwargs.pop("pos_label", 1)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with collecting() as caught:
         checked = prepare_data(
             model,
             data,
@@ -222,15 +221,17 @@ def _validate(
         check_columns(
             train, needed, argument="train (target and model columns)", data_argument="train"
         )
+    # what the data says (a missing-value group) is for the fairness step to re-emit and
+    # record; the rest (the model's own warnings while predicting) reaches the caller now
+    data_warnings = [w for w in caught if issubclass(w.category, MissingGroupWarning)]
+    reemit(w for w in caught if w not in data_warnings)
     return _Run(
         model=model,
         given=given,
         data=data,
         columns=columns,
         checked=checked,
-        # what the data says (a missing-value group), for the fairness step to re-emit and
-        # record; the model's own warnings while predicting are not about the data
-        data_warnings=[w for w in caught if issubclass(w.category, MissingGroupWarning)],
+        data_warnings=data_warnings,
         target=target,
         names=names,
         train=train,
@@ -628,11 +629,11 @@ def assess(
         fairness_kwargs=fairness_kwargs,
     )
     fairness_report = _check_fairness_report(fairness_report, run)
-    fairness = (
-        _fairness(run, n_boot=n_boot, fairness_kwargs=fairness_kwargs)
-        if fairness_report is None
-        else fairness_report
-    )
+    if fairness_report is None:
+        fairness = _fairness(run, n_boot=n_boot, fairness_kwargs=fairness_kwargs)
+    else:  # measured elsewhere: the data's own warnings are not in it
+        reemit(run.data_warnings)
+        fairness = fairness_report
     plan = _suppression(run, fairness_report)
     errors = _errors(run, plan)
     explanation, gaps = None, {}

@@ -432,10 +432,7 @@ def _fairness(doc: dict[str, Any]) -> str:
             )
         out.append("<h4>Disparities and verdicts</h4>")
         out.append(
-            '<div class="figure">'
-            + _disparity_chart(grouping, ci)
-            + _disparity_chart(grouping, ci, "at_least")
-            + "</div>"
+            _figure(_disparity_chart(grouping, ci), _disparity_chart(grouping, ci, "at_least"))
         )
         out.append(_verdict_table(grouping, ci))
     if fair["warnings"]:
@@ -483,17 +480,20 @@ def _attribution(doc: dict[str, Any]) -> str:
             bars.append(Bar("(all other features)", gap["other_contribution"], tone="muted"))
         bars.append(Bar("total gap", gap["total"], tone="neutral"))
         out.append(
-            '<div class="figure">'
-            + bar_chart(
-                bars,
-                title=f"Contributions to the gap between {a} and {b}",
-                axis_label=f"contribution to the gap in mean {gap['output']}",
-                digits=3,
+            _figure(
+                bar_chart(
+                    bars,
+                    title=f"Contributions to the gap between {a} and {b}",
+                    axis_label=f"contribution to the gap in mean {gap['output']}",
+                )
             )
-            + "</div>"
         )
     out.append("</section>")
     return "".join(out)
+
+
+def _figure(*charts: str) -> str:
+    return '<div class="figure">' + "".join(charts) + "</div>"
 
 
 def _explanations(doc: dict[str, Any]) -> str:
@@ -512,14 +512,13 @@ def _explanations(doc: dict[str, Any]) -> str:
     items = list(ex["global_importance"].items())
     bars = [Bar(k, v) for k, v in items[:15]]
     out.append(
-        '<div class="figure">'
-        + bar_chart(
-            bars,
-            title="Global feature importance (mean |SHAP|)",
-            axis_label=f"mean |SHAP value| ({ex['output']})",
-            digits=3,
+        _figure(
+            bar_chart(
+                bars,
+                title="Global feature importance (mean |SHAP|)",
+                axis_label=f"mean |SHAP value| ({ex['output']})",
+            )
         )
-        + "</div>"
     )
     if len(items) > 15:
         out.append(f"<p class=meta>{len(items) - 15} further features not shown.</p>")
@@ -567,19 +566,21 @@ def _errors(doc: dict[str, Any]) -> str:
             for c in cohorts
         ]
         out.append(
-            '<div class="figure">'
-            + bar_chart(
-                bars,
-                title="Error rate of the worst cohorts",
-                axis_label="error rate (95% Wilson interval); red: significantly above overall",
-                lines=[
-                    Threshold(
-                        overall["error_rate"], f"overall {_pct(overall['error_rate'])}", "reference"
-                    )
-                ],
-                domain=(0.0, max(c["upper"] for c in cohorts)),
+            _figure(
+                bar_chart(
+                    bars,
+                    title="Error rate of the worst cohorts",
+                    axis_label="error rate (95% Wilson interval); red: significantly above overall",
+                    lines=[
+                        Threshold(
+                            overall["error_rate"],
+                            f"overall {_pct(overall['error_rate'])}",
+                            "reference",
+                        )
+                    ],
+                    domain=(0.0, max(c["upper"] for c in cohorts)),
+                )
             )
-            + "</div>"
         )
         head = [("Cohort", False), ("Rows", True), ("Errors", True), ("Error rate", True),
                 ("95% CI", True), ("x overall", True), ("Share of all errors", True)]  # fmt: skip
@@ -695,14 +696,13 @@ def _security(doc: dict[str, Any]) -> str:
         if feats:
             bars = [Bar(f["feature"], f["flip_rate"]) for f in feats]
             out.append(
-                '<div class="figure">'
-                + bar_chart(
-                    bars,
-                    title="Share of predictions that flip, by perturbed feature",
-                    axis_label="flip rate",
-                    digits=3,
+                _figure(
+                    bar_chart(
+                        bars,
+                        title="Share of predictions that flip, by perturbed feature",
+                        axis_label="flip rate",
+                    )
                 )
-                + "</div>"
             )
         rows = []
         for r in rob["by_group"]:
@@ -849,8 +849,13 @@ def _evidence(doc: dict[str, Any]) -> str:
         f"measure ({esc(sources)}). <em>Human review</em> marks what only the people "
         "accountable for the system can supply.</p>"
         + _table(
-            [("Framework", False), ("Item", False), ("Evidence", False), ("Status", False),
-             ("Note", False)],  # fmt: skip
+            [
+                ("Framework", False),
+                ("Item", False),
+                ("Evidence", False),
+                ("Status", False),
+                ("Note", False),
+            ],  # fmt: skip
             rows,
         )
         + "</section>"

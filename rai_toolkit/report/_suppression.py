@@ -27,7 +27,6 @@ The plan is computed once from the group counts and stored in the
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit.exceptions import ArgumentError
+from rai_toolkit._scalars import check_int
 
 __all__ = [
     "OVERALL",
@@ -54,35 +53,16 @@ OVERALL = "overall"
 #: Grouping name of the combinations of every sensitive feature.
 INTERSECTIONAL = "intersectional"
 
-_BAD_MIN_CELL = (
-    "min_cell_size must be an integer >= 1; received {value!r}. Pass e.g. min_cell_size=10 "
-    "(groups with fewer rows are hidden in shared reports)."
+_MIN_CELL_HINT = (
+    "Pass e.g. min_cell_size=10 (groups with fewer rows are hidden in shared reports)."
 )
 
 Cell = tuple[Hashable, Any]  # (grouping name, group label)
 
 
 def check_min_cell_size(value: Any) -> int:
-    """Return ``value`` as an int if it is a valid ``min_cell_size``.
-
-    Parameters
-    ----------
-    value : object
-        What the caller passed.
-
-    Returns
-    -------
-    int
-        The validated size.
-
-    Raises
-    ------
-    ArgumentError
-        If ``value`` is not an integer of at least 1.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ArgumentError(_BAD_MIN_CELL.format(value=value))
-    return int(value)
+    """Return ``value`` as an int if it is a valid ``min_cell_size`` (an integer >= 1)."""
+    return check_int(value, argument="min_cell_size", low=1, hint=_MIN_CELL_HINT)
 
 
 def group_counts(sensitive: pd.DataFrame) -> pd.Series:

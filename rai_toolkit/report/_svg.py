@@ -59,21 +59,11 @@ class Bar:
 
 @dataclass(frozen=True)
 class Threshold:
-    """A vertical reference line (threshold or reference value).
+    """A vertical reference line (threshold or reference value)."""
 
-    Attributes
-    ----------
-    value : float
-        Position on the value axis.
-    label : str
-        Legend text (escaped when drawn).
-    kind : str
-        ``"threshold"`` (dashed, red) or ``"reference"`` (dotted, grey).
-    """
-
-    value: float
-    label: str
-    kind: str = "threshold"
+    value: float  # position on the value axis
+    label: str  # legend text (escaped when drawn)
+    kind: str = "threshold"  # "threshold" (dashed, red) or "reference" (dotted, grey)
 
 
 def _finite(x: float | None) -> bool:

@@ -315,18 +315,7 @@ _NAME_SHAPE = r"[A-Z][a-z'\u2019-]+(?: [A-Z][a-z'\u2019-]+){0,3}"
 
 
 def luhn_valid(digits: str) -> bool:
-    """Return True if a string of digits passes the Luhn checksum.
-
-    Parameters
-    ----------
-    digits : str
-        Only the characters ``0-9``.
-
-    Returns
-    -------
-    bool
-        Whether the checksum holds.
-    """
+    """Return True if a string of digits (only ``0-9``) passes the Luhn checksum."""
     total = 0
     for i, ch in enumerate(reversed(digits)):
         d = ord(ch) - 48
@@ -361,15 +350,8 @@ def _is_phone(value: str) -> bool:
 def normalise_column_name(name: Hashable) -> str:
     """Turn a column name into lower-case ``snake_case`` tokens.
 
-    Parameters
-    ----------
-    name : hashable
-        The column name (``"EmailAddress"``, ``"e-mail"``, ``"Date of Birth"``...).
-
-    Returns
-    -------
-    str
-        For example ``"email_address"``, ``"e_mail"``, ``"date_of_birth"``.
+    ``"EmailAddress"``, ``"e-mail"``, ``"Date of Birth"`` give ``"email_address"``,
+    ``"e_mail"``, ``"date_of_birth"``.
     """
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name))
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
@@ -386,16 +368,8 @@ def _kind_from_name(name: Hashable) -> str | None:
 def is_quasi_identifier_name(name: Hashable) -> bool:
     """Return True if a column name suggests a default quasi-identifier.
 
-    Parameters
-    ----------
-    name : hashable
-        Column name.
-
-    Returns
-    -------
-    bool
-        True for names suggesting age, sex/gender, postal code, race/ethnicity,
-        date or year of birth, marital status, or native country/nationality.
+    That is age, sex/gender, postal code, race/ethnicity, date or year of
+    birth, marital status, or native country/nationality.
     """
     return bool(_QUASI_IDENTIFIER_RULE.search(normalise_column_name(name)))
 

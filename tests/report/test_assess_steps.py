@@ -1,12 +1,19 @@
 """assess runs small steps over one validated input."""
 
 import sys
+import warnings
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
 
 import rai_toolkit._validation as validation
-from rai_toolkit.exceptions import ArgumentError, MissingGroupWarning
+from rai_toolkit.exceptions import (
+    ArgumentError,
+    LibraryWarning,
+    MissingGroupWarning,
+    RaiToolkitWarning,
+)
 from rai_toolkit.fairness import analyze_fairness
 from rai_toolkit.report import assess
 from rai_toolkit.security import check_robustness
@@ -103,3 +110,57 @@ def test_fairness_options_are_refused_before_any_step(biased, option, match):
             random_state=0, explain=False, privacy=False, progress=steps.append, **kwargs,
         )  # fmt: skip
     assert steps == []
+
+
+class _ChattyModel(LogisticRegression):
+    """A user's model that warns each time it predicts (this file is the caller's code)."""
+
+    def predict(self, X):
+        warnings.warn("my model predicts oddly", UserWarning, stacklevel=1)
+        return super().predict(X)
+
+    def predict_proba(self, X):
+        warnings.warn("my model scores oddly", UserWarning, stacklevel=1)
+        return super().predict_proba(X)
+
+
+def _user_warnings(call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return sorted(
+        (w.category.__name__, str(w.message))
+        for w in caught
+        if not issubclass(w.category, RaiToolkitWarning) or issubclass(w.category, LibraryWarning)
+    )
+
+
+def test_the_models_warnings_while_validating_reach_the_user_once(biased):
+    model = _ChattyModel(max_iter=500).fit(biased["test"][biased["features"]], biased["test"]["y"])
+    options = {"target": "y", "sensitive_features": "group", "n_boot": 0, "random_state": 0}
+    got = _user_warnings(lambda: assess(
+        model, biased["test"], explain=False, privacy=False, robustness=False, **options
+    ))  # fmt: skip
+    # one prediction and one scoring pass over the data, each warning as the user's own
+    assert got == [
+        ("UserWarning", "my model predicts oddly"),
+        ("UserWarning", "my model scores oddly"),
+    ]
+
+
+def test_the_missing_group_warning_reaches_the_user_with_a_fairness_report_given(biased):
+    data = biased["test"].copy()
+    data.loc[:99, "group"] = None
+    options = {"target": "y", "sensitive_features": "group", "random_state": 0}
+    report = analyze_fairness(biased["model"], biased["test"], n_boot=0, **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assess(
+            biased["model"], data, fairness_report=report, explain=False, privacy=False,
+            robustness=False, n_boot=0, **options,
+        )  # fmt: skip
+    missing = [str(w.message) for w in caught if w.category is MissingGroupWarning]
+    assert missing == [
+        "Sensitive feature 'group' has 100 missing value(s); they are kept as the explicit "
+        "group '(missing)'."
+    ]
