@@ -29,6 +29,17 @@ from rai_toolkit.cli._console import (
     Progress,
     print_warning,
 )
+from rai_toolkit.cli._options import (
+    ASSESSMENT,
+    DATA,
+    MODEL_INPUT,
+    QUESTION,
+    add_assessment,
+    add_data,
+    add_model_input,
+    add_question,
+    flags,
+)
 from rai_toolkit.cli._parser import add_command, did_you_mean, int_at_least
 from rai_toolkit.cli._summary import print_summary
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, UnsafeModelError
@@ -36,21 +47,10 @@ from rai_toolkit.exceptions import ArgumentError, DataValidationError, UnsafeMod
 __all__ = ["ANY", "FLAGS", "add_parser", "parse_fail_on", "run"]
 
 #: Parameters of ``assess`` / ``load_model`` -> the flag of this command that sets them.
-FLAGS = {
-    "data": "--data",
-    "engine": "--engine",
-    "train": "--train",
-    "target": "--target",
-    "sensitive_features": "--sensitive",
-    "n_boot": "--n-boot",
-    "min_cell_size": "--min-cell-size",
-    "random_state": "--seed",
-    "pos_label": "--pos-label",
-    "title": "--title",
-    "explain": "--no-explain",
-    "trusted": "--trust",
-    "allow_pickle": "--trust-pickle",
-}
+FLAGS = flags(MODEL_INPUT, DATA, QUESTION, ASSESSMENT, engine="--engine", train="--train")
+
+#: Where ``--engine`` counts fairness.
+ENGINES = ("pandas", "polars", "duckdb", "spark")
 
 #: ``--fail-on any``: every criterion the assessment evaluated.
 ANY = "any"
@@ -108,15 +108,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "the outputs of a run are written together or not at all."
         ),
     )
-    parser.add_argument(
-        "--model",
-        required=True,
-        metavar="MODEL",
-        help="model file: .skops (safe), or .pkl/.pickle/.joblib with --trust-pickle",
-    )
-    parser.add_argument(
-        "--data",
-        required=True,
+    add_model_input(parser)
+    add_data(
+        parser,
         metavar="PATH",
         help=(
             "evaluation data with the target column: a .csv or .parquet file; with --engine, "
@@ -125,7 +119,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument(
         "--engine",
-        choices=("pandas", "polars", "duckdb", "spark"),
+        choices=ENGINES,
         metavar="{pandas,polars,duckdb,spark}",
         help=(
             "where fairness is counted: pandas (default) loads one file; polars, duckdb or "
@@ -142,10 +136,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "robustness (default 100000); fairness uses every row"
         ),
     )
-    parser.add_argument("--target", required=True, metavar="COL", help="target column")
-    parser.add_argument(
-        "--sensitive", required=True, nargs="+", metavar="COL", help="sensitive column(s)"
-    )
+    add_question(parser)
     parser.add_argument("--out", required=True, metavar="HTML", help="report path (.html)")
     parser.add_argument("--json", metavar="JSON", help="also write the JSON document (.json)")
     parser.add_argument(
@@ -162,42 +153,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             f"{', '.join(_criterion_names())}, or 'any'"
         ),
     )
-    parser.add_argument(
-        "--trust-pickle",
-        action="store_true",
-        help="allow .pkl/.joblib models (loading a pickle can execute code)",
-    )
-    parser.add_argument(
-        "--trust",
-        nargs="+",
-        default=[],
-        metavar="TYPE",
-        help="extra types to trust in a .skops file (review them first)",
-    )
-    parser.add_argument(
-        "--n-boot",
-        type=int_at_least(0),
-        default=1000,
-        metavar="N",
-        help="bootstrap replicates (default 1000; 0 for no intervals)",
-    )
-    parser.add_argument("--no-explain", action="store_true", help="skip SHAP explanations")
-    parser.add_argument(
-        "--min-cell-size",
-        type=int_at_least(1),
-        default=10,
-        metavar="K",
-        help="hide groups with fewer rows (default 10)",
-    )
-    parser.add_argument(
-        "--pos-label",
-        metavar="LABEL",
-        help="favourable class (default 1; parsed as a number when possible)",
-    )
-    parser.add_argument("--title", help="report title")
-    parser.add_argument(
-        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
-    )
+    add_assessment(parser)
     parser.add_argument(
         "--fairness-json",
         metavar="JSON",

@@ -13,27 +13,27 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_OK, Progress
-from rai_toolkit.cli._parser import add_command, int_at_least
+from rai_toolkit.cli._options import (
+    ASSESSMENT,
+    DATA,
+    MODEL_INPUT,
+    QUESTION,
+    add_assessment,
+    add_data,
+    add_model_input,
+    add_question,
+    flags,
+)
+from rai_toolkit.cli._parser import add_command
 
 __all__ = ["FLAGS", "add_parser", "run"]
 
 
-def _flags() -> dict[str, str]:
-    from rai_toolkit.cli._analyze import FLAGS as ANALYZE_FLAGS
-
-    return {
-        **ANALYZE_FLAGS,
-        "out": "--out",
-        "path": "--out",
-        "signing_key": "--signing-key",
-        "overwrite": "--overwrite",
-        "data_file": "--data",
-        "model_file": "--model",
-    }
-
-
 #: Parameters of ``run_bundle`` / ``assess`` -> the flag of this command that sets them.
-FLAGS = _flags()
+FLAGS = flags(
+    MODEL_INPUT, DATA, QUESTION, ASSESSMENT,
+    out="--out", path="--out", signing_key="--signing-key", overwrite="--overwrite",
+)  # fmt: skip
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -49,50 +49,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "`rai-toolkit verify`."
         ),
     )
-    parser.add_argument(
-        "--model",
-        required=True,
-        metavar="MODEL",
-        help="model file: .skops (safe), or .pkl/.pickle/.joblib with --trust-pickle",
-    )
-    parser.add_argument(
-        "--data", required=True, metavar="FILE", help="evaluation data: .csv or .parquet"
-    )
-    parser.add_argument("--target", required=True, metavar="COL", help="target column")
-    parser.add_argument(
-        "--sensitive", required=True, nargs="+", metavar="COL", help="sensitive column(s)"
-    )
+    add_model_input(parser)
+    add_data(parser)
+    add_question(parser)
     parser.add_argument("--out", required=True, metavar="ZIP", help="bundle path (.zip)")
     parser.add_argument(
         "--signing-key", metavar="KEY", help="Ed25519 private key (PEM) to sign the manifest"
     )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
-    parser.add_argument(
-        "--trust-pickle",
-        action="store_true",
-        help="allow .pkl/.joblib models (loading a pickle can execute code)",
-    )
-    parser.add_argument(
-        "--trust", nargs="+", default=[], metavar="TYPE",
-        help="extra types to trust in a .skops file (review them first)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--n-boot", type=int_at_least(0), default=1000, metavar="N",
-        help="bootstrap replicates (default 1000; 0 for no intervals)",
-    )  # fmt: skip
-    parser.add_argument("--no-explain", action="store_true", help="skip SHAP explanations")
-    parser.add_argument(
-        "--min-cell-size", type=int_at_least(1), default=10, metavar="K",
-        help="hide groups with fewer rows (default 10)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--pos-label", metavar="LABEL",
-        help="favourable class (default 1; parsed as a number when possible)",
-    )  # fmt: skip
-    parser.add_argument("--title", help="report title")
-    parser.add_argument(
-        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
-    )
+    add_assessment(parser)
     return parser
 
 
