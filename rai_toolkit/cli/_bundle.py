@@ -4,8 +4,11 @@ The inputs are those of ``rai-toolkit analyze`` (model file, data file, target,
 sensitive columns, ...), read and loaded by the same helpers; the output is one
 zip (:meth:`~rai_toolkit.report.Assessment.to_bundle`): the HTML report and its
 JSON, the environment, the sha256 of the data and model files, the manifest
-and, with ``--signing-key``, its Ed25519 signature. Everything that can be
-refused (the bundle path, the key) is refused before the assessment runs.
+and, with ``--signing-key``, its Ed25519 signature. With the audit options of
+``rai-toolkit audit`` (``--category``, ``--selected`` or ``--score``, ...) the
+bias audit of that outcome column is in the zip too. Everything that can be
+refused (the bundle path, the key, the audit's options and columns) is
+refused before the assessment runs.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ import argparse
 from rai_toolkit.cli._console import EXIT_OK, Progress
 from rai_toolkit.cli._options import (
     ASSESSMENT,
+    AUDIT,
     DATA,
     MODEL_INPUT,
     QUESTION,
     add_assessment,
+    add_audit,
     add_data,
     add_model_input,
     add_question,
+    audit_arguments,
     flags,
 )
 from rai_toolkit.cli._parser import add_command
@@ -29,9 +35,9 @@ from rai_toolkit.cli._parser import add_command
 __all__ = ["FLAGS", "add_parser", "run"]
 
 
-#: Parameters of ``run_bundle`` / ``assess`` -> the flag of this command that sets them.
+#: Parameters of ``run_bundle`` / ``assess`` / ``bias_audit`` -> the flag of this command.
 FLAGS = flags(
-    MODEL_INPUT, DATA, QUESTION, ASSESSMENT,
+    MODEL_INPUT, DATA, QUESTION, ASSESSMENT, AUDIT,
     out="--out", path="--out", signing_key="--signing-key", overwrite="--overwrite",
 )  # fmt: skip
 
@@ -45,8 +51,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "Assess a saved model on a data file (as `rai-toolkit analyze`) and write the "
             "evidence bundle: one zip with the HTML report and its JSON, the environment, the "
             "sha256 of the data and model files, and a manifest of every file's sha256, "
-            "signed with --signing-key (a key from `rai-toolkit keygen`). Check it with "
-            "`rai-toolkit verify`."
+            "signed with --signing-key (a key from `rai-toolkit keygen`). With --category and "
+            "--selected or --score it also holds the bias audit of that outcome (as "
+            "`rai-toolkit audit`, with --n-boot and --seed). Check it with `rai-toolkit verify`; "
+            "compare two bundles with `rai-toolkit diff`."
         ),
     )
     add_model_input(parser)
@@ -58,6 +66,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
     add_assessment(parser)
+    add_audit(parser, required=False)
     return parser
 
 
@@ -73,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
     check_bundle_path(args.out, overwrite=args.overwrite, argument="--out")
     if args.signing_key is not None:
         load_signing_key(args.signing_key, argument="--signing-key")
+    audit = audit_arguments(args)
+    if audit is not None:
+        audit.update(n_boot=args.n_boot, random_state=args.seed)
     data = read_table(args.data, argument="--data")
     model, source = _load_model(args)
     assessment, path = run_bundle(
@@ -85,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         data_file=args.data,
         model_file=args.model,
+        audit=audit,
         explain=not args.no_explain,
         n_boot=args.n_boot,
         min_cell_size=args.min_cell_size,

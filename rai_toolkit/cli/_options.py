@@ -351,8 +351,8 @@ def audit_arguments(args: argparse.Namespace) -> dict[str, Any] | None:
     if args.category is None:
         raise ArgumentError(
             f"{', '.join(given)} {'belongs' if len(given) == 1 else 'belong'} to a bias audit, "
-            f"which needs --category DIMENSION=COLUMN (repeat it for each dimension) and "
-            f"--selected COL or --score COL; add them, or drop {', '.join(given)}.",
+            f"which needs --category DIMENSION=COLUMN (repeat it for each dimension) besides "
+            f"--selected COL or --score COL; add --category, or drop {', '.join(given)}.",
             argument="categories",
         )
     if args.selected is None and args.score is None:
