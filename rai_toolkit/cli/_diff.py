@@ -1,4 +1,4 @@
-"""``rai-toolkit diff``: compare two saved fairness reports and say what got worse."""
+"""``rai-toolkit diff``: compare two saved fairness reports (or bundles) and say what got worse."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ __all__ = ["FLAGS", "OUTPUT_SUFFIXES", "add_parser", "run"]
 
 #: Parameters of ``compare_reports`` -> the flag or operand of this command that sets them.
 FLAGS = {
-    "baseline": "OLD.json",
-    "current": "NEW.json",
+    "baseline": "OLD",
+    "current": "NEW",
     "n_boot": "--n-boot",
     "ci": "--ci",
     "random_state": "--seed",
@@ -49,13 +49,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description=(
             "Compare two fairness reports written by 'rai-toolkit analyze --fairness-json' or "
             "FairnessReport.to_json() (schema 1.4 or later; not the --json assessment "
-            "document): the change of every criterion and group metric, with intervals that hold "
+            "document), or two evidence bundles written by 'rai-toolkit bundle' (verified "
+            "first; a bundle that fails 'rai-toolkit verify' is refused): the change of every "
+            "criterion and group metric, with intervals that hold "
             "for all of them at once. Prints the criteria and the rows that got significantly "
             "worse; --fail-on-worse exits 1 when a criterion got significantly worse."
         ),
     )
-    parser.add_argument("old", metavar="OLD.json", help="baseline fairness report (JSON)")
-    parser.add_argument("new", metavar="NEW.json", help="current fairness report (JSON)")
+    parser.add_argument(
+        "old", metavar="OLD", help="baseline: fairness report (.json) or evidence bundle (.zip)"
+    )
+    parser.add_argument(
+        "new", metavar="NEW", help="current: fairness report (.json) or evidence bundle (.zip)"
+    )
     parser.add_argument(
         "--fail-on-worse",
         action="store_true",
@@ -102,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     writer = _check_out(args.out)
     from rai_toolkit.compare import compare_reports
 
-    for flag, path in (("OLD.json", args.old), ("NEW.json", args.new)):
+    for flag, path in ((FLAGS["baseline"], args.old), (FLAGS["current"], args.new)):
         if path.lstrip().startswith("{"):
             from rai_toolkit.exceptions import DataValidationError
 

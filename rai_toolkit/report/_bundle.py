@@ -1,12 +1,13 @@
 """The evidence bundle: one zip that a regulator can check byte for byte.
 
-A bundle holds the HTML report and its JSON document, the bias audits passed
-in, the environment (Python and every installed package's version), the
-sha256 of the data and of the model file, the date and the toolkit version,
-and ``manifest.json``: the sha256 and size of every other file. With a
-signing key, ``manifest.sig`` holds an Ed25519 signature of the manifest's
-exact bytes; since the manifest hashes every file, the signature covers them
-all. The manifest also carries ``digest``, the sha256 of its own canonical
+A bundle holds the HTML report and its JSON document, the full fairness report
+(``fairness.json``, with the count tables that :func:`~rai_toolkit.compare_reports`
+compares), the bias audits passed in, the environment (Python and every
+installed package's version), the sha256 of the data and of the model file,
+the date and the toolkit version, and ``manifest.json``: the sha256 and size
+of every other file. With a signing key, ``manifest.sig`` holds an Ed25519
+signature of the manifest's exact bytes; since the manifest hashes every file,
+the signature covers them all. The manifest also carries ``digest``, the sha256 of its own canonical
 form, so that a change to any byte of it is found even in an unsigned bundle.
 
 :func:`verify_bundle` re-reads every member, recomputes every hash, checks the
@@ -48,6 +49,7 @@ __all__ = [
     "check_bundle_path",
     "evidence_map",
     "generate_keypair",
+    "read_verified_member",
     "verify_bundle",
     "write_bundle",
 ]
@@ -57,6 +59,8 @@ BUNDLE_SCHEMA = "rai_toolkit.bundle/1"
 EVIDENCE_SCHEMA = "rai_toolkit.evidence/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
+#: The full fairness report (``FairnessReport.to_json``, count tables included).
+FAIRNESS = "fairness.json"
 _CHUNK = 1 << 20
 
 
@@ -616,7 +620,8 @@ def evidence_map(doc: dict[str, Any], bundle: dict[str, Any] | None = None) -> d
     add(
         _EU,
         "Test reports on pre-determined changes (point 2(f))",
-        ["a later bundle of the changed system, compared with this one"],
+        [bundle_only(f"{FAIRNESS}: the count tables that compare_reports (rai-toolkit diff) "
+                     "compares with a later bundle of the changed system")],
         "human review",
         "The toolkit does not know the planned changes; the provider documents them and "
         "re-runs the assessment on each change.",
@@ -790,6 +795,7 @@ def write_bundle(
     members: list[tuple[str, bytes]] = [
         ("report.html", render_html(doc).encode()),
         ("report.json", _json_bytes(doc)),
+        (FAIRNESS, assessment.fairness.to_json().encode("utf-8")),
         *audit_members,
         ("environment.json", _json_bytes(environment())),
         ("evidence.json", _json_bytes(evidence)),
@@ -993,15 +999,74 @@ def verify_bundle(path: str | os.PathLike, *, public_key: Any = None) -> BundleV
         path, argument="path", expected="a bundle (.zip) written by Assessment.to_bundle"
     )
     expected_key = None if public_key is None else load_public_key(public_key)
+    with _open_zip(bundle) as zf:
+        return _verify_open(zf, bundle, expected_key)
+
+
+def _open_zip(bundle: Path) -> zipfile.ZipFile:
     try:
-        zf = zipfile.ZipFile(bundle)
+        return zipfile.ZipFile(bundle)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
         raise DataValidationError(
             f"Bundle {str(bundle)!r} is not a readable zip archive (corrupted or truncated: "
             f"{' '.join(str(err).split())}); ask for a fresh copy of the bundle."
         ) from err
-    with zf:
-        return _verify_open(zf, bundle, expected_key)
+
+
+def read_verified_member(path: str | os.PathLike, member: str, *, argument: str) -> bytes:
+    """Verify a bundle (as :func:`verify_bundle`), then return one of its files.
+
+    The bundle is opened once: it is verified, and the member's bytes are
+    hashed again as they are read, so what is returned is what the manifest lists.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The bundle (``.zip``).
+    member : str
+        The file inside it, e.g. :data:`FAIRNESS`.
+    argument : str
+        Parameter name, for messages.
+
+    Returns
+    -------
+    bytes
+        The member's content.
+
+    Raises
+    ------
+    DataValidationError
+        If the bundle is not a readable zip, fails verification (the message
+        holds the verification's finding), or does not list ``member``.
+    """
+    bundle = _existing_file(
+        path, argument=argument, expected="a bundle (.zip) written by Assessment.to_bundle"
+    )
+    with _open_zip(bundle) as zf:
+        result = _verify_open(zf, bundle, None)
+        if not result.ok:
+            raise DataValidationError(
+                f"{argument}: bundle {str(bundle)!r} does not verify, so it is not read: "
+                f"{result.summary().splitlines()[0]} Check it with rai-toolkit verify (or "
+                f"verify_bundle), and ask for an intact copy.",
+                argument=argument,
+            )
+        listed = result.files.set_index("path")["expected_sha256"]
+        if member not in listed.index:
+            raise DataValidationError(
+                f"{argument}: bundle {str(bundle)!r} holds no {member}; it was written by a "
+                f"toolkit version that did not include it. Write the bundle again with the "
+                f"current version.",
+                argument=argument,
+            )
+        content = zf.read(member)
+    if hashlib.sha256(content).hexdigest() != listed[member]:
+        raise DataValidationError(
+            f"{argument}: {member} of bundle {str(bundle)!r} changed while it was read; read it "
+            f"again from an intact copy.",
+            argument=argument,
+        )
+    return content
 
 
 Problems = list[tuple[str, str]]
