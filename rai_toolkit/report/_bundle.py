@@ -264,28 +264,42 @@ def key_id(public: Any) -> str:
     return hashlib.sha256(_raw_public(public)).hexdigest()[:16]
 
 
-def _check_new_file(path: Any, *, argument: str, overwrite: bool) -> Path:
+def _check_overwrite(overwrite: Any) -> None:
+    if not isinstance(overwrite, bool):
+        raise ArgumentError(
+            f"overwrite must be True or False; received {overwrite!r}.", argument="overwrite"
+        )
+
+
+def _check_new_file(
+    path: Any, *, argument: str, overwrite: bool, label: str | None = None, what: str = "it"
+) -> Path:
+    """Check a file about to be written; ``label`` names it in messages (default: the argument)."""
     if not isinstance(path, str | os.PathLike):
         raise ArgumentError(
             f"`{argument}` must be a file path (str or pathlib.Path); received "
-            f"{type(path).__name__}."
+            f"{type(path).__name__}.",
+            argument=argument,
         )
     p = Path(path)
+    name = label or f"`{argument}` {str(p)!r}"
     if p.is_dir():
-        raise ArgumentError(f"`{argument}` {str(p)!r} is a folder; pass a file path inside it.")
+        raise ArgumentError(f"{name} is a folder; pass a file path inside it.", argument=argument)
     if p.exists() and not overwrite:
         raise ArgumentError(
-            f"`{argument}` {str(p)!r} already exists; pass overwrite=True to replace it or "
-            f"choose another path."
+            f"{name} already exists; pass overwrite=True to replace {what}, or choose another "
+            f"`{argument}`.",
+            argument="overwrite",
         )
     if not p.parent.is_dir():
         raise ArgumentError(
-            f"Cannot write `{argument}` {str(p)!r}: folder {str(p.parent)!r} does not exist. "
-            f"Create it first or choose another path."
+            f"Cannot write {name}: folder {str(p.parent)!r} does not exist. Create it first or "
+            f"choose another `{argument}`.",
+            argument=argument,
         )
     if not os.access(p.parent, os.W_OK):
         raise ArgumentError(
-            f"Cannot write `{argument}` {str(p)!r}: folder {str(p.parent)!r} is not writable."
+            f"Cannot write {name}: folder {str(p.parent)!r} is not writable.", argument=argument
         )
     return p
 
@@ -324,7 +338,8 @@ def generate_keypair(path: str | os.PathLike, *, overwrite: bool = False) -> tup
     Raises
     ------
     ArgumentError
-        If a file exists (without ``overwrite``) or the folder is missing.
+        If ``path`` or ``path + ".pub"`` exists (without ``overwrite=True``:
+        the error's ``argument`` is ``"overwrite"``), or the folder is missing.
 
     Examples
     --------
@@ -334,12 +349,16 @@ def generate_keypair(path: str | os.PathLike, *, overwrite: bool = False) -> tup
     >>> public.name
     'signing.pem.pub'
     """
-    if not isinstance(overwrite, bool):
-        raise ArgumentError(f"overwrite must be True or False; received {overwrite!r}.")
-    private_path = _check_new_file(path, argument="path", overwrite=overwrite)
-    public_path = _check_new_file(
-        Path(f"{private_path}.pub"), argument="path + '.pub'", overwrite=overwrite
+    _check_overwrite(overwrite)
+    replacing = (
+        "the key pair (bundles signed with the old key then no longer verify against the new "
+        ".pub)"
     )
+    private_path = _check_new_file(path, argument="path", overwrite=overwrite, what=replacing)
+    public_path = _check_new_file(
+        Path(f"{private_path}.pub"), argument="path", overwrite=overwrite, what=replacing,
+        label=f"The public key file {str(private_path) + '.pub'!r} beside `path`",
+    )  # fmt: skip
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -715,7 +734,8 @@ def check_bundle_path(path: Any, *, overwrite: bool, argument: str = "path") -> 
     if target.suffix.lower() != ".zip":
         raise ArgumentError(
             f"`{argument}` {str(target)!r} should end in .zip; received "
-            f"{target.suffix or 'no extension'}. Choose a name such as 'evidence.zip'."
+            f"{target.suffix or 'no extension'}. Choose a name such as 'evidence.zip'.",
+            argument=argument,
         )
     return target
 
@@ -754,8 +774,7 @@ def write_bundle(
     pathlib.Path
         The bundle path.
     """
-    if not isinstance(overwrite, bool):
-        raise ArgumentError(f"overwrite must be True or False; received {overwrite!r}.")
+    _check_overwrite(overwrite)
     target = check_bundle_path(path, overwrite=overwrite)
     key = None if signing_key is None else load_signing_key(signing_key)
     doc = assessment.to_dict()

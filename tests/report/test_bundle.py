@@ -493,9 +493,28 @@ def test_generate_keypair(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.pem", "k.pem.pub"]
 
 
+def test_generate_keypair_names_path_and_overwrite(tmp_path):
+    generate_keypair(tmp_path / "k.pem")
+    with pytest.raises(ArgumentError, match=r"^`path` '.*k\.pem' already exists; pass "
+                                            r"overwrite=True to replace the key pair") as err:
+        generate_keypair(tmp_path / "k.pem")
+    assert err.value.argument == "overwrite"
+    (tmp_path / "k.pem").unlink()
+    with pytest.raises(ArgumentError, match=r"public key file '.*k\.pem\.pub' beside `path` "
+                                            r"already exists; pass overwrite=True") as err:
+        generate_keypair(tmp_path / "k.pem")
+    assert err.value.argument == "overwrite"
+    with pytest.raises(ArgumentError, match=r"overwrite must be True or False; received 1") as err:
+        generate_keypair(tmp_path / "k.pem", overwrite=1)
+    assert err.value.argument == "overwrite"
+    with pytest.raises(ArgumentError, match=r"`path` '.*' is a folder") as err:
+        generate_keypair(tmp_path)
+    assert err.value.argument == "path"
+
+
 def test_generate_keypair_refuses_an_existing_public_file(tmp_path):
     (tmp_path / "k.pem.pub").write_text("x")
-    with pytest.raises(ArgumentError, match=r"k\.pem\.pub' already exists"):
+    with pytest.raises(ArgumentError, match=r"k\.pem\.pub' beside `path` already exists"):
         generate_keypair(tmp_path / "k.pem")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.pem.pub"]
 
