@@ -38,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._io import atomic_path
+from rai_toolkit._io import atomic_path, check_output_path
 from rai_toolkit._result import Result, Summary
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
@@ -272,36 +272,30 @@ def _check_overwrite(overwrite: Any) -> None:
 
 
 def _check_new_file(
-    path: Any, *, argument: str, overwrite: bool, label: str | None = None, what: str = "it"
+    path: Any,
+    *,
+    argument: str,
+    overwrite: bool,
+    name: str | None = None,
+    what: str = "it",
+    suffixes: tuple[str, ...] | None = None,
 ) -> Path:
-    """Check a file about to be written; ``label`` names it in messages (default: the argument)."""
-    if not isinstance(path, str | os.PathLike):
+    """Check a file about to be written (check_output_path); an existing one names overwrite.
+
+    ``name`` names the file in messages (default: the argument); errors carry ``argument``.
+    """
+    name = name or f"`{argument}`"
+    if isinstance(path, str | os.PathLike) and os.path.isfile(path) and not overwrite:
         raise ArgumentError(
-            f"`{argument}` must be a file path (str or pathlib.Path); received "
-            f"{type(path).__name__}.",
-            argument=argument,
-        )
-    p = Path(path)
-    name = label or f"`{argument}` {str(p)!r}"
-    if p.is_dir():
-        raise ArgumentError(f"{name} is a folder; pass a file path inside it.", argument=argument)
-    if p.exists() and not overwrite:
-        raise ArgumentError(
-            f"{name} already exists; pass overwrite=True to replace {what}, or choose another "
-            f"`{argument}`.",
+            f"{name} {os.fspath(path)!r} already exists; pass overwrite=True to replace {what}, "
+            f"or choose another `{argument}`.",
             argument="overwrite",
         )
-    if not p.parent.is_dir():
-        raise ArgumentError(
-            f"Cannot write {name}: folder {str(p.parent)!r} does not exist. Create it first or "
-            f"choose another `{argument}`.",
-            argument=argument,
-        )
-    if not os.access(p.parent, os.W_OK):
-        raise ArgumentError(
-            f"Cannot write {name}: folder {str(p.parent)!r} is not writable.", argument=argument
-        )
-    return p
+    try:
+        return check_output_path(path, argument=name, suffixes=suffixes)
+    except ArgumentError as err:
+        err.argument = err.argument or argument
+        raise
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -357,7 +351,7 @@ def generate_keypair(path: str | os.PathLike, *, overwrite: bool = False) -> tup
     private_path = _check_new_file(path, argument="path", overwrite=overwrite, what=replacing)
     public_path = _check_new_file(
         Path(f"{private_path}.pub"), argument="path", overwrite=overwrite, what=replacing,
-        label=f"The public key file {str(private_path) + '.pub'!r} beside `path`",
+        name="The public key file beside `path`",
     )  # fmt: skip
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -730,14 +724,7 @@ def check_bundle_path(path: Any, *, overwrite: bool, argument: str = "path") -> 
         If the path exists (without ``overwrite``), is a folder, does not end in
         ``.zip`` or its folder is missing or read-only.
     """
-    target = _check_new_file(path, argument=argument, overwrite=overwrite)
-    if target.suffix.lower() != ".zip":
-        raise ArgumentError(
-            f"`{argument}` {str(target)!r} should end in .zip; received "
-            f"{target.suffix or 'no extension'}. Choose a name such as 'evidence.zip'.",
-            argument=argument,
-        )
-    return target
+    return _check_new_file(path, argument=argument, overwrite=overwrite, suffixes=(".zip",))
 
 
 def write_bundle(

@@ -45,14 +45,15 @@ def test_existing_public_key_alone_is_kept(run_cli, tmp_path, assert_error_line)
     key = tmp_path / "k.pem"
     Path(f"{key}.pub").write_text("someone else's")
     code, _, err = run_cli("keygen", "--out", key)
-    assert_error_line(code, err, "k.pem.pub' beside `path` already exists")
+    assert_error_line(code, err, "The public key file beside `path` '")
+    assert "k.pem.pub' already exists; pass overwrite=True" in err
     assert err.rstrip().endswith("(on the command line: --overwrite)")
     assert not key.exists()
 
 
 def test_missing_folder(run_cli, tmp_path, assert_error_line):
     code, _, err = run_cli("keygen", "--out", tmp_path / "no" / "k.pem")
-    assert_error_line(code, err, "does not exist. Create it first or choose another `path`.")
+    assert_error_line(code, err, "/no' does not exist; create it first")
     assert err.rstrip().endswith("(on the command line: --out)")
 
 
