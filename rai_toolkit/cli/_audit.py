@@ -12,7 +12,6 @@ from rai_toolkit.cli._options import (
     SEED,
     TITLE,
     add_audit,
-    add_data,
     audit_arguments,
     flags,
 )
@@ -43,7 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "file (.html, .json, .md) together, or none."
         ),
     )
-    add_data(parser, help="data: .csv or .parquet")
+    DATA.add(parser, help="data: .csv or .parquet")
     add_audit(parser, required=True)
     parser.add_argument(
         "--out",
@@ -89,7 +88,7 @@ def _outputs(paths: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit audit``; return the exit status: 0 on success."""
+    """Handle ``rai-toolkit audit`` (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     outputs = _outputs(args.out)
     from rai_toolkit._io import OutputFiles, check_output_path, read_table
     from rai_toolkit.audit._commands import run_audit

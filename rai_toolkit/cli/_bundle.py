@@ -22,13 +22,13 @@ from rai_toolkit.cli._options import (
     DATA,
     MODEL_INPUT,
     QUESTION,
-    add_assessment,
     add_audit,
-    add_data,
-    add_model_input,
-    add_question,
+    add_options,
+    assessment_arguments,
     audit_arguments,
     flags,
+    load_model_input,
+    question_arguments,
 )
 from rai_toolkit.cli._parser import add_command
 
@@ -57,25 +57,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "compare two bundles with `rai-toolkit diff`."
         ),
     )
-    add_model_input(parser)
-    add_data(parser)
-    add_question(parser)
+    add_options(parser, MODEL_INPUT, DATA, QUESTION)
     parser.add_argument("--out", required=True, metavar="ZIP", help="bundle path (.zip)")
     parser.add_argument(
         "--signing-key", metavar="KEY", help="Ed25519 private key (PEM) to sign the manifest"
     )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
-    add_assessment(parser)
+    add_options(parser, ASSESSMENT)
     add_audit(parser, required=False)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit bundle``; return the exit status: 0 on success."""
+    """Handle ``rai-toolkit bundle`` (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     from pathlib import Path
 
     from rai_toolkit._io import read_table
-    from rai_toolkit.cli._analyze import _load_model, _pos_label
     from rai_toolkit.report._assess import run_bundle
     from rai_toolkit.report._bundle import check_bundle_path, load_signing_key
 
@@ -86,24 +83,18 @@ def run(args: argparse.Namespace) -> int:
     if audit is not None:
         audit.update(n_boot=args.n_boot, random_state=args.seed)
     data = read_table(args.data, argument="--data")
-    model, source = _load_model(args)
+    model, source = load_model_input(args)
     assessment, path = run_bundle(
         model,
         data,
-        target=args.target,
-        sensitive_features=args.sensitive,
+        **question_arguments(args),
+        **assessment_arguments(args),
         out=args.out,
         signing_key=args.signing_key,
         overwrite=args.overwrite,
         data_file=args.data,
         model_file=args.model,
         audit=audit,
-        explain=not args.no_explain,
-        n_boot=args.n_boot,
-        min_cell_size=args.min_cell_size,
-        random_state=args.seed,
-        title=args.title,
-        pos_label=_pos_label(args.pos_label),
         dataset_description=f"file {Path(args.data).name}",
         model_source=source,
         progress=Progress(),

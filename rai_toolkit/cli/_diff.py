@@ -101,10 +101,7 @@ def _check_out(path: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit diff``; return the exit status.
-
-    0, or 1 with ``--fail-on-worse`` when a criterion got significantly worse.
-    """
+    """Handle ``rai-toolkit diff``: exit 1 on ``--fail-on-worse`` and a worse criterion."""
     writer = _check_out(args.out)
     from rai_toolkit.compare import compare_reports
 

@@ -32,18 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit keygen``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed ``out`` and ``overwrite``.
-
-    Returns
-    -------
-    int
-        0 on success.
-    """
+    """Handle ``rai-toolkit keygen`` (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     from rai_toolkit.report import generate_keypair
 
     private, public = generate_keypair(args.out, overwrite=args.overwrite)

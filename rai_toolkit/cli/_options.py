@@ -3,21 +3,23 @@
 An :class:`Option` is one ``add_argument`` call and the parameters of the
 library functions (``assess``, ``load_model``, ``bias_audit``, ...) that the
 option sets. The blocks below group the options that belong together; a
-command adds a block with its ``add_*`` function and builds its ``FLAGS``
+command adds blocks with :func:`add_options` and builds its ``FLAGS``
 (``{library parameter: flag}``, read by :func:`rai_toolkit.cli._main.describe_error`)
 with :func:`flags` from the same declarations, so an option's flag, help and
-parameter are written in one place.
+parameter are written in one place. The ``*_arguments`` functions turn a
+block's parsed values into the library's keyword arguments.
 
 Blocks
 ------
-* :data:`MODEL_INPUT` (:func:`add_model_input`): ``--model``, ``--trust-pickle``, ``--trust``;
-* :data:`DATA` (:func:`add_data`): ``--data``;
-* :data:`QUESTION` (:func:`add_question`): ``--target``, ``--sensitive``;
-* :data:`ASSESSMENT` (:func:`add_assessment`): ``--n-boot``, ``--no-explain``,
-  ``--min-cell-size``, ``--pos-label``, ``--title``, ``--seed``;
-* :data:`AUDIT` (:func:`add_audit`): ``--category``, ``--selected`` | ``--score``,
-  ``--standard``, ``--exclude-small``, ``--justification``, ``--date``;
-  :func:`audit_arguments` turns them into keyword arguments of ``bias_audit``.
+* :data:`MODEL_INPUT`: ``--model``, ``--trust-pickle``, ``--trust``
+  (:func:`load_model_input` loads the model);
+* :data:`DATA`: ``--data``;
+* :data:`QUESTION`: ``--target``, ``--sensitive`` (:func:`question_arguments`);
+* :data:`ASSESSMENT`: ``--n-boot``, ``--no-explain``, ``--min-cell-size``,
+  ``--pos-label``, ``--title``, ``--seed`` (:func:`assessment_arguments`);
+* :data:`AUDIT` (added by :func:`add_audit`, required or optional): ``--category``,
+  ``--selected`` | ``--score``, ``--standard``, ``--exclude-small``,
+  ``--justification``, ``--date`` (:func:`audit_arguments`).
 """
 
 from __future__ import annotations
@@ -40,13 +42,14 @@ __all__ = [
     "STANDARDS",
     "TITLE",
     "Option",
-    "add_assessment",
     "add_audit",
-    "add_data",
-    "add_model_input",
-    "add_question",
+    "add_options",
+    "assessment_arguments",
     "audit_arguments",
     "flags",
+    "load_model_input",
+    "parse_pos_label",
+    "question_arguments",
 ]
 
 
@@ -95,13 +98,13 @@ def _option(flag: str, *parameters: str, **settings: Any) -> Option:
     return Option(flag, parameters, settings)
 
 
-def flags(*blocks: Iterable[Option], **others: str) -> dict[str, str]:
+def flags(*blocks: Option | Iterable[Option], **others: str) -> dict[str, str]:
     """Return ``{library parameter: flag}`` of the options in ``blocks``, and ``others``.
 
     Parameters
     ----------
-    *blocks : iterable of Option
-        The shared blocks (or single options in a tuple) a command adds.
+    *blocks : Option or iterable of Option
+        The shared blocks (or single options) a command adds.
     **others : str
         Parameters set by the command's own options, e.g. ``out="--out"``.
 
@@ -110,13 +113,28 @@ def flags(*blocks: Iterable[Option], **others: str) -> dict[str, str]:
     dict
         Parameter -> flag.
     """
-    mapping = {p: option.flag for block in blocks for option in block for p in option.parameters}
-    return {**mapping, **others}
+    options = [option for block in blocks for option in _options_of(block)]
+    return {**{p: option.flag for option in options for p in option.parameters}, **others}
 
 
-def _add_all(parser: argparse.ArgumentParser, block: Iterable[Option]) -> None:
-    for option in block:
-        option.add(parser)
+def add_options(parser: argparse.ArgumentParser, *blocks: Option | Iterable[Option]) -> None:
+    """Add the options of ``blocks`` to ``parser``, in order.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        A command's parser.
+    *blocks : Option or iterable of Option
+        Shared blocks (:data:`MODEL_INPUT`, :data:`QUESTION`, ...) or single options;
+        ``Option.add`` adds one with settings this command words differently.
+    """
+    for block in blocks:
+        for option in _options_of(block):
+            option.add(parser)
+
+
+def _options_of(block: Option | Iterable[Option]) -> tuple[Option, ...]:
+    return (block,) if isinstance(block, Option) else tuple(block)
 
 
 # ----------------------------------------------------------------------------- model input
@@ -145,42 +163,84 @@ TRUST = _option(
 MODEL_INPUT = (MODEL, TRUST_PICKLE, TRUST)
 
 
-def add_model_input(parser: argparse.ArgumentParser) -> None:
-    """Add ``--model``, ``--trust-pickle`` and ``--trust`` (read by ``analyze._load_model``).
+def load_model_input(args: argparse.Namespace) -> tuple[Any, str]:
+    """Load ``--model`` as ``--trust-pickle`` and ``--trust`` allow; refusals name the flags.
 
     Parameters
     ----------
-    parser : argparse.ArgumentParser
-        A command's parser.
+    args : argparse.Namespace
+        Parsed arguments of a command that added :func:`add_model_input`.
+
+    Returns
+    -------
+    model : estimator
+        The loaded model.
+    source : str
+        How it was loaded, for the report's model card.
+
+    Raises
+    ------
+    UnsafeModelError
+        If the file holds untrusted types (the message lists the ``--trust``
+        to add) or is a pickle without ``--trust-pickle``.
     """
-    _add_all(parser, MODEL_INPUT)
+    from pathlib import Path
+
+    from rai_toolkit.cli._console import print_warning
+    from rai_toolkit.exceptions import UnsafeModelError
+    from rai_toolkit.security import load_model
+    from rai_toolkit.security._persistence import PICKLE_SUFFIXES
+
+    path = Path(args.model)
+    is_pickle = path.suffix.lower() in PICKLE_SUFFIXES
+    if is_pickle and args.trust_pickle:
+        print_warning(
+            f"loading pickle file {args.model!r} because of --trust-pickle: unpickling can "
+            f"execute arbitrary code; only do this for files you trust."
+        )
+    try:
+        model = load_model(path, trusted=args.trust or None, allow_pickle=bool(args.trust_pickle))
+    except UnsafeModelError as err:
+        raise _phrase_refusal(err, path) from err
+    source = f"loaded from {path.name} with " + (
+        "pickle (--trust-pickle: the file was trusted, loading a pickle can execute code)"
+        if is_pickle
+        else "skops (types audited before loading)"
+    )
+    return model, source
+
+
+def _phrase_refusal(err: Any, path: Any) -> Any:
+    """Say how to proceed with the model-input flags, from the error's structured fields."""
+    from rai_toolkit.exceptions import UnsafeModelError
+
+    refused = getattr(err, "untrusted_types", None)
+    if refused:
+        return UnsafeModelError(
+            f"Refusing to load {str(path)!r}: it holds {len(refused)} type(s) that are not "
+            f"trusted by default: {', '.join(refused)}. Review them; if you trust them, add "
+            f"--trust {' '.join(refused)}"
+        )
+    if getattr(err, "argument", None) == "allow_pickle":
+        return UnsafeModelError(
+            f"Refusing to load {str(path)!r}: {path.suffix} files are pickles, and loading a "
+            f"pickle can execute arbitrary code. Convert the model once, in a trusted "
+            f"environment, with rai_toolkit.security.save_model(model, 'model.skops'); or, only "
+            f"if you trust the file's source, add --trust-pickle."
+        )
+    return err
 
 
 # ----------------------------------------------------------------------------- data
 #: The data file; ``data_file`` is its parameter in ``run_bundle``.
-DATA = (
-    _option(
-        "--data",
-        "data",
-        "data_file",
-        required=True,
-        metavar="FILE",
-        help="evaluation data: .csv or .parquet",
-    ),
+DATA = _option(
+    "--data",
+    "data",
+    "data_file",
+    required=True,
+    metavar="FILE",
+    help="evaluation data: .csv or .parquet",
 )
-
-
-def add_data(parser: argparse.ArgumentParser, **changes: Any) -> None:
-    """Add ``--data``.
-
-    Parameters
-    ----------
-    parser : argparse.ArgumentParser
-        A command's parser.
-    **changes
-        ``add_argument`` keywords this command words differently (``help``, ``metavar``).
-    """
-    DATA[0].add(parser, **changes)
 
 
 # ----------------------------------------------------------------------------- question
@@ -198,15 +258,20 @@ QUESTION = (
 )
 
 
-def add_question(parser: argparse.ArgumentParser) -> None:
-    """Add ``--target`` and ``--sensitive``.
+def question_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """Return ``target`` and ``sensitive_features`` of :data:`QUESTION`, for ``assess``.
 
     Parameters
     ----------
-    parser : argparse.ArgumentParser
-        A command's parser.
+    args : argparse.Namespace
+        Parsed arguments of a command that added :func:`add_question`.
+
+    Returns
+    -------
+    dict
+        Keyword arguments.
     """
-    _add_all(parser, QUESTION)
+    return {"target": args.target, "sensitive_features": args.sensitive}
 
 
 # ----------------------------------------------------------------------------- assessment
@@ -249,15 +314,50 @@ ASSESSMENT = (
 )
 
 
-def add_assessment(parser: argparse.ArgumentParser) -> None:
-    """Add the assessment settings: ``--n-boot`` ... ``--seed`` (see :data:`ASSESSMENT`).
+def parse_pos_label(value: str | None) -> Any:
+    """Return ``--pos-label`` as a number when it reads as one (default 1).
 
     Parameters
     ----------
-    parser : argparse.ArgumentParser
-        A command's parser.
+    value : str or None
+        The flag's value.
+
+    Returns
+    -------
+    int, float or str
+        The favourable class.
     """
-    _add_all(parser, ASSESSMENT)
+    if value is None:
+        return 1
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            pass
+    return value
+
+
+def assessment_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the keyword arguments of ``assess`` that :data:`ASSESSMENT` sets.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments of a command that added :func:`add_assessment`.
+
+    Returns
+    -------
+    dict
+        ``explain``, ``n_boot``, ``min_cell_size``, ``pos_label``, ``title``, ``random_state``.
+    """
+    return {
+        "explain": not args.no_explain,
+        "n_boot": args.n_boot,
+        "min_cell_size": args.min_cell_size,
+        "pos_label": parse_pos_label(args.pos_label),
+        "title": args.title,
+        "random_state": args.seed,
+    }
 
 
 # ----------------------------------------------------------------------------- audit
@@ -320,7 +420,7 @@ def add_audit(parser: argparse.ArgumentParser, *, required: bool) -> None:
     outcome = parser.add_mutually_exclusive_group(required=required)
     selected.add(outcome)
     score.add(outcome)
-    _add_all(parser, [standard, *rest])
+    add_options(parser, standard, rest)
 
 
 def audit_arguments(args: argparse.Namespace) -> dict[str, Any] | None:
