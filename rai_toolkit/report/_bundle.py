@@ -140,101 +140,90 @@ def load_signing_key(key: Any, *, argument: str = "signing_key") -> Any:
     ArgumentError
         If the key is missing, unreadable, encrypted, public or not Ed25519.
     """
+    return _load_key(key, private=True, argument=argument)
+
+
+def load_public_key(key: Any, *, argument: str = "public_key") -> Any:
+    """Return an Ed25519 public key (e.g. the ``.pub`` file), as :func:`load_signing_key` does."""
+    return _load_key(key, private=False, argument=argument)
+
+
+_MAKE_KEYS = "Make a key pair with rai_toolkit.generate_keypair(path) (rai-toolkit keygen)."
+
+
+def _load_key(key: Any, *, private: bool, argument: str) -> Any:
+    """Load the private or the public Ed25519 key; every refusal says what to pass instead."""
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
-    if isinstance(key, ed25519.Ed25519PrivateKey):
+    wanted = ed25519.Ed25519PrivateKey if private else ed25519.Ed25519PublicKey
+    half = "private" if private else "public"
+    if isinstance(key, wanted):
         return key
     if _is_key_object(key):
+        kind = _key_kind(key)
+        hint = (
+            _MAKE_KEYS
+            if private
+            else "Pass its public half (key.public_key()) or the .pub file."
+            if "private" in kind
+            else ""
+        )
         raise ArgumentError(
-            f"`{argument}` must be an Ed25519 private key; received {_key_kind(key)}. Make a key "
-            f"pair with rai_toolkit.generate_keypair(path) (rai-toolkit keygen)."
+            f"`{argument}` must be an Ed25519 {half} key; received {kind}. {hint}".rstrip(),
+            argument=argument,
         )
     data, where = _key_material(key, argument=argument)
     try:
-        loaded = serialization.load_pem_private_key(data, password=None)
-    except TypeError as err:
+        if private:
+            loaded = serialization.load_pem_private_key(data, password=None)
+        else:
+            loaded = serialization.load_pem_public_key(data)
+    except TypeError as err:  # a password-protected private key
         raise ArgumentError(
             f"{where} is an encrypted private key; pass the key object instead: "
-            f"cryptography's serialization.load_pem_private_key(data, password=...)."
+            f"cryptography's serialization.load_pem_private_key(data, password=...).",
+            argument=argument,
         ) from err
     except (ValueError, UnsupportedAlgorithm) as err:
+        message = _unreadable_key(data, where, err, private=private)
+        raise ArgumentError(message, argument=argument) from err
+    if not isinstance(loaded, wanted):
+        raise ArgumentError(
+            f"{where} holds {_key_kind(loaded)}; bundles are signed with Ed25519 keys."
+            + (f" {_MAKE_KEYS}" if private else ""),
+            argument=argument,
+        )
+    return loaded
+
+
+def _unreadable_key(data: bytes, where: str, err: Exception, *, private: bool) -> str:
+    """Why PEM data did not load as the key wanted: the other half of a pair, or not PEM."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    if private:
         try:
             public = serialization.load_pem_public_key(data)
         except (ValueError, UnsupportedAlgorithm):
             public = None
         if public is not None:
-            raise ArgumentError(
+            return (
                 f"{where} holds {_key_kind(public)}, not a private key; sign with the private "
                 f"key (the file without .pub) and keep the public key for verify_bundle."
-            ) from err
-        raise ArgumentError(
-            f"{where} is not a PEM private key ({' '.join(str(err).split())[:120]}); pass the "
-            f"file written by generate_keypair (rai-toolkit keygen)."
-        ) from err
-    if not isinstance(loaded, ed25519.Ed25519PrivateKey):
-        raise ArgumentError(
-            f"{where} holds {_key_kind(loaded)}; bundles are signed with Ed25519 keys. Make one "
-            f"with rai_toolkit.generate_keypair(path) (rai-toolkit keygen)."
+            )
+    elif b"PRIVATE KEY" in data:
+        return (
+            f"{where} holds a private key; verify with the public key (the .pub file written "
+            f"next to it), and keep the private key secret."
         )
-    return loaded
-
-
-def load_public_key(key: Any, *, argument: str = "public_key") -> Any:
-    """Return an Ed25519 public key from a key object, a PEM file path or PEM bytes.
-
-    Parameters
-    ----------
-    key : Ed25519PublicKey, str, path-like or bytes
-        The public key, or where to read it (PEM, e.g. the ``.pub`` file of
-        :func:`generate_keypair`).
-    argument : str, default="public_key"
-        Argument name used in messages.
-
-    Returns
-    -------
-    cryptography.hazmat.primitives.asymmetric.ed25519.Ed25519PublicKey
-        The key.
-
-    Raises
-    ------
-    ArgumentError
-        If the key is missing, unreadable, private or not Ed25519.
-    """
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ed25519
-
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return key
-    if _is_key_object(key):
-        hint = (
-            " Pass its public half (key.public_key()) or the .pub file."
-            if "private" in _key_kind(key)
-            else ""
-        )
-        raise ArgumentError(
-            f"`{argument}` must be an Ed25519 public key; received {_key_kind(key)}.{hint}"
-        )
-    data, where = _key_material(key, argument=argument)
-    try:
-        loaded = serialization.load_pem_public_key(data)
-    except (ValueError, UnsupportedAlgorithm) as err:
-        if b"PRIVATE KEY" in data:
-            raise ArgumentError(
-                f"{where} holds a private key; verify with the public key (the .pub file "
-                f"written next to it), and keep the private key secret."
-            ) from err
-        raise ArgumentError(
-            f"{where} is not a PEM public key ({' '.join(str(err).split())[:120]}); pass the "
-            f".pub file written by generate_keypair (rai-toolkit keygen)."
-        ) from err
-    if not isinstance(loaded, ed25519.Ed25519PublicKey):
-        raise ArgumentError(
-            f"{where} holds {_key_kind(loaded)}; bundles are signed with Ed25519 keys."
-        )
-    return loaded
+    detail = " ".join(str(err).split())[:120]
+    written = "file written by" if private else ".pub file written by"
+    return (
+        f"{where} is not a PEM {'private' if private else 'public'} key ({detail}); pass the "
+        f"{written} generate_keypair (rai-toolkit keygen)."
+    )
 
 
 def _is_key_object(key: Any) -> bool:
@@ -737,30 +726,7 @@ def write_bundle(
     data: Any = None,
     model_file: str | os.PathLike | None = None,
 ) -> Path:
-    """Write an assessment's evidence bundle (see :meth:`Assessment.to_bundle`).
-
-    Parameters
-    ----------
-    assessment : Assessment
-        The assessment.
-    path : str or path-like
-        The ``.zip`` to write.
-    signing_key : Ed25519PrivateKey, str, path-like or bytes, optional
-        Sign the manifest with this key.
-    overwrite : bool, default=False
-        Replace an existing file.
-    audits : sequence of BiasAudit, default=()
-        Bias audits to include.
-    data : pandas.DataFrame, str or path-like, optional
-        The evaluation data (or its file), to record its sha256.
-    model_file : str or path-like, optional
-        The model file, to record its sha256.
-
-    Returns
-    -------
-    pathlib.Path
-        The bundle path.
-    """
+    """Write the evidence bundle of ``assessment`` (parameters: ``Assessment.to_bundle``)."""
     _check_overwrite(overwrite)
     target = check_bundle_path(path, overwrite=overwrite)
     key = None if signing_key is None else load_signing_key(signing_key)
