@@ -169,7 +169,7 @@ def load_model_input(args: argparse.Namespace) -> tuple[Any, str]:
     Parameters
     ----------
     args : argparse.Namespace
-        Parsed arguments of a command that added :func:`add_model_input`.
+        Parsed arguments of a command that added :data:`MODEL_INPUT`.
 
     Returns
     -------
@@ -259,18 +259,7 @@ QUESTION = (
 
 
 def question_arguments(args: argparse.Namespace) -> dict[str, Any]:
-    """Return ``target`` and ``sensitive_features`` of :data:`QUESTION`, for ``assess``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed arguments of a command that added :func:`add_question`.
-
-    Returns
-    -------
-    dict
-        Keyword arguments.
-    """
+    """Return ``target`` and ``sensitive_features`` (:data:`QUESTION`) for ``assess``."""
     return {"target": args.target, "sensitive_features": args.sensitive}
 
 
@@ -315,18 +304,7 @@ ASSESSMENT = (
 
 
 def parse_pos_label(value: str | None) -> Any:
-    """Return ``--pos-label`` as a number when it reads as one (default 1).
-
-    Parameters
-    ----------
-    value : str or None
-        The flag's value.
-
-    Returns
-    -------
-    int, float or str
-        The favourable class.
-    """
+    """Return ``--pos-label`` as a number when it reads as one (default 1)."""
     if value is None:
         return 1
     for cast in (int, float):
@@ -338,18 +316,7 @@ def parse_pos_label(value: str | None) -> Any:
 
 
 def assessment_arguments(args: argparse.Namespace) -> dict[str, Any]:
-    """Return the keyword arguments of ``assess`` that :data:`ASSESSMENT` sets.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed arguments of a command that added :func:`add_assessment`.
-
-    Returns
-    -------
-    dict
-        ``explain``, ``n_boot``, ``min_cell_size``, ``pos_label``, ``title``, ``random_state``.
-    """
+    """Return the keywords of ``assess`` that :data:`ASSESSMENT` sets."""
     return {
         "explain": not args.no_explain,
         "n_boot": args.n_boot,
