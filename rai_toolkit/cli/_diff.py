@@ -6,18 +6,13 @@ import argparse
 import sys
 
 from rai_toolkit.cli._console import EXIT_CRITERION_FAILED, EXIT_OK
+from rai_toolkit.cli._options import N_BOOT, SEED, flags
 from rai_toolkit.cli._parser import add_command, int_at_least
 
 __all__ = ["FLAGS", "OUTPUT_SUFFIXES", "add_parser", "run"]
 
 #: Parameters of ``compare_reports`` -> the flag or operand of this command that sets them.
-FLAGS = {
-    "baseline": "OLD",
-    "current": "NEW",
-    "n_boot": "--n-boot",
-    "ci": "--ci",
-    "random_state": "--seed",
-}
+FLAGS = flags(N_BOOT, SEED, baseline="OLD", current="NEW", ci="--ci")
 
 #: ``--out`` suffix -> the ReportComparison method that writes it.
 OUTPUT_SUFFIXES = {
@@ -72,19 +67,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="FILE",
         help="also write the comparison: .html (self-contained page), .json or .md",
     )
-    parser.add_argument(
-        "--n-boot",
+    N_BOOT.add(
+        parser,
         type=int_at_least(100),
-        default=1000,
-        metavar="N",
         help="bootstrap replicates of each report (default 1000, at least 100)",
     )
     parser.add_argument(
         "--ci", type=_coverage, default=0.95, help="simultaneous coverage (default 0.95)"
     )
-    parser.add_argument(
-        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
-    )
+    SEED.add(parser)
     return parser
 
 
