@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._io import HTML_SUFFIXES, json_safe
-from rai_toolkit._result import Result, Summary
+from rai_toolkit._io import json_safe
+from rai_toolkit._result import Summary
+from rai_toolkit._views import DocumentViews
 
 __all__ = [
     "AuditMeta",
@@ -50,10 +51,6 @@ INTERVAL_COLUMNS = (
     "impact_ratio_upper",
 )  # fmt: skip
 
-#: How the output methods name their path in messages.
-_PATH = "`path`"
-
-
 @dataclass(frozen=True)
 class AuditMeta:
     """Settings and facts of one audit (everything but the per-category rows)."""
@@ -82,7 +79,7 @@ class AuditMeta:
     )
 
 
-class BiasAudit(Result):
+class BiasAudit(DocumentViews):
     """Selection or scoring rates and impact ratios per category, for a regulator.
 
     Create with :func:`~rai_toolkit.audit.bias_audit`.
@@ -234,42 +231,10 @@ class BiasAudit(Result):
         """
         return json.loads(json.dumps(self._document))
 
-    def to_markdown(self, path: str | os.PathLike | None = None) -> str:
-        """Render the audit as Markdown tables (one per dimension), optionally to a file.
+    def _views(self) -> ModuleType:
+        from rai_toolkit.audit import _views
 
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Where to write (``.md``).
-
-        Returns
-        -------
-        str
-            The Markdown text; category labels are escaped.
-        """
-        from rai_toolkit.audit._views import render_markdown
-
-        return self._write_view(path, render_markdown, suffixes=(".md",), argument=_PATH)
-
-    def to_html(self, path: str | os.PathLike | None = None) -> str:
-        """Render the audit as one self-contained HTML page, optionally to a file.
-
-        The page has inline CSS only, no script and no network request (a
-        Content-Security-Policy forbids both); every value is HTML-escaped.
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Where to write (``.html``).
-
-        Returns
-        -------
-        str
-            The HTML text.
-        """
-        from rai_toolkit.audit._views import render_html
-
-        return self._write_view(path, render_html, suffixes=HTML_SUFFIXES, argument=_PATH)
+        return _views
 
     def _summary(self) -> Summary:
         m = self._meta
@@ -290,11 +255,6 @@ class BiasAudit(Result):
             tables=[("", self._table)],
         )
 
-    def _repr_html_(self) -> str:
-        # The audit room's own view renders the notebook fragment of the document.
-        from rai_toolkit.audit._views import render_fragment
-
-        return render_fragment(self.to_dict())
 
 
 def _bootstrap_text(m: AuditMeta) -> str:

@@ -23,34 +23,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rai_toolkit.cli._console import (
-    EXIT_CRITERION_FAILED,
-    EXIT_OK,
-    Progress,
-    print_warning,
+from rai_toolkit.cli._console import EXIT_CRITERION_FAILED, EXIT_OK, Progress
+from rai_toolkit.cli._options import (
+    ASSESSMENT,
+    DATA,
+    MODEL_INPUT,
+    QUESTION,
+    add_options,
+    assessment_arguments,
+    flags,
+    load_model_input,
+    question_arguments,
 )
 from rai_toolkit.cli._parser import add_command, did_you_mean, int_at_least
 from rai_toolkit.cli._summary import print_summary
-from rai_toolkit.exceptions import ArgumentError, DataValidationError, UnsafeModelError
+from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
 __all__ = ["ANY", "FLAGS", "add_parser", "parse_fail_on", "run"]
 
 #: Parameters of ``assess`` / ``load_model`` -> the flag of this command that sets them.
-FLAGS = {
-    "data": "--data",
-    "engine": "--engine",
-    "train": "--train",
-    "target": "--target",
-    "sensitive_features": "--sensitive",
-    "n_boot": "--n-boot",
-    "min_cell_size": "--min-cell-size",
-    "random_state": "--seed",
-    "pos_label": "--pos-label",
-    "title": "--title",
-    "explain": "--no-explain",
-    "trusted": "--trust",
-    "allow_pickle": "--trust-pickle",
-}
+FLAGS = flags(MODEL_INPUT, DATA, QUESTION, ASSESSMENT, engine="--engine", train="--train")
+
+#: Where ``--engine`` counts fairness.
+ENGINES = ("pandas", "polars", "duckdb", "spark")
 
 #: ``--fail-on any``: every criterion the assessment evaluated.
 ANY = "any"
@@ -108,15 +103,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "the outputs of a run are written together or not at all."
         ),
     )
-    parser.add_argument(
-        "--model",
-        required=True,
-        metavar="MODEL",
-        help="model file: .skops (safe), or .pkl/.pickle/.joblib with --trust-pickle",
-    )
-    parser.add_argument(
-        "--data",
-        required=True,
+    add_options(parser, MODEL_INPUT)
+    DATA.add(
+        parser,
         metavar="PATH",
         help=(
             "evaluation data with the target column: a .csv or .parquet file; with --engine, "
@@ -125,7 +114,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument(
         "--engine",
-        choices=("pandas", "polars", "duckdb", "spark"),
+        choices=ENGINES,
         metavar="{pandas,polars,duckdb,spark}",
         help=(
             "where fairness is counted: pandas (default) loads one file; polars, duckdb or "
@@ -142,10 +131,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "robustness (default 100000); fairness uses every row"
         ),
     )
-    parser.add_argument("--target", required=True, metavar="COL", help="target column")
-    parser.add_argument(
-        "--sensitive", required=True, nargs="+", metavar="COL", help="sensitive column(s)"
-    )
+    add_options(parser, QUESTION)
     parser.add_argument("--out", required=True, metavar="HTML", help="report path (.html)")
     parser.add_argument("--json", metavar="JSON", help="also write the JSON document (.json)")
     parser.add_argument(
@@ -162,42 +148,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             f"{', '.join(_criterion_names())}, or 'any'"
         ),
     )
-    parser.add_argument(
-        "--trust-pickle",
-        action="store_true",
-        help="allow .pkl/.joblib models (loading a pickle can execute code)",
-    )
-    parser.add_argument(
-        "--trust",
-        nargs="+",
-        default=[],
-        metavar="TYPE",
-        help="extra types to trust in a .skops file (review them first)",
-    )
-    parser.add_argument(
-        "--n-boot",
-        type=int_at_least(0),
-        default=1000,
-        metavar="N",
-        help="bootstrap replicates (default 1000; 0 for no intervals)",
-    )
-    parser.add_argument("--no-explain", action="store_true", help="skip SHAP explanations")
-    parser.add_argument(
-        "--min-cell-size",
-        type=int_at_least(1),
-        default=10,
-        metavar="K",
-        help="hide groups with fewer rows (default 10)",
-    )
-    parser.add_argument(
-        "--pos-label",
-        metavar="LABEL",
-        help="favourable class (default 1; parsed as a number when possible)",
-    )
-    parser.add_argument("--title", help="report title")
-    parser.add_argument(
-        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
-    )
+    add_options(parser, ASSESSMENT)
     parser.add_argument(
         "--fairness-json",
         metavar="JSON",
@@ -208,60 +159,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         ),
     )
     return parser
-
-
-def _pos_label(value: str | None) -> Any:
-    if value is None:
-        return 1
-    for cast in (int, float):
-        try:
-            return cast(value)
-        except ValueError:
-            pass
-    return value
-
-
-def _load_model(args: argparse.Namespace) -> tuple[Any, str]:
-    """Load ``--model``; phrase refusals with this command's flags. Returns (model, source)."""
-    from rai_toolkit.security import load_model
-    from rai_toolkit.security._persistence import PICKLE_SUFFIXES
-
-    path = Path(args.model)
-    is_pickle = path.suffix.lower() in PICKLE_SUFFIXES
-    if is_pickle and args.trust_pickle:
-        print_warning(
-            f"loading pickle file {args.model!r} because of --trust-pickle: unpickling can "
-            f"execute arbitrary code; only do this for files you trust."
-        )
-    try:
-        model = load_model(path, trusted=args.trust or None, allow_pickle=bool(args.trust_pickle))
-    except UnsafeModelError as err:
-        raise _phrase_refusal(err, path) from err
-    source = f"loaded from {path.name} with " + (
-        "pickle (--trust-pickle: the file was trusted, loading a pickle can execute code)"
-        if is_pickle
-        else "skops (types audited before loading)"
-    )
-    return model, source
-
-
-def _phrase_refusal(err: UnsafeModelError, path: Path) -> UnsafeModelError:
-    """Say how to proceed with this command's flags, from the error's structured fields."""
-    refused = getattr(err, "untrusted_types", None)
-    if refused:
-        return UnsafeModelError(
-            f"Refusing to load {str(path)!r}: it holds {len(refused)} type(s) that are not "
-            f"trusted by default: {', '.join(refused)}. Review them; if you trust them, add "
-            f"--trust {' '.join(refused)}"
-        )
-    if getattr(err, "argument", None) == "allow_pickle":
-        return UnsafeModelError(
-            f"Refusing to load {str(path)!r}: {path.suffix} files are pickles, and loading a "
-            f"pickle can execute arbitrary code. Convert the model once, in a trusted "
-            f"environment, with rai_toolkit.security.save_model(model, 'model.skops'); or, only "
-            f"if you trust the file's source, add --trust-pickle."
-        )
-    return err
 
 
 def _check_fail_on(names: list[str] | None, assessment: Any) -> list[str] | None:
@@ -322,14 +219,12 @@ def _engine_fairness(args: argparse.Namespace, engine: str, model: Any) -> tuple
     from rai_toolkit.fairness import analyze_fairness
 
     table = scan_table(args.data, engine=engine, argument="--data")
+    settings = assessment_arguments(args)
     fairness = analyze_fairness(
         model,
         table,
-        target=args.target,
-        sensitive_features=args.sensitive,
-        pos_label=_pos_label(args.pos_label),
-        n_boot=args.n_boot,
-        random_state=args.seed,
+        **question_arguments(args),
+        **{name: settings[name] for name in ("pos_label", "n_boot", "random_state")},
     )
     sample = sample_rows(
         table, engine=engine, n=args.sample_rows, n_rows=fairness.n_rows, seed=args.seed
@@ -343,18 +238,7 @@ def _engine_fairness(args: argparse.Namespace, engine: str, model: Any) -> tuple
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit analyze``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed arguments.
-
-    Returns
-    -------
-    int
-        0, or 1 if a ``--fail-on`` criterion failed.
-    """
+    """Handle ``rai-toolkit analyze``: exit 1 when a ``--fail-on`` criterion failed."""
     outputs = _check_outputs(args)
     from rai_toolkit._io import OutputFiles, read_table
 
@@ -363,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
         data = read_table(args.data, argument="--data")
         description, fairness = f"file {Path(args.data).name}", None
     train = None if args.train is None else read_table(args.train, argument="--train")
-    model, source = _load_model(args)
+    model, source = load_model_input(args)
     if engine != "pandas":
         data, description, fairness = _engine_fairness(args, engine, model)
     from rai_toolkit.report import assess
@@ -371,15 +255,9 @@ def run(args: argparse.Namespace) -> int:
     assessment = assess(
         model,
         data,
-        target=args.target,
-        sensitive_features=args.sensitive,
+        **question_arguments(args),
+        **assessment_arguments(args),
         train=train,
-        explain=not args.no_explain,
-        n_boot=args.n_boot,
-        min_cell_size=args.min_cell_size,
-        random_state=args.seed,
-        title=args.title,
-        pos_label=_pos_label(args.pos_label),
         dataset_description=description,
         model_source=source,
         progress=Progress(),

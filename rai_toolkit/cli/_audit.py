@@ -5,32 +5,26 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_OK
-from rai_toolkit.cli._parser import add_command, choice, int_at_least
+from rai_toolkit.cli._options import (
+    AUDIT,
+    DATA,
+    N_BOOT,
+    SEED,
+    TITLE,
+    add_audit,
+    audit_arguments,
+    flags,
+)
+from rai_toolkit.cli._parser import add_command
 
 __all__ = ["FLAGS", "add_parser", "run"]
 
 #: Parameters of ``bias_audit`` / ``run_audit`` -> the flag of this command that sets them.
-FLAGS = {
-    "data": "--data",
-    "categories": "--category",
-    "selected": "--selected",
-    "score": "--score",
-    "standard": "--standard",
-    "date": "--date",
-    "data_source": "--data-source",
-    "exclude_small": "--exclude-small",
-    "exclusion_justification": "--justification",
-    "intersectional": "--no-intersection",
-    "title": "--title",
-    "n_boot": "--n-boot",
-    "random_state": "--seed",
-    "out": "--out",
-    "json": "--out",
-    "markdown": "--out",
-}
-
-#: Standards the command offers (the audit room's ``STANDARDS``; kept here so --help is instant).
-STANDARDS = ("nyc_ll144", "eeoc")
+FLAGS = flags(
+    DATA, AUDIT, (N_BOOT, TITLE, SEED),
+    data_source="--data-source", intersectional="--no-intersection",
+    out="--out", json="--out", markdown="--out",
+)  # fmt: skip
 #: ``--out`` suffix -> document kind.
 KINDS = {".html": "html", ".htm": "html", ".json": "json", ".md": "md"}
 
@@ -48,25 +42,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "file (.html, .json, .md) together, or none."
         ),
     )
-    parser.add_argument("--data", required=True, metavar="FILE", help="data: .csv or .parquet")
-    parser.add_argument(
-        "--category",
-        required=True,
-        action="append",
-        metavar="DIMENSION=COLUMN",
-        help="a dimension and its column, e.g. sex=sex; repeat for each dimension",
-    )
-    outcome = parser.add_mutually_exclusive_group(required=True)
-    outcome.add_argument("--selected", metavar="COL", help="0/1 column: 1 = selected")
-    outcome.add_argument(
-        "--score", metavar="COL", help="numeric score; rate = share above the median score"
-    )
-    parser.add_argument(
-        "--standard",
-        type=choice(STANDARDS, what="standard"),
-        default="nyc_ll144",
-        help=f"one of: {', '.join(STANDARDS)} (default nyc_ll144)",
-    )
+    DATA.add(parser, help="data: .csv or .parquet")
+    add_audit(parser, required=True)
     parser.add_argument(
         "--out",
         required=True,
@@ -74,13 +51,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="FILE",
         help="documents to write: .html (self-contained), .json, .md (one of each at most)",
     )
-    parser.add_argument(
-        "--exclude-small",
-        action="store_true",
-        help="leave categories under 2%% of the rows out of the impact ratio's reference",
-    )
-    parser.add_argument("--justification", metavar="TEXT", help="why small categories are excluded")
-    parser.add_argument("--date", metavar="YYYY-MM-DD", help="audit date (default today)")
     parser.add_argument(
         "--data-source",
         default="historical",
@@ -90,17 +60,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--no-intersection", action="store_true", help="skip the intersectional categories"
     )
-    parser.add_argument("--title", help="audit title")
-    parser.add_argument(
-        "--n-boot",
-        type=int_at_least(0),
-        default=1000,
-        metavar="N",
-        help="bootstrap replicates of the intervals (default 1000)",
-    )
-    parser.add_argument(
-        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
-    )
+    TITLE.add(parser, help="audit title")
+    N_BOOT.add(parser, help="bootstrap replicates of the intervals (default 1000)")
+    SEED.add(parser)
     return parser
 
 
@@ -126,33 +88,28 @@ def _outputs(paths: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit audit``; return the exit status: 0 on success."""
+    """Handle ``rai-toolkit audit`` (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     outputs = _outputs(args.out)
     from rai_toolkit._io import OutputFiles, check_output_path, read_table
-    from rai_toolkit.audit._commands import parse_categories, run_audit
+    from rai_toolkit.audit._commands import run_audit
 
     for path in outputs.values():
         check_output_path(path, argument="--out")
-    categories = parse_categories(args.category)
+    options = {
+        **audit_arguments(args), "data_source": args.data_source,
+        "intersectional": not args.no_intersection, "title": args.title,
+        "n_boot": args.n_boot, "random_state": args.seed,
+    }  # fmt: skip
     data = read_table(args.data, argument="--data")
-    options = dict(
-        standard=args.standard, date=args.date, data_source=args.data_source,
-        exclude_small=args.exclude_small, exclusion_justification=args.justification,
-        intersectional=not args.no_intersection, title=args.title, n_boot=args.n_boot,
-        random_state=args.seed,
-    )  # fmt: skip
     if "html" in outputs:
         audit, written = run_audit(
-            data, categories=categories, selected=args.selected, score=args.score,
-            out=outputs["html"], json_path=outputs.get("json"),
+            data, out=outputs["html"], json_path=outputs.get("json"),
             markdown_path=outputs.get("md"), **options,
         )  # fmt: skip
     else:
         from rai_toolkit.audit import bias_audit
 
-        audit = bias_audit(
-            data, categories=categories, selected=args.selected, score=args.score, **options
-        )
+        audit = bias_audit(data, **options)
         render = {"json": audit.to_json, "md": audit.to_markdown}
         with OutputFiles() as files:
             for kind, path in outputs.items():

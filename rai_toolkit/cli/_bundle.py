@@ -4,8 +4,11 @@ The inputs are those of ``rai-toolkit analyze`` (model file, data file, target,
 sensitive columns, ...), read and loaded by the same helpers; the output is one
 zip (:meth:`~rai_toolkit.report.Assessment.to_bundle`): the HTML report and its
 JSON, the environment, the sha256 of the data and model files, the manifest
-and, with ``--signing-key``, its Ed25519 signature. Everything that can be
-refused (the bundle path, the key) is refused before the assessment runs.
+and, with ``--signing-key``, its Ed25519 signature. With the audit options of
+``rai-toolkit audit`` (``--category``, ``--selected`` or ``--score``, ...) the
+bias audit of that outcome column is in the zip too. Everything that can be
+refused (the bundle path, the key, the audit's options and columns) is
+refused before the assessment runs.
 """
 
 from __future__ import annotations
@@ -13,27 +16,30 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_OK, Progress
-from rai_toolkit.cli._parser import add_command, int_at_least
+from rai_toolkit.cli._options import (
+    ASSESSMENT,
+    AUDIT,
+    DATA,
+    MODEL_INPUT,
+    QUESTION,
+    add_audit,
+    add_options,
+    assessment_arguments,
+    audit_arguments,
+    flags,
+    load_model_input,
+    question_arguments,
+)
+from rai_toolkit.cli._parser import add_command
 
 __all__ = ["FLAGS", "add_parser", "run"]
 
 
-def _flags() -> dict[str, str]:
-    from rai_toolkit.cli._analyze import FLAGS as ANALYZE_FLAGS
-
-    return {
-        **ANALYZE_FLAGS,
-        "out": "--out",
-        "path": "--out",
-        "signing_key": "--signing-key",
-        "overwrite": "--overwrite",
-        "data_file": "--data",
-        "model_file": "--model",
-    }
-
-
-#: Parameters of ``run_bundle`` / ``assess`` -> the flag of this command that sets them.
-FLAGS = _flags()
+#: Parameters of ``run_bundle`` / ``assess`` / ``bias_audit`` -> the flag of this command.
+FLAGS = flags(
+    MODEL_INPUT, DATA, QUESTION, ASSESSMENT, AUDIT,
+    out="--out", path="--out", signing_key="--signing-key", overwrite="--overwrite",
+)  # fmt: skip
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -45,87 +51,50 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "Assess a saved model on a data file (as `rai-toolkit analyze`) and write the "
             "evidence bundle: one zip with the HTML report and its JSON, the environment, the "
             "sha256 of the data and model files, and a manifest of every file's sha256, "
-            "signed with --signing-key (a key from `rai-toolkit keygen`). Check it with "
-            "`rai-toolkit verify`."
+            "signed with --signing-key (a key from `rai-toolkit keygen`). With --category and "
+            "--selected or --score it also holds the bias audit of that outcome (as "
+            "`rai-toolkit audit`, with --n-boot and --seed). Check it with `rai-toolkit verify`; "
+            "compare two bundles with `rai-toolkit diff`."
         ),
     )
-    parser.add_argument(
-        "--model",
-        required=True,
-        metavar="MODEL",
-        help="model file: .skops (safe), or .pkl/.pickle/.joblib with --trust-pickle",
-    )
-    parser.add_argument(
-        "--data", required=True, metavar="FILE", help="evaluation data: .csv or .parquet"
-    )
-    parser.add_argument("--target", required=True, metavar="COL", help="target column")
-    parser.add_argument(
-        "--sensitive", required=True, nargs="+", metavar="COL", help="sensitive column(s)"
-    )
+    add_options(parser, MODEL_INPUT, DATA, QUESTION)
     parser.add_argument("--out", required=True, metavar="ZIP", help="bundle path (.zip)")
     parser.add_argument(
         "--signing-key", metavar="KEY", help="Ed25519 private key (PEM) to sign the manifest"
     )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
-    parser.add_argument(
-        "--trust-pickle",
-        action="store_true",
-        help="allow .pkl/.joblib models (loading a pickle can execute code)",
-    )
-    parser.add_argument(
-        "--trust", nargs="+", default=[], metavar="TYPE",
-        help="extra types to trust in a .skops file (review them first)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--n-boot", type=int_at_least(0), default=1000, metavar="N",
-        help="bootstrap replicates (default 1000; 0 for no intervals)",
-    )  # fmt: skip
-    parser.add_argument("--no-explain", action="store_true", help="skip SHAP explanations")
-    parser.add_argument(
-        "--min-cell-size", type=int_at_least(1), default=10, metavar="K",
-        help="hide groups with fewer rows (default 10)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--pos-label", metavar="LABEL",
-        help="favourable class (default 1; parsed as a number when possible)",
-    )  # fmt: skip
-    parser.add_argument("--title", help="report title")
-    parser.add_argument(
-        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
-    )
+    add_options(parser, ASSESSMENT)
+    add_audit(parser, required=False)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit bundle``; return the exit status: 0 on success."""
+    """Handle ``rai-toolkit bundle`` (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     from pathlib import Path
 
     from rai_toolkit._io import read_table
-    from rai_toolkit.cli._analyze import _load_model, _pos_label
     from rai_toolkit.report._assess import run_bundle
     from rai_toolkit.report._bundle import check_bundle_path, load_signing_key
 
     check_bundle_path(args.out, overwrite=args.overwrite, argument="--out")
     if args.signing_key is not None:
         load_signing_key(args.signing_key, argument="--signing-key")
+    audit = audit_arguments(args)
+    if audit is not None:
+        audit.update(n_boot=args.n_boot, random_state=args.seed)
     data = read_table(args.data, argument="--data")
-    model, source = _load_model(args)
+    model, source = load_model_input(args)
     assessment, path = run_bundle(
         model,
         data,
-        target=args.target,
-        sensitive_features=args.sensitive,
+        **question_arguments(args),
+        **assessment_arguments(args),
         out=args.out,
         signing_key=args.signing_key,
         overwrite=args.overwrite,
         data_file=args.data,
         model_file=args.model,
-        explain=not args.no_explain,
-        n_boot=args.n_boot,
-        min_cell_size=args.min_cell_size,
-        random_state=args.seed,
-        title=args.title,
-        pos_label=_pos_label(args.pos_label),
+        audit=audit,
         dataset_description=f"file {Path(args.data).name}",
         model_source=source,
         progress=Progress(),

@@ -71,18 +71,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve the saved dashboard until Ctrl-C, printing through this CLI's console.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed by the dashboard room's parser.
-
-    Returns
-    -------
-    int
-        The handler's exit status.
-    """
+    """Serve the saved dashboard until Ctrl-C (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     from rai_toolkit.dashboard._cli import run_dashboard
 
     with contextlib.redirect_stderr(_WarningLines(sys.stderr)):

@@ -33,18 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit datasets``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed ``action`` and ``name``.
-
-    Returns
-    -------
-    int
-        0 on success.
-    """
+    """Handle ``rai-toolkit datasets`` (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     if args.action == "list":
         if args.name is not None:
             raise UsageError(

@@ -37,18 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit demo``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed ``out`` and ``quick``.
-
-    Returns
-    -------
-    int
-        0 on success.
-    """
+    """Handle ``rai-toolkit demo`` (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     from rai_toolkit._io import HTML_SUFFIXES, JSON_SUFFIXES, check_output_path
 
     out = check_output_path(args.out, argument="--out", suffixes=HTML_SUFFIXES, make_parents=True)

@@ -1,4 +1,4 @@
-"""``rai-toolkit diff``: compare two saved fairness reports and say what got worse."""
+"""``rai-toolkit diff``: compare two saved fairness reports (or bundles) and say what got worse."""
 
 from __future__ import annotations
 
@@ -6,18 +6,13 @@ import argparse
 import sys
 
 from rai_toolkit.cli._console import EXIT_CRITERION_FAILED, EXIT_OK
+from rai_toolkit.cli._options import N_BOOT, SEED, flags
 from rai_toolkit.cli._parser import add_command, int_at_least
 
 __all__ = ["FLAGS", "OUTPUT_SUFFIXES", "add_parser", "run"]
 
 #: Parameters of ``compare_reports`` -> the flag or operand of this command that sets them.
-FLAGS = {
-    "baseline": "OLD.json",
-    "current": "NEW.json",
-    "n_boot": "--n-boot",
-    "ci": "--ci",
-    "random_state": "--seed",
-}
+FLAGS = flags(N_BOOT, SEED, baseline="OLD", current="NEW", ci="--ci")
 
 #: ``--out`` suffix -> the ReportComparison method that writes it.
 OUTPUT_SUFFIXES = {
@@ -49,13 +44,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description=(
             "Compare two fairness reports written by 'rai-toolkit analyze --fairness-json' or "
             "FairnessReport.to_json() (schema 1.4 or later; not the --json assessment "
-            "document): the change of every criterion and group metric, with intervals that hold "
+            "document), or two evidence bundles written by 'rai-toolkit bundle' (verified "
+            "first; a bundle that fails 'rai-toolkit verify' is refused): the change of every "
+            "criterion and group metric, with intervals that hold "
             "for all of them at once. Prints the criteria and the rows that got significantly "
             "worse; --fail-on-worse exits 1 when a criterion got significantly worse."
         ),
     )
-    parser.add_argument("old", metavar="OLD.json", help="baseline fairness report (JSON)")
-    parser.add_argument("new", metavar="NEW.json", help="current fairness report (JSON)")
+    parser.add_argument(
+        "old", metavar="OLD", help="baseline: fairness report (.json) or evidence bundle (.zip)"
+    )
+    parser.add_argument(
+        "new", metavar="NEW", help="current: fairness report (.json) or evidence bundle (.zip)"
+    )
     parser.add_argument(
         "--fail-on-worse",
         action="store_true",
@@ -66,19 +67,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="FILE",
         help="also write the comparison: .html (self-contained page), .json or .md",
     )
-    parser.add_argument(
-        "--n-boot",
+    N_BOOT.add(
+        parser,
         type=int_at_least(100),
-        default=1000,
-        metavar="N",
         help="bootstrap replicates of each report (default 1000, at least 100)",
     )
     parser.add_argument(
         "--ci", type=_coverage, default=0.95, help="simultaneous coverage (default 0.95)"
     )
-    parser.add_argument(
-        "--seed", type=int_at_least(0), default=0, help="random seed, 0 or more (default 0)"
-    )
+    SEED.add(parser)
     return parser
 
 
@@ -95,14 +92,11 @@ def _check_out(path: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit diff``; return the exit status.
-
-    0, or 1 with ``--fail-on-worse`` when a criterion got significantly worse.
-    """
+    """Handle ``rai-toolkit diff``: exit 1 on ``--fail-on-worse`` and a worse criterion."""
     writer = _check_out(args.out)
     from rai_toolkit.compare import compare_reports
 
-    for flag, path in (("OLD.json", args.old), ("NEW.json", args.new)):
+    for flag, path in ((FLAGS["baseline"], args.old), (FLAGS["current"], args.new)):
         if path.lstrip().startswith("{"):
             from rai_toolkit.exceptions import DataValidationError
 

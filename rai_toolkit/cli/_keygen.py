@@ -10,7 +10,7 @@ from rai_toolkit.cli._parser import add_command
 __all__ = ["FLAGS", "add_parser", "run"]
 
 #: Parameters of ``generate_keypair`` -> the flag of this command that sets them.
-FLAGS = {"path": "--out", "path + '.pub'": "--out", "overwrite": "--overwrite"}
+FLAGS = {"path": "--out", "overwrite": "--overwrite"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -32,30 +32,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit keygen``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed ``out`` and ``overwrite``.
-
-    Returns
-    -------
-    int
-        0 on success.
-    """
-    from pathlib import Path
-
-    from rai_toolkit.exceptions import ArgumentError
+    """Handle ``rai-toolkit keygen`` (the protocol is in :mod:`rai_toolkit.cli._main`)."""
     from rai_toolkit.report import generate_keypair
 
-    for path in (Path(args.out), Path(f"{args.out}.pub")):
-        if path.exists() and not args.overwrite:
-            raise ArgumentError(
-                f"--out: {str(path)!r} already exists; pass --overwrite to replace the key pair "
-                f"(bundles signed with the old key then no longer verify against the new .pub), "
-                f"or choose another --out."
-            )
     private, public = generate_keypair(args.out, overwrite=args.overwrite)
     print(f"wrote {private} (private key: keep it secret)")
     print(f"wrote {public} (public key: share it with whoever verifies your bundles)")

@@ -5,11 +5,13 @@ Adding a command
 Write ``rai_toolkit/cli/_<name>.py`` with
 
 * ``add_parser(subparsers) -> argparse.ArgumentParser``: the command's parser
-  (:func:`rai_toolkit.cli._parser.add_command`, then its arguments);
+  (:func:`rai_toolkit.cli._parser.add_command`, then its arguments: the blocks
+  of :mod:`rai_toolkit.cli._options` for options other commands share);
 * ``run(args) -> int``: the handler, returning an exit status;
 * optionally ``FLAGS``: ``{library parameter: this command's flag}``, so that
   a rai_toolkit error naming a parameter (its ``argument`` attribute) ends with
-  the flag that sets it,
+  the flag that sets it (:func:`rai_toolkit.cli._options.flags` builds it
+  from the shared blocks a command adds),
 
 and register it in :data:`COMMANDS`. Only the module of the command being run
 is imported; import pandas and the analysis rooms inside ``run``, never at

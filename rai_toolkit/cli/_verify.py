@@ -38,18 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``rai-toolkit verify``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed ``bundle`` and ``public_key``.
-
-    Returns
-    -------
-    int
-        0 when the bundle is intact, 1 otherwise.
-    """
+    """Handle ``rai-toolkit verify``: exit 1 unless the bundle is intact (see ``_main``)."""
     from rai_toolkit.exceptions import DataValidationError
     from rai_toolkit.report import verify_bundle
 

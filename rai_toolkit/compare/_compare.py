@@ -69,9 +69,12 @@ ASSESSMENT_SCHEMA_PREFIX = "rai_toolkit.assessment/"
 #: Smallest accepted n_boot (as in analyze_fairness).
 MIN_BOOT = 100
 
+#: The member of an evidence bundle that holds its fairness report (``report._bundle.FAIRNESS``).
+FAIRNESS_MEMBER = "fairness.json"
+
 _HOW = (
-    "Pass a FairnessReport, the dict of its to_dict(), its to_json() text, or the path of a "
-    "file written by report.to_json(path)."
+    "Pass a FairnessReport, the dict of its to_dict(), its to_json() text, the path of a "
+    "file written by report.to_json(path), or an evidence bundle (.zip)."
 )
 
 
@@ -82,7 +85,9 @@ def load_report_document(value: Any, *, argument: str) -> dict[str, Any]:
     Parameters
     ----------
     value : FairnessReport, dict, str or path-like
-        The report. A string starting with ``{`` is JSON text, any other string a path.
+        The report. A string starting with ``{`` is JSON text, any other string a
+        path: of the JSON file, or of an evidence bundle (a zip), whose
+        ``fairness.json`` is read once the bundle verifies.
     argument : str
         Parameter name, for messages.
 
@@ -96,7 +101,8 @@ def load_report_document(value: Any, *, argument: str) -> dict[str, Any]:
     ArgumentError
         For a value of another type.
     DataValidationError
-        For a missing file, malformed JSON or a document that is not a fairness report.
+        For a missing file, malformed JSON, a document that is not a fairness
+        report, or a bundle that fails verification or holds no fairness report.
     """
     from rai_toolkit.fairness import FairnessReport
 
@@ -114,13 +120,19 @@ def load_report_document(value: Any, *, argument: str) -> dict[str, Any]:
                 raise DataValidationError(
                     f"{argument}: no file at {str(path)!r}. {_HOW}", argument=argument
                 )
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                raise DataValidationError(
-                    f"{argument}: cannot read {str(path)!r} ({err}). {_HOW}", argument=argument
-                ) from err
-            doc = _parse(text, argument=argument, source=repr(str(path)))
+            if _is_bundle(path):
+                text = _bundle_report(path, argument=argument)
+                source = f"{FAIRNESS_MEMBER} of bundle {str(path)!r}"
+            else:
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as err:
+                    raise DataValidationError(
+                        f"{argument}: cannot read {str(path)!r} ({err}). {_HOW}",
+                        argument=argument,
+                    ) from err
+                source = repr(str(path))
+            doc = _parse(text, argument=argument, source=source)
     else:
         raise ArgumentError(
             f"{argument} must be a FairnessReport or its saved JSON; received "
@@ -143,6 +155,27 @@ def load_report_document(value: Any, *, argument: str) -> dict[str, Any]:
             argument=argument,
         )
     return doc
+
+
+def _is_bundle(path: Path) -> bool:
+    """Whether a file is an evidence bundle: a ``.zip`` name, or a zip archive's bytes."""
+    import zipfile
+
+    return path.suffix.lower() == ".zip" or zipfile.is_zipfile(path)
+
+
+def _bundle_report(path: Path, *, argument: str) -> str:
+    """Return the fairness report JSON of an evidence bundle, read once the bundle verifies."""
+    from rai_toolkit.report._bundle import read_verified_member
+
+    content = read_verified_member(path, FAIRNESS_MEMBER, argument=argument)
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as err:  # verified bytes that are not text: not our writer's
+        raise DataValidationError(
+            f"{argument}: {FAIRNESS_MEMBER} of bundle {str(path)!r} is not UTF-8 text ({err}).",
+            argument=argument,
+        ) from err
 
 
 def _is_assessment(doc: Any) -> bool:
@@ -476,7 +509,10 @@ def compare_reports(
     ----------
     baseline, current : FairnessReport, dict, str or path-like
         The reports, or their saved JSON (``report.to_json(path)``: a path, the
-        JSON text, or the dict of ``to_dict()``), schema 1.4 or later. Both
+        JSON text, or the dict of ``to_dict()``), schema 1.4 or later, or the
+        path of an evidence bundle (``Assessment.to_bundle``, ``rai-toolkit
+        bundle``): its hashes are verified first and its ``fairness.json`` is
+        compared. Both
         binary classification reports with the same target, ``pos_label``,
         sensitive features, groups, reference group and metrics.
     ci : float, default=0.95
@@ -496,10 +532,12 @@ def compare_reports(
     ArgumentError
         A report of another type, or ``ci``, ``n_boot`` or ``random_state`` out of range.
     DataValidationError
-        A missing file, malformed JSON, a report without count tables (saved
-        before schema 1.4: re-run with the current toolkit), a regression or
-        multiclass report, or two reports that differ in target, groupings,
-        groups, metrics or task (the message says what differs).
+        A missing file, malformed JSON, a bundle that fails verification (the
+        message holds :func:`~rai_toolkit.verify_bundle`'s finding), a report
+        without count tables (saved before schema 1.4: re-run with the current
+        toolkit), a regression or multiclass report, or two reports that differ
+        in target, groupings, groups, metrics or task (the message says what
+        differs).
 
     Examples
     --------

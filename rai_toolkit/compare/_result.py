@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import os
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from rai_toolkit._io import HTML_SUFFIXES, MARKDOWN_SUFFIXES, frame_records, json_safe
-from rai_toolkit._result import Result, Summary
+from rai_toolkit._io import frame_records, json_safe
+from rai_toolkit._result import Summary
+from rai_toolkit._views import DocumentViews
 
 __all__ = ["CHANGE_COLUMNS", "METHOD", "ReportComparison", "SCHEMA_VERSION"]
 
@@ -46,7 +47,7 @@ METHOD = (
 )
 
 
-class ReportComparison(Result):
+class ReportComparison(DocumentViews):
     """Changes between a baseline and a current fairness report, with simultaneous intervals.
 
     Create it with :func:`~rai_toolkit.compare_reports`.
@@ -154,10 +155,10 @@ class ReportComparison(Result):
             ),
         )
 
-    def _repr_html_(self) -> str:
-        from rai_toolkit.compare._views import render_fragment
+    def _views(self) -> ModuleType:
+        from rai_toolkit.compare import _views
 
-        return render_fragment(self.to_dict())
+        return _views
 
     # ------------------------------------------------------------------ serialisation
     def to_dict(self) -> dict[str, Any]:
@@ -181,42 +182,6 @@ class ReportComparison(Result):
             "changes": frame_records(frame),
         }
 
-    def to_html(self, path: str | os.PathLike | None = None) -> str:
-        """Render the comparison as one self-contained HTML page, optionally to a file.
-
-        The page has inline CSS only, no script and no network request; every
-        value is HTML-escaped.
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Where to write (``.html``).
-
-        Returns
-        -------
-        str
-            The HTML text.
-        """
-        from rai_toolkit.compare._views import render_html
-
-        return self._write_view(path, render_html, suffixes=HTML_SUFFIXES)
-
-    def to_markdown(self, path: str | os.PathLike | None = None) -> str:
-        """Render the comparison as Markdown, optionally to a file.
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Where to write (``.md``).
-
-        Returns
-        -------
-        str
-            The Markdown text; labels are escaped.
-        """
-        from rai_toolkit.compare._views import render_markdown
-
-        return self._write_view(path, render_markdown, suffixes=MARKDOWN_SUFFIXES)
 
 
 def _fmt(value: Any) -> str:

@@ -280,7 +280,11 @@ class Assessment(Result):
     ) -> Path:
         """Write a verifiable evidence bundle: one zip with the report, hashes and a manifest.
 
-        The zip holds ``report.html`` and ``report.json``, each audit in
+        The zip holds ``report.html`` and ``report.json``, ``fairness.json``
+        (the full fairness report with its count tables, as
+        ``self.fairness.to_json()`` writes it: :func:`~rai_toolkit.compare_reports`
+        and ``rai-toolkit diff`` compare two bundles through it; unlike the report
+        it does not hide small groups), each audit in
         ``audits/`` (JSON, HTML, Markdown), ``environment.json`` (Python and
         package versions), ``evidence.json`` (date, toolkit version, sha256 of
         the data and of the model file) and ``manifest.json`` (sha256 of every

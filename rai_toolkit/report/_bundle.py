@@ -1,12 +1,13 @@
 """The evidence bundle: one zip that a regulator can check byte for byte.
 
-A bundle holds the HTML report and its JSON document, the bias audits passed
-in, the environment (Python and every installed package's version), the
-sha256 of the data and of the model file, the date and the toolkit version,
-and ``manifest.json``: the sha256 and size of every other file. With a
-signing key, ``manifest.sig`` holds an Ed25519 signature of the manifest's
-exact bytes; since the manifest hashes every file, the signature covers them
-all. The manifest also carries ``digest``, the sha256 of its own canonical
+A bundle holds the HTML report and its JSON document, the full fairness report
+(``fairness.json``, with the count tables that :func:`~rai_toolkit.compare_reports`
+compares), the bias audits passed in, the environment (Python and every
+installed package's version), the sha256 of the data and of the model file,
+the date and the toolkit version, and ``manifest.json``: the sha256 and size
+of every other file. With a signing key, ``manifest.sig`` holds an Ed25519
+signature of the manifest's exact bytes; since the manifest hashes every file,
+the signature covers them all. The manifest also carries ``digest``, the sha256 of its own canonical
 form, so that a change to any byte of it is found even in an unsigned bundle.
 
 :func:`verify_bundle` re-reads every member, recomputes every hash, checks the
@@ -37,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._io import atomic_path
+from rai_toolkit._io import atomic_path, check_output_path
 from rai_toolkit._result import Result, Summary
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
@@ -48,6 +49,7 @@ __all__ = [
     "check_bundle_path",
     "evidence_map",
     "generate_keypair",
+    "read_verified_member",
     "verify_bundle",
     "write_bundle",
 ]
@@ -57,6 +59,8 @@ BUNDLE_SCHEMA = "rai_toolkit.bundle/1"
 EVIDENCE_SCHEMA = "rai_toolkit.evidence/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
+#: The full fairness report (``FairnessReport.to_json``, count tables included).
+FAIRNESS = "fairness.json"
 _CHUNK = 1 << 20
 
 
@@ -136,101 +140,90 @@ def load_signing_key(key: Any, *, argument: str = "signing_key") -> Any:
     ArgumentError
         If the key is missing, unreadable, encrypted, public or not Ed25519.
     """
+    return _load_key(key, private=True, argument=argument)
+
+
+def load_public_key(key: Any, *, argument: str = "public_key") -> Any:
+    """Return an Ed25519 public key (e.g. the ``.pub`` file), as :func:`load_signing_key` does."""
+    return _load_key(key, private=False, argument=argument)
+
+
+_MAKE_KEYS = "Make a key pair with rai_toolkit.generate_keypair(path) (rai-toolkit keygen)."
+
+
+def _load_key(key: Any, *, private: bool, argument: str) -> Any:
+    """Load the private or the public Ed25519 key; every refusal says what to pass instead."""
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
-    if isinstance(key, ed25519.Ed25519PrivateKey):
+    wanted = ed25519.Ed25519PrivateKey if private else ed25519.Ed25519PublicKey
+    half = "private" if private else "public"
+    if isinstance(key, wanted):
         return key
     if _is_key_object(key):
+        kind = _key_kind(key)
+        hint = (
+            _MAKE_KEYS
+            if private
+            else "Pass its public half (key.public_key()) or the .pub file."
+            if "private" in kind
+            else ""
+        )
         raise ArgumentError(
-            f"`{argument}` must be an Ed25519 private key; received {_key_kind(key)}. Make a key "
-            f"pair with rai_toolkit.generate_keypair(path) (rai-toolkit keygen)."
+            f"`{argument}` must be an Ed25519 {half} key; received {kind}. {hint}".rstrip(),
+            argument=argument,
         )
     data, where = _key_material(key, argument=argument)
     try:
-        loaded = serialization.load_pem_private_key(data, password=None)
-    except TypeError as err:
+        if private:
+            loaded = serialization.load_pem_private_key(data, password=None)
+        else:
+            loaded = serialization.load_pem_public_key(data)
+    except TypeError as err:  # a password-protected private key
         raise ArgumentError(
             f"{where} is an encrypted private key; pass the key object instead: "
-            f"cryptography's serialization.load_pem_private_key(data, password=...)."
+            f"cryptography's serialization.load_pem_private_key(data, password=...).",
+            argument=argument,
         ) from err
     except (ValueError, UnsupportedAlgorithm) as err:
+        message = _unreadable_key(data, where, err, private=private)
+        raise ArgumentError(message, argument=argument) from err
+    if not isinstance(loaded, wanted):
+        raise ArgumentError(
+            f"{where} holds {_key_kind(loaded)}; bundles are signed with Ed25519 keys."
+            + (f" {_MAKE_KEYS}" if private else ""),
+            argument=argument,
+        )
+    return loaded
+
+
+def _unreadable_key(data: bytes, where: str, err: Exception, *, private: bool) -> str:
+    """Why PEM data did not load as the key wanted: the other half of a pair, or not PEM."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    if private:
         try:
             public = serialization.load_pem_public_key(data)
         except (ValueError, UnsupportedAlgorithm):
             public = None
         if public is not None:
-            raise ArgumentError(
+            return (
                 f"{where} holds {_key_kind(public)}, not a private key; sign with the private "
                 f"key (the file without .pub) and keep the public key for verify_bundle."
-            ) from err
-        raise ArgumentError(
-            f"{where} is not a PEM private key ({' '.join(str(err).split())[:120]}); pass the "
-            f"file written by generate_keypair (rai-toolkit keygen)."
-        ) from err
-    if not isinstance(loaded, ed25519.Ed25519PrivateKey):
-        raise ArgumentError(
-            f"{where} holds {_key_kind(loaded)}; bundles are signed with Ed25519 keys. Make one "
-            f"with rai_toolkit.generate_keypair(path) (rai-toolkit keygen)."
+            )
+    elif b"PRIVATE KEY" in data:
+        return (
+            f"{where} holds a private key; verify with the public key (the .pub file written "
+            f"next to it), and keep the private key secret."
         )
-    return loaded
-
-
-def load_public_key(key: Any, *, argument: str = "public_key") -> Any:
-    """Return an Ed25519 public key from a key object, a PEM file path or PEM bytes.
-
-    Parameters
-    ----------
-    key : Ed25519PublicKey, str, path-like or bytes
-        The public key, or where to read it (PEM, e.g. the ``.pub`` file of
-        :func:`generate_keypair`).
-    argument : str, default="public_key"
-        Argument name used in messages.
-
-    Returns
-    -------
-    cryptography.hazmat.primitives.asymmetric.ed25519.Ed25519PublicKey
-        The key.
-
-    Raises
-    ------
-    ArgumentError
-        If the key is missing, unreadable, private or not Ed25519.
-    """
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ed25519
-
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return key
-    if _is_key_object(key):
-        hint = (
-            " Pass its public half (key.public_key()) or the .pub file."
-            if "private" in _key_kind(key)
-            else ""
-        )
-        raise ArgumentError(
-            f"`{argument}` must be an Ed25519 public key; received {_key_kind(key)}.{hint}"
-        )
-    data, where = _key_material(key, argument=argument)
-    try:
-        loaded = serialization.load_pem_public_key(data)
-    except (ValueError, UnsupportedAlgorithm) as err:
-        if b"PRIVATE KEY" in data:
-            raise ArgumentError(
-                f"{where} holds a private key; verify with the public key (the .pub file "
-                f"written next to it), and keep the private key secret."
-            ) from err
-        raise ArgumentError(
-            f"{where} is not a PEM public key ({' '.join(str(err).split())[:120]}); pass the "
-            f".pub file written by generate_keypair (rai-toolkit keygen)."
-        ) from err
-    if not isinstance(loaded, ed25519.Ed25519PublicKey):
-        raise ArgumentError(
-            f"{where} holds {_key_kind(loaded)}; bundles are signed with Ed25519 keys."
-        )
-    return loaded
+    detail = " ".join(str(err).split())[:120]
+    written = "file written by" if private else ".pub file written by"
+    return (
+        f"{where} is not a PEM {'private' if private else 'public'} key ({detail}); pass the "
+        f"{written} generate_keypair (rai-toolkit keygen)."
+    )
 
 
 def _is_key_object(key: Any) -> bool:
@@ -260,30 +253,38 @@ def key_id(public: Any) -> str:
     return hashlib.sha256(_raw_public(public)).hexdigest()[:16]
 
 
-def _check_new_file(path: Any, *, argument: str, overwrite: bool) -> Path:
-    if not isinstance(path, str | os.PathLike):
+def _check_overwrite(overwrite: Any) -> None:
+    if not isinstance(overwrite, bool):
         raise ArgumentError(
-            f"`{argument}` must be a file path (str or pathlib.Path); received "
-            f"{type(path).__name__}."
+            f"overwrite must be True or False; received {overwrite!r}.", argument="overwrite"
         )
-    p = Path(path)
-    if p.is_dir():
-        raise ArgumentError(f"`{argument}` {str(p)!r} is a folder; pass a file path inside it.")
-    if p.exists() and not overwrite:
+
+
+def _check_new_file(
+    path: Any,
+    *,
+    argument: str,
+    overwrite: bool,
+    name: str | None = None,
+    what: str = "it",
+    suffixes: tuple[str, ...] | None = None,
+) -> Path:
+    """Check a file about to be written (check_output_path); an existing one names overwrite.
+
+    ``name`` names the file in messages (default: the argument); errors carry ``argument``.
+    """
+    name = name or f"`{argument}`"
+    if isinstance(path, str | os.PathLike) and os.path.isfile(path) and not overwrite:
         raise ArgumentError(
-            f"`{argument}` {str(p)!r} already exists; pass overwrite=True to replace it or "
-            f"choose another path."
+            f"{name} {os.fspath(path)!r} already exists; pass overwrite=True to replace {what}, "
+            f"or choose another `{argument}`.",
+            argument="overwrite",
         )
-    if not p.parent.is_dir():
-        raise ArgumentError(
-            f"Cannot write `{argument}` {str(p)!r}: folder {str(p.parent)!r} does not exist. "
-            f"Create it first or choose another path."
-        )
-    if not os.access(p.parent, os.W_OK):
-        raise ArgumentError(
-            f"Cannot write `{argument}` {str(p)!r}: folder {str(p.parent)!r} is not writable."
-        )
-    return p
+    try:
+        return check_output_path(path, argument=name, suffixes=suffixes)
+    except ArgumentError as err:
+        err.argument = err.argument or argument
+        raise
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -320,7 +321,8 @@ def generate_keypair(path: str | os.PathLike, *, overwrite: bool = False) -> tup
     Raises
     ------
     ArgumentError
-        If a file exists (without ``overwrite``) or the folder is missing.
+        If ``path`` or ``path + ".pub"`` exists (without ``overwrite=True``:
+        the error's ``argument`` is ``"overwrite"``), or the folder is missing.
 
     Examples
     --------
@@ -330,12 +332,16 @@ def generate_keypair(path: str | os.PathLike, *, overwrite: bool = False) -> tup
     >>> public.name
     'signing.pem.pub'
     """
-    if not isinstance(overwrite, bool):
-        raise ArgumentError(f"overwrite must be True or False; received {overwrite!r}.")
-    private_path = _check_new_file(path, argument="path", overwrite=overwrite)
-    public_path = _check_new_file(
-        Path(f"{private_path}.pub"), argument="path + '.pub'", overwrite=overwrite
+    _check_overwrite(overwrite)
+    replacing = (
+        "the key pair (bundles signed with the old key then no longer verify against the new "
+        ".pub)"
     )
+    private_path = _check_new_file(path, argument="path", overwrite=overwrite, what=replacing)
+    public_path = _check_new_file(
+        Path(f"{private_path}.pub"), argument="path", overwrite=overwrite, what=replacing,
+        name="The public key file beside `path`",
+    )  # fmt: skip
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -616,7 +622,8 @@ def evidence_map(doc: dict[str, Any], bundle: dict[str, Any] | None = None) -> d
     add(
         _EU,
         "Test reports on pre-determined changes (point 2(f))",
-        ["a later bundle of the changed system, compared with this one"],
+        [bundle_only(f"{FAIRNESS}: the count tables that compare_reports (rai-toolkit diff) "
+                     "compares with a later bundle of the changed system")],
         "human review",
         "The toolkit does not know the planned changes; the provider documents them and "
         "re-runs the assessment on each change.",
@@ -706,13 +713,7 @@ def check_bundle_path(path: Any, *, overwrite: bool, argument: str = "path") -> 
         If the path exists (without ``overwrite``), is a folder, does not end in
         ``.zip`` or its folder is missing or read-only.
     """
-    target = _check_new_file(path, argument=argument, overwrite=overwrite)
-    if target.suffix.lower() != ".zip":
-        raise ArgumentError(
-            f"`{argument}` {str(target)!r} should end in .zip; received "
-            f"{target.suffix or 'no extension'}. Choose a name such as 'evidence.zip'."
-        )
-    return target
+    return _check_new_file(path, argument=argument, overwrite=overwrite, suffixes=(".zip",))
 
 
 def write_bundle(
@@ -725,32 +726,8 @@ def write_bundle(
     data: Any = None,
     model_file: str | os.PathLike | None = None,
 ) -> Path:
-    """Write an assessment's evidence bundle (see :meth:`Assessment.to_bundle`).
-
-    Parameters
-    ----------
-    assessment : Assessment
-        The assessment.
-    path : str or path-like
-        The ``.zip`` to write.
-    signing_key : Ed25519PrivateKey, str, path-like or bytes, optional
-        Sign the manifest with this key.
-    overwrite : bool, default=False
-        Replace an existing file.
-    audits : sequence of BiasAudit, default=()
-        Bias audits to include.
-    data : pandas.DataFrame, str or path-like, optional
-        The evaluation data (or its file), to record its sha256.
-    model_file : str or path-like, optional
-        The model file, to record its sha256.
-
-    Returns
-    -------
-    pathlib.Path
-        The bundle path.
-    """
-    if not isinstance(overwrite, bool):
-        raise ArgumentError(f"overwrite must be True or False; received {overwrite!r}.")
+    """Write the evidence bundle of ``assessment`` (parameters: ``Assessment.to_bundle``)."""
+    _check_overwrite(overwrite)
     target = check_bundle_path(path, overwrite=overwrite)
     key = None if signing_key is None else load_signing_key(signing_key)
     doc = assessment.to_dict()
@@ -790,6 +767,7 @@ def write_bundle(
     members: list[tuple[str, bytes]] = [
         ("report.html", render_html(doc).encode()),
         ("report.json", _json_bytes(doc)),
+        (FAIRNESS, assessment.fairness.to_json().encode("utf-8")),
         *audit_members,
         ("environment.json", _json_bytes(environment())),
         ("evidence.json", _json_bytes(evidence)),
@@ -993,15 +971,74 @@ def verify_bundle(path: str | os.PathLike, *, public_key: Any = None) -> BundleV
         path, argument="path", expected="a bundle (.zip) written by Assessment.to_bundle"
     )
     expected_key = None if public_key is None else load_public_key(public_key)
+    with _open_zip(bundle) as zf:
+        return _verify_open(zf, bundle, expected_key)
+
+
+def _open_zip(bundle: Path) -> zipfile.ZipFile:
     try:
-        zf = zipfile.ZipFile(bundle)
+        return zipfile.ZipFile(bundle)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
         raise DataValidationError(
             f"Bundle {str(bundle)!r} is not a readable zip archive (corrupted or truncated: "
             f"{' '.join(str(err).split())}); ask for a fresh copy of the bundle."
         ) from err
-    with zf:
-        return _verify_open(zf, bundle, expected_key)
+
+
+def read_verified_member(path: str | os.PathLike, member: str, *, argument: str) -> bytes:
+    """Verify a bundle (as :func:`verify_bundle`), then return one of its files.
+
+    The bundle is opened once: it is verified, and the member's bytes are
+    hashed again as they are read, so what is returned is what the manifest lists.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The bundle (``.zip``).
+    member : str
+        The file inside it, e.g. :data:`FAIRNESS`.
+    argument : str
+        Parameter name, for messages.
+
+    Returns
+    -------
+    bytes
+        The member's content.
+
+    Raises
+    ------
+    DataValidationError
+        If the bundle is not a readable zip, fails verification (the message
+        holds the verification's finding), or does not list ``member``.
+    """
+    bundle = _existing_file(
+        path, argument=argument, expected="a bundle (.zip) written by Assessment.to_bundle"
+    )
+    with _open_zip(bundle) as zf:
+        result = _verify_open(zf, bundle, None)
+        if not result.ok:
+            raise DataValidationError(
+                f"{argument}: bundle {str(bundle)!r} does not verify, so it is not read: "
+                f"{result.summary().splitlines()[0]} Check it with rai-toolkit verify (or "
+                f"verify_bundle), and ask for an intact copy.",
+                argument=argument,
+            )
+        listed = result.files.set_index("path")["expected_sha256"]
+        if member not in listed.index:
+            raise DataValidationError(
+                f"{argument}: bundle {str(bundle)!r} holds no {member}; it was written by a "
+                f"toolkit version that did not include it. Write the bundle again with the "
+                f"current version.",
+                argument=argument,
+            )
+        content = zf.read(member)
+    if hashlib.sha256(content).hexdigest() != listed[member]:
+        raise DataValidationError(
+            f"{argument}: {member} of bundle {str(bundle)!r} changed while it was read; read it "
+            f"again from an intact copy.",
+            argument=argument,
+        )
+    return content
 
 
 Problems = list[tuple[str, str]]

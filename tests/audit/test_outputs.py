@@ -155,7 +155,8 @@ def test_repr_and_notebook_view(payload_audit):
     [
         ("to_html", "audit.pdf", r"should end in \.html or \.htm; received \.pdf"),
         ("to_json", "audit.txt", r"should end in \.json"),
-        ("to_markdown", "audit", r"should end in \.md; received no extension"),
+        ("to_markdown", "audit", r"should end in \.md or \.markdown or \.txt; received no "
+                                 r"extension"),
     ],
 )
 def test_output_suffix_is_checked(dcwp, tmp_path, method, name, message):

@@ -138,3 +138,25 @@ def test_subprocess_smoke(cli_files, tmp_path):
     checked = subprocess.run([*run, "verify", str(out)], capture_output=True, text=True,
                              timeout=120, check=False, cwd=ROOT, env=env)  # fmt: skip
     assert checked.returncode == 0 and checked.stdout.startswith("OK: "), checked.stderr
+
+
+@pytest.mark.parametrize(
+    ("audit_options", "match"),
+    [
+        (["--selected", "y"], "--selected belongs to a bias audit, which needs --category"),
+        (["--standard", "eeoc", "--date", "2026-01-31"], "--standard, --date belong to a bias"),
+        (["--category", "group=group"], "needs the outcome column: add --selected COL"),
+        (["--category", "group=group", "--selected", "y", "--standard", "eeo"],
+         "argument --standard: unknown standard 'eeo'; did you mean 'eeoc'?"),
+        (["--category", "group=group", "--selected", "y", "--score", "y"],
+         "argument --score: not allowed with argument --selected"),
+        (["--category", "group=nope", "--selected", "y"], "nope"),
+        (["--category", "=group", "--selected", "y"], "DIMENSION=COLUMN with both sides"),
+    ],
+)  # fmt: skip
+def test_bundle_bad_audit_options(run_cli, cli_files, tmp_path, assert_error_line,
+                                  audit_options, match):  # fmt: skip
+    out = tmp_path / "b.zip"
+    code, _, err = run_cli(*_bundle_argv(cli_files, out, *audit_options))
+    assert_error_line(code, err, match)
+    assert list(tmp_path.iterdir()) == []

@@ -88,7 +88,7 @@ def test_different_targets(run_cli, reports, assert_error_line):
 def test_missing_and_malformed_files(run_cli, reports, tmp_path, assert_error_line):
     code, _, err = run_cli("diff", reports["old"], tmp_path / "none.json")
     assert_error_line(code, err, "current: no file at")
-    assert err.rstrip().endswith("(on the command line: NEW.json)")
+    assert err.rstrip().endswith("(on the command line: NEW)")
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     code, _, err = run_cli("diff", bad, reports["old"])
@@ -127,7 +127,7 @@ def test_bad_options(run_cli, reports, assert_error_line, argv, match):
 
 def test_missing_operand(run_cli, assert_error_line):
     code, _, err = run_cli("diff", "a.json")
-    assert_error_line(code, err, "NEW.json")
+    assert_error_line(code, err, "NEW")
 
 
 def test_help_does_not_import_pandas(modules_loaded_by):
@@ -192,4 +192,4 @@ def test_an_assessment_document_gets_one_clear_error(run_cli, cli_reports, asser
     code, _, err = run_cli("diff", cli_reports["old"], assessment)
     assert_error_line(code, err, "current is an assessment document")
     assert "analyze --fairness-json PATH" in err and "report.to_json(path)" in err
-    assert err.rstrip().endswith("(on the command line: NEW.json)")
+    assert err.rstrip().endswith("(on the command line: NEW)")

@@ -32,7 +32,9 @@ def test_existing_key_is_kept_without_overwrite(run_cli, tmp_path, assert_error_
     assert run_cli("keygen", "--out", key)[0] == 0
     before = key.read_bytes()
     code, _, err = run_cli("keygen", "--out", key)
-    assert_error_line(code, err, "already exists; pass --overwrite")
+    assert_error_line(code, err, f"`path` '{key}' already exists; pass overwrite=True to replace "
+                                 f"the key pair")  # fmt: skip
+    assert err.rstrip().endswith("(on the command line: --overwrite)")
     assert key.read_bytes() == before
     code, _, err = run_cli("keygen", "--out", key, "--overwrite")
     assert code == 0, err
@@ -43,13 +45,16 @@ def test_existing_public_key_alone_is_kept(run_cli, tmp_path, assert_error_line)
     key = tmp_path / "k.pem"
     Path(f"{key}.pub").write_text("someone else's")
     code, _, err = run_cli("keygen", "--out", key)
-    assert_error_line(code, err, "k.pem.pub' already exists")
+    assert_error_line(code, err, "The public key file beside `path` '")
+    assert "k.pem.pub' already exists; pass overwrite=True" in err
+    assert err.rstrip().endswith("(on the command line: --overwrite)")
     assert not key.exists()
 
 
 def test_missing_folder(run_cli, tmp_path, assert_error_line):
     code, _, err = run_cli("keygen", "--out", tmp_path / "no" / "k.pem")
-    assert code == 2 and err.startswith("error: ") and "Traceback" not in err
+    assert_error_line(code, err, "/no' does not exist; create it first")
+    assert err.rstrip().endswith("(on the command line: --out)")
 
 
 def test_missing_out_is_a_usage_error(run_cli, assert_error_line):

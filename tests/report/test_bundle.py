@@ -28,13 +28,15 @@ from rai_toolkit.report._bundle import (
     generate_keypair,
     key_id,
     manifest_bytes,
+    read_verified_member,
     verify_bundle,
 )
 
 COLS = ["x0", "x1", "x2", "x3", "x4", "proxy"]
 MEMBERS = [
-    "report.html", "report.json", "audits/01-screening-tool.json", "audits/01-screening-tool.html",
-    "audits/01-screening-tool.md", "environment.json", "evidence.json", MANIFEST, SIGNATURE,
+    "report.html", "report.json", "fairness.json", "audits/01-screening-tool.json",
+    "audits/01-screening-tool.html", "audits/01-screening-tool.md", "environment.json",
+    "evidence.json", MANIFEST, SIGNATURE,
 ]  # fmt: skip
 
 
@@ -87,8 +89,8 @@ def test_fresh_bundle_verifies_with_its_public_key(setup):
     assert result.first_difference is None and result.problems == []
     assert result.signature == "valid" and result.signer_checked
     assert result.key_id == key_id(serialization.load_pem_public_key(setup["public"].read_bytes()))
-    assert list(result.files["status"]) == ["ok"] * 7
-    assert result.summary().startswith("OK: 7 files match the manifest; signed by key")
+    assert list(result.files["status"]) == ["ok"] * 8
+    assert result.summary().startswith("OK: 8 files match the manifest; signed by key")
     assert rai_toolkit.verify_bundle is verify_bundle
 
 
@@ -142,6 +144,7 @@ def test_report_data_model_environment_and_audits(setup):
     assert env["packages"]["numpy"] == np.__version__
     assert env["packages"]["pandas"] == pd.__version__
     assert env["packages"]["rai-toolkit"] == rai_toolkit.__version__
+    assert members["fairness.json"].decode() == setup["assessment"].fairness.to_json()
     assert json.loads(members["audits/01-screening-tool.json"]) == setup["audit"].to_dict()
     assert members["audits/01-screening-tool.md"].decode() == setup["audit"].to_markdown()
 
@@ -490,6 +493,25 @@ def test_generate_keypair(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.pem", "k.pem.pub"]
 
 
+def test_generate_keypair_names_path_and_overwrite(tmp_path):
+    generate_keypair(tmp_path / "k.pem")
+    with pytest.raises(ArgumentError, match=r"^`path` '.*k\.pem' already exists; pass "
+                                            r"overwrite=True to replace the key pair") as err:
+        generate_keypair(tmp_path / "k.pem")
+    assert err.value.argument == "overwrite"
+    (tmp_path / "k.pem").unlink()
+    with pytest.raises(ArgumentError, match=r"^The public key file beside `path` '.*k\.pem\.pub' "
+                                            r"already exists; pass overwrite=True") as err:
+        generate_keypair(tmp_path / "k.pem")
+    assert err.value.argument == "overwrite"
+    with pytest.raises(ArgumentError, match=r"overwrite must be True or False; received 1") as err:
+        generate_keypair(tmp_path / "k.pem", overwrite=1)
+    assert err.value.argument == "overwrite"
+    with pytest.raises(ArgumentError, match=r"`path` '.*' is a folder") as err:
+        generate_keypair(tmp_path)
+    assert err.value.argument == "path"
+
+
 def test_generate_keypair_refuses_an_existing_public_file(tmp_path):
     (tmp_path / "k.pem.pub").write_text("x")
     with pytest.raises(ArgumentError, match=r"k\.pem\.pub' already exists"):
@@ -566,3 +588,49 @@ def test_no_audits(setup, tmp_path):
     path = setup["assessment"].to_bundle(tmp_path / "b.zip", audits=None)
     assert not any(name.startswith("audits/") for name in _members(path))
     assert verify_bundle(path).ok
+
+
+# ----------------------------------------------------------------------------- reading a member
+def test_read_verified_member_returns_the_listed_bytes(setup):
+    content = read_verified_member(setup["signed"], "fairness.json", argument="baseline")
+    assert content == _members(setup["signed"])["fairness.json"]
+
+
+def test_read_verified_member_refuses_a_bundle_that_does_not_verify(setup, tmp_path):
+    members = _members(setup["unsigned"])
+    members["report.json"] = members["report.json"].replace(b"Bundle test", b"Bundle t3st")
+    _rewrite(members, tmp_path / "b.zip")
+    with pytest.raises(DataValidationError, match=r"current: bundle .*b\.zip' does not verify, "
+                       r"so it is not read: FAILED: report\.json differs from the manifest") as err:
+        read_verified_member(tmp_path / "b.zip", "fairness.json", argument="current")
+    assert err.value.argument == "current"
+
+
+def test_read_verified_member_names_a_missing_member(setup):
+    with pytest.raises(DataValidationError, match=r"holds no nothing\.json; it was written by a "
+                                                  r"toolkit version that did not include it"):
+        read_verified_member(setup["unsigned"], "nothing.json", argument="baseline")
+
+
+def test_read_verified_member_rechecks_the_bytes_it_reads(setup, monkeypatch):
+    real = zipfile.ZipFile.read
+
+    def swapped(self, name, *args, **kwargs):
+        content = real(self, name, *args, **kwargs)
+        return content + b" " if name == "fairness.json" else content
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", swapped)
+    with pytest.raises(DataValidationError, match=r"fairness\.json of bundle .* changed while it "
+                                                  r"was read"):
+        read_verified_member(setup["unsigned"], "fairness.json", argument="baseline")
+
+
+def test_compare_reports_reads_the_fairness_report_of_bundles(setup):
+    from rai_toolkit import compare_reports
+
+    fairness = setup["assessment"].fairness
+    from_bundles = compare_reports(setup["signed"], setup["unsigned"], n_boot=200,
+                                   random_state=0)  # fmt: skip
+    from_reports = compare_reports(fairness, fairness, n_boot=200, random_state=0)
+    pd.testing.assert_frame_equal(from_bundles.changes, from_reports.changes)
+    assert from_bundles.to_dict() == from_reports.to_dict()
