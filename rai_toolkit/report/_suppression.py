@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._scalars import check_int
+from rai_toolkit._validation import MISSING_GROUP
+from rai_toolkit.exceptions import ArgumentError
 
 __all__ = [
     "OVERALL",
@@ -243,6 +245,22 @@ def feasible_range(
     return lo, hi
 
 
+def _in_canonical_order(counts: pd.Series) -> pd.Series:
+    """Sort ``counts`` by group label, so that a plan depends on the counts, not their order.
+
+    Ties between equally small cells are broken by position; without a canonical
+    order the same data given in another row order (an engine's table, a
+    shuffled frame) could hide different complementary groups. Labels that do
+    not compare with each other are ordered by type name and text instead.
+    """
+    try:
+        return counts.sort_index(na_position="last")
+    except TypeError:
+        labels = [lab if isinstance(lab, tuple) else (lab,) for lab in counts.index]
+        keys = [tuple((pd.isna(v), type(v).__name__, str(v)) for v in lab) for lab in labels]
+        return counts.iloc[sorted(range(len(keys)), key=keys.__getitem__)]
+
+
 def plan_suppression(
     counts: pd.Series, *, min_cell_size: int = 10, intersectional: bool = True
 ) -> SuppressionPlan:
@@ -268,7 +286,8 @@ def plan_suppression(
     Raises
     ------
     ArgumentError
-        If ``min_cell_size`` is not a positive integer.
+        If ``min_cell_size`` is not a positive integer, or a group label is
+        missing (NaN/None).
 
     Examples
     --------
@@ -279,6 +298,12 @@ def plan_suppression(
     ['b', 'c']
     """
     k = check_min_cell_size(min_cell_size)
+    if counts.index.to_frame().isna().to_numpy().any():
+        raise ArgumentError(
+            "counts has a missing group label; a missing sensitive value is its own group: "
+            f"label it, e.g. {MISSING_GROUP!r} as analyze_fairness and group_counts' input do."
+        )
+    counts = _in_canonical_order(counts)
     features = list(counts.index.names)
     cells, matrix = _published_cells(counts, intersectional=intersectional)
     joint = counts.to_numpy(dtype=float)

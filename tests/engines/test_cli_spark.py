@@ -69,13 +69,6 @@ def test_spark_report_verdicts_equal_pandas(runs):
     assert "scanned by spark" in runs["spark"]["report"]["model_card"]["dataset_description"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plan_suppression (report/_suppression.py) depends on the order of the group counts: "
-    "the pandas path plans from group_counts (sorted), an engine path from the report's by_group "
-    "order, so the same data hide different complementary groups (here the intersectional "
-    "verdict values are hidden by Spark only); sorting the counts makes the plans equal",
-)
 def test_spark_report_hides_the_same_groups_as_pandas(runs):
     def hidden(name):
         groups = runs[name]["report"]["suppression"]["groups"]

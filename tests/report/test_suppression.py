@@ -75,6 +75,36 @@ def test_no_hidden_count_follows_from_shown_counts(seed):
                 assert plan.is_suppressed(*cell)
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_the_plan_does_not_depend_on_the_order_of_the_counts(seed):
+    # equal small counts make ties: an engine's table and a shuffled frame list the groups in
+    # other orders than pandas' sorted group-by, and must hide the same groups
+    rng = np.random.default_rng(seed)
+    keys = list(itertools.product(["F", "M", "(missing)"], ["a", "b", "c", "d"]))
+    values = rng.choice([2, 3, 3, 12, 12, 40, 200], size=len(keys))
+    counts = pd.Series(values, index=pd.MultiIndex.from_tuples(keys, names=["sex", "race"]))
+    plans = [
+        plan_suppression(counts.iloc[rng.permutation(len(counts))], min_cell_size=10)
+        for _ in range(4)
+    ]
+    assert all(p.reasons == plans[0].reasons for p in plans[1:])
+
+
+def test_labels_that_do_not_compare_are_ordered_too():
+    index = pd.Index(["a", 1, "b", 2.5], dtype=object, name="g")
+    counts = pd.Series([3, 3, 500, 400], index=index)
+    forward = plan_suppression(counts, min_cell_size=10).reasons
+    backward = plan_suppression(counts.iloc[::-1], min_cell_size=10).reasons
+    assert forward == backward
+    assert {g for (_, g), r in forward.items() if r == "below minimum"} == {"a", 1}
+
+
+def test_a_missing_group_label_is_refused_with_the_label_to_use():
+    counts = pd.Series([500, 3], index=pd.Index(["a", np.nan], dtype=object, name="g"))
+    with pytest.raises(ArgumentError, match=r"missing group label.*'\(missing\)'"):
+        plan_suppression(counts, min_cell_size=10)
+
+
 def test_hidden_groups_of_one_feature_sum_to_at_least_k():
     counts = pd.Series([900, 6, 3, 50], index=pd.Index(list("abcd"), name="g"))
     plan = plan_suppression(counts, min_cell_size=10)
