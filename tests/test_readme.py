@@ -57,5 +57,5 @@ def test_readme_command_lines_parse():
     for line in lines:
         argv = [arg.strip("'") for arg in line.split()[1:]]
         assert argv[0] in COMMANDS, line
-        parser = _command_parser(importlib.import_module(COMMANDS[argv[0]][0]))
+        parser = _command_parser(argv[0], importlib.import_module(COMMANDS[argv[0]][0]))
         parser.parse_command_line(argv[1:])  # raises UsageError on an unknown option

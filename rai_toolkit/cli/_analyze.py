@@ -35,11 +35,11 @@ from rai_toolkit.cli._options import (
     load_model_input,
     question_arguments,
 )
-from rai_toolkit.cli._parser import add_command, did_you_mean, int_at_least
+from rai_toolkit.cli._parser import did_you_mean, int_at_least
 from rai_toolkit.cli._summary import print_summary
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
-__all__ = ["ANY", "FLAGS", "add_parser", "parse_fail_on", "run"]
+__all__ = ["ANY", "FLAGS", "DESCRIPTION", "add_arguments", "parse_fail_on", "run"]
 
 #: Parameters of ``assess`` / ``load_model`` -> the flag of this command that sets them.
 FLAGS = flags(MODEL_INPUT, DATA, QUESTION, ASSESSMENT, engine="--engine", train="--train")
@@ -91,18 +91,17 @@ def parse_fail_on(value: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``analyze`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
-    parser = add_command(
-        subparsers,
-        "analyze",
-        description=(
-            "Run fairness, explanations, error analysis, privacy and robustness checks of a "
-            "saved model on a CSV or Parquet file and write one self-contained HTML report "
-            "(and, with --json, its JSON document). Output paths are checked before any work; "
-            "the outputs of a run are written together or not at all."
-        ),
-    )
+#: What ``rai-toolkit analyze --help`` says the command does.
+DESCRIPTION = (
+    "Run fairness, explanations, error analysis, privacy and robustness checks of a "
+    "saved model on a CSV or Parquet file and write one self-contained HTML report "
+    "(and, with --json, its JSON document). Output paths are checked before any work; "
+    "the outputs of a run are written together or not at all."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``rai-toolkit analyze`` (protocol: :mod:`rai_toolkit.cli._main`)."""
     add_options(parser, MODEL_INPUT)
     DATA.add(
         parser,
@@ -158,7 +157,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "hide groups smaller than --min-cell-size, so keep it internal"
         ),
     )
-    return parser
 
 
 def _check_fail_on(names: list[str] | None, assessment: Any) -> list[str] | None:

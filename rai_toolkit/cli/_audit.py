@@ -15,9 +15,8 @@ from rai_toolkit.cli._options import (
     audit_arguments,
     flags,
 )
-from rai_toolkit.cli._parser import add_command
 
-__all__ = ["FLAGS", "add_parser", "run"]
+__all__ = ["DESCRIPTION", "FLAGS", "add_arguments", "run"]
 
 #: Parameters of ``bias_audit`` / ``run_audit`` -> the flag of this command that sets them.
 FLAGS = flags(
@@ -29,19 +28,18 @@ FLAGS = flags(
 KINDS = {".html": "html", ".htm": "html", ".json": "json", ".md": "md"}
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``audit`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
-    parser = add_command(
-        subparsers,
-        "audit",
-        description=(
-            "Bias audit of selections (or scores) in a CSV or Parquet file: selection or "
-            "scoring rate and impact ratio per category of each dimension and of their "
-            "intersection, with bootstrap intervals (NYC Local Law 144; --standard eeoc adds "
-            "the four-fifths rule, Fisher's exact test and the shortfall). Writes each --out "
-            "file (.html, .json, .md) together, or none."
-        ),
-    )
+#: What ``rai-toolkit audit --help`` says the command does.
+DESCRIPTION = (
+    "Bias audit of selections (or scores) in a CSV or Parquet file: selection or "
+    "scoring rate and impact ratio per category of each dimension and of their "
+    "intersection, with bootstrap intervals (NYC Local Law 144; --standard eeoc adds "
+    "the four-fifths rule, Fisher's exact test and the shortfall). Writes each --out "
+    "file (.html, .json, .md) together, or none."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``rai-toolkit audit`` (protocol: :mod:`rai_toolkit.cli._main`)."""
     DATA.add(parser, help="data: .csv or .parquet")
     add_audit(parser, required=True)
     parser.add_argument(
@@ -63,7 +61,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     TITLE.add(parser, help="audit title")
     N_BOOT.add(parser, help="bootstrap replicates of the intervals (default 1000)")
     SEED.add(parser)
-    return parser
 
 
 def _outputs(paths: list[str]) -> dict[str, str]:

@@ -30,9 +30,8 @@ from rai_toolkit.cli._options import (
     load_model_input,
     question_arguments,
 )
-from rai_toolkit.cli._parser import add_command
 
-__all__ = ["FLAGS", "add_parser", "run"]
+__all__ = ["DESCRIPTION", "FLAGS", "add_arguments", "run"]
 
 
 #: Parameters of ``run_bundle`` / ``assess`` / ``bias_audit`` -> the flag of this command.
@@ -42,21 +41,20 @@ FLAGS = flags(
 )  # fmt: skip
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``bundle`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
-    parser = add_command(
-        subparsers,
-        "bundle",
-        description=(
-            "Assess a saved model on a data file (as `rai-toolkit analyze`) and write the "
-            "evidence bundle: one zip with the HTML report and its JSON, the environment, the "
-            "sha256 of the data and model files, and a manifest of every file's sha256, "
-            "signed with --signing-key (a key from `rai-toolkit keygen`). With --category and "
-            "--selected or --score it also holds the bias audit of that outcome (as "
-            "`rai-toolkit audit`, with --n-boot and --seed). Check it with `rai-toolkit verify`; "
-            "compare two bundles with `rai-toolkit diff`."
-        ),
-    )
+#: What ``rai-toolkit bundle --help`` says the command does.
+DESCRIPTION = (
+    "Assess a saved model on a data file (as `rai-toolkit analyze`) and write the "
+    "evidence bundle: one zip with the HTML report and its JSON, the environment, the "
+    "sha256 of the data and model files, and a manifest of every file's sha256, "
+    "signed with --signing-key (a key from `rai-toolkit keygen`). With --category and "
+    "--selected or --score it also holds the bias audit of that outcome (as "
+    "`rai-toolkit audit`, with --n-boot and --seed). Check it with `rai-toolkit verify`; "
+    "compare two bundles with `rai-toolkit diff`."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``rai-toolkit bundle`` (protocol: :mod:`rai_toolkit.cli._main`)."""
     add_options(parser, MODEL_INPUT, DATA, QUESTION)
     parser.add_argument("--out", required=True, metavar="ZIP", help="bundle path (.zip)")
     parser.add_argument(
@@ -65,7 +63,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
     add_options(parser, ASSESSMENT)
     add_audit(parser, required=False)
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:

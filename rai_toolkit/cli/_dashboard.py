@@ -1,7 +1,7 @@
 """``rai-toolkit dashboard PATH``: the dashboard room's command, spoken in this CLI's voice.
 
 The parser and the handler are the dashboard room's
-(:func:`rai_toolkit.dashboard._cli.add_dashboard_parser` and
+(:func:`rai_toolkit.dashboard._cli.add_dashboard_arguments` and
 :func:`~rai_toolkit.dashboard._cli.run_dashboard`); this module registers them
 and routes their output through :mod:`rai_toolkit.cli._console`: Python
 warnings become ``warning:`` lines, errors become the one ``error:`` line of
@@ -19,8 +19,9 @@ import sys
 from typing import Any, TextIO
 
 from rai_toolkit.cli._console import print_warning
+from rai_toolkit.dashboard._cli import DESCRIPTION, add_dashboard_arguments
 
-__all__ = ["FLAGS", "add_parser", "run"]
+__all__ = ["DESCRIPTION", "FLAGS", "add_arguments", "run"]
 
 #: Parameters of ``launch_dashboard`` -> the flag of this command that sets them.
 FLAGS = {"insights": "PATH", "path": "PATH", "host": "--host", "port": "--port",
@@ -63,11 +64,9 @@ class _WarningLines:
         return getattr(self._stream, name)
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the dashboard room's ``dashboard`` command (protocol in :mod:`rai_toolkit.cli._main`)."""
-    from rai_toolkit.dashboard._cli import add_dashboard_parser
-
-    return add_dashboard_parser(subparsers)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the dashboard room's arguments (protocol: :mod:`rai_toolkit.cli._main`)."""
+    add_dashboard_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,31 +5,29 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_OK
-from rai_toolkit.cli._parser import UsageError, add_command, choice
+from rai_toolkit.cli._parser import UsageError, choice
 
-__all__ = ["add_parser", "run"]
+__all__ = ["DESCRIPTION", "add_arguments", "run"]
 
 ACTIONS = ("list", "show")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``datasets`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
-    parser = add_command(
-        subparsers,
-        "datasets",
-        description=(
-            "List and inspect the datasets bundled with rai_toolkit. `list` prints one line per "
-            "dataset (name, rows, target, sensitive features); `show NAME` prints a dataset's "
-            "description, shape, columns and target base rate."
-        ),
-    )
+#: What ``rai-toolkit datasets --help`` says the command does.
+DESCRIPTION = (
+    "List and inspect the datasets bundled with rai_toolkit. `list` prints one line per "
+    "dataset (name, rows, target, sensitive features); `show NAME` prints a dataset's "
+    "description, shape, columns and target base rate."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``rai-toolkit datasets`` (protocol: :mod:`rai_toolkit.cli._main`)."""
     parser.add_argument(
         "action", metavar="ACTION", type=choice(ACTIONS, what="action"), help="list or show"
     )
     parser.add_argument(
         "name", metavar="NAME", nargs="?", help="dataset to show, see `rai-toolkit datasets list`"
     )
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,22 +6,20 @@ import argparse
 from pathlib import Path
 
 from rai_toolkit.cli._console import EXIT_OK, Progress
-from rai_toolkit.cli._parser import add_command
 
-__all__ = ["add_parser", "run"]
+__all__ = ["DESCRIPTION", "add_arguments", "run"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``demo`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
-    parser = add_command(
-        subparsers,
-        "demo",
-        description=(
-            "Train a one-hot + LightGBM model on the original Adult training split, assess it "
-            "on the test split (sensitive features sex and race) and write the HTML report "
-            "and its JSON document (next to it, same name, .json)."
-        ),
-    )
+#: What ``rai-toolkit demo --help`` says the command does.
+DESCRIPTION = (
+    "Train a one-hot + LightGBM model on the original Adult training split, assess it "
+    "on the test split (sensitive features sex and race) and write the HTML report "
+    "and its JSON document (next to it, same name, .json)."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``rai-toolkit demo`` (protocol: :mod:`rai_toolkit.cli._main`)."""
     parser.add_argument(
         "--out",
         default="reports/adult_demo.html",
@@ -33,7 +31,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         action="store_true",
         help="fewer bootstrap replicates and SHAP rows, for a fast look",
     )
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:

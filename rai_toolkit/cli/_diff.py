@@ -7,9 +7,9 @@ import sys
 
 from rai_toolkit.cli._console import EXIT_CRITERION_FAILED, EXIT_OK
 from rai_toolkit.cli._options import N_BOOT, SEED, flags
-from rai_toolkit.cli._parser import add_command, int_at_least
+from rai_toolkit.cli._parser import int_at_least
 
-__all__ = ["FLAGS", "OUTPUT_SUFFIXES", "add_parser", "run"]
+__all__ = ["FLAGS", "OUTPUT_SUFFIXES", "DESCRIPTION", "add_arguments", "run"]
 
 #: Parameters of ``compare_reports`` -> the flag or operand of this command that sets them.
 FLAGS = flags(N_BOOT, SEED, baseline="OLD", current="NEW", ci="--ci")
@@ -36,21 +36,20 @@ def _coverage(value: str) -> float:
     return number
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``diff`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
-    parser = add_command(
-        subparsers,
-        "diff",
-        description=(
-            "Compare two fairness reports written by 'rai-toolkit analyze --fairness-json' or "
-            "FairnessReport.to_json() (schema 1.4 or later; not the --json assessment "
-            "document), or two evidence bundles written by 'rai-toolkit bundle' (verified "
-            "first; a bundle that fails 'rai-toolkit verify' is refused): the change of every "
-            "criterion and group metric, with intervals that hold "
-            "for all of them at once. Prints the criteria and the rows that got significantly "
-            "worse; --fail-on-worse exits 1 when a criterion got significantly worse."
-        ),
-    )
+#: What ``rai-toolkit diff --help`` says the command does.
+DESCRIPTION = (
+    "Compare two fairness reports written by 'rai-toolkit analyze --fairness-json' or "
+    "FairnessReport.to_json() (schema 1.4 or later; not the --json assessment "
+    "document), or two evidence bundles written by 'rai-toolkit bundle' (verified "
+    "first; a bundle that fails 'rai-toolkit verify' is refused): the change of every "
+    "criterion and group metric, with intervals that hold "
+    "for all of them at once. Prints the criteria and the rows that got significantly "
+    "worse; --fail-on-worse exits 1 when a criterion got significantly worse."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``rai-toolkit diff`` (protocol: :mod:`rai_toolkit.cli._main`)."""
     parser.add_argument(
         "old", metavar="OLD", help="baseline: fairness report (.json) or evidence bundle (.zip)"
     )
@@ -76,7 +75,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--ci", type=_coverage, default=0.95, help="simultaneous coverage (default 0.95)"
     )
     SEED.add(parser)
-    return parser
 
 
 def _check_out(path: str | None) -> str | None:

@@ -4,9 +4,9 @@ Adding a command
 ----------------
 Write ``rai_toolkit/cli/_<name>.py`` with
 
-* ``add_parser(subparsers) -> argparse.ArgumentParser``: the command's parser
-  (:func:`rai_toolkit.cli._parser.add_command`, then its arguments: the blocks
-  of :mod:`rai_toolkit.cli._options` for options other commands share);
+* ``DESCRIPTION``: what the command does, shown by ``rai-toolkit NAME --help``;
+* ``add_arguments(parser) -> None``: the command's arguments (the blocks of
+  :mod:`rai_toolkit.cli._options` for options other commands share);
 * ``run(args) -> int``: the handler, returning an exit status;
 * optionally ``FLAGS``: ``{library parameter: this command's flag}``, so that
   a rai_toolkit error naming a parameter (its ``argument`` attribute) ends with
@@ -123,11 +123,9 @@ def _top_parser() -> Parser:
     return parser
 
 
-def _command_parser(module: ModuleType) -> Parser:
-    holder = Parser(prog=PROG, add_help=False)
-    subparsers = holder.add_subparsers(parser_class=Parser)
-    parser = module.add_parser(subparsers)
-    parser.epilog = parser.epilog or _EXIT_STATUSES
+def _command_parser(name: str, module: ModuleType) -> Parser:
+    parser = Parser(prog=f"{PROG} {name}", description=module.DESCRIPTION, epilog=_EXIT_STATUSES)
+    module.add_arguments(parser)
     add_debug_option(parser)
     return parser
 
@@ -156,7 +154,7 @@ def _run(argv: list[str], flags: dict[str, str]) -> int:
             prog=PROG,
         )
     module = importlib.import_module(COMMANDS[name][0])
-    args = _parse(_command_parser(module), rest)
+    args = _parse(_command_parser(name, module), rest)
     if isinstance(args, int):
         return args
     flags.update(getattr(module, "FLAGS", {}))

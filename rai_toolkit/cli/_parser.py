@@ -17,7 +17,6 @@ __all__ = [
     "HelpFormatter",
     "Parser",
     "UsageError",
-    "add_command",
     "add_debug_option",
     "choice",
     "did_you_mean",
@@ -213,32 +212,3 @@ def add_debug_option(parser: argparse.ArgumentParser) -> None:
             action="store_true",
             help="on an internal error, print the traceback (also: RAI_TOOLKIT_DEBUG=1)",
         )
-
-
-def add_command(
-    subparsers: argparse._SubParsersAction,
-    name: str,
-    *,
-    description: str,
-    epilog: str | None = None,
-) -> argparse.ArgumentParser:
-    """Add the command ``name`` to ``subparsers``, described for its ``--help``.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``ArgumentParser.add_subparsers``.
-    name : str
-        The command, e.g. ``"analyze"``.
-    description : str
-        What the command does, shown by ``rai-toolkit NAME --help``.
-    epilog : str or None, default None
-        Text after the options; ``None`` leaves the exit statuses that
-        :mod:`rai_toolkit.cli._main` adds.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The command's parser, to add its arguments to.
-    """
-    return subparsers.add_parser(name, description=description, epilog=epilog)

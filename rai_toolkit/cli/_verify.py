@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 
 from rai_toolkit.cli._console import EXIT_CRITERION_FAILED, EXIT_OK
-from rai_toolkit.cli._parser import add_command
 
-__all__ = ["EXIT_VERIFY_FAILED", "FLAGS", "add_parser", "run"]
+__all__ = ["EXIT_VERIFY_FAILED", "FLAGS", "DESCRIPTION", "add_arguments", "run"]
 
 #: Exit status when a file differs, the signature fails or the archive is unreadable.
 EXIT_VERIFY_FAILED = EXIT_CRITERION_FAILED
@@ -16,25 +15,23 @@ EXIT_VERIFY_FAILED = EXIT_CRITERION_FAILED
 FLAGS = {"path": "BUNDLE", "public_key": "--public-key"}
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``verify`` command (the protocol is in :mod:`rai_toolkit.cli._main`)."""
-    parser = add_command(
-        subparsers,
-        "verify",
-        description=(
-            "Check an evidence bundle: every file's sha256 against the manifest, the manifest "
-            "itself and its signature. Prints OK, or FAILED naming the first file that "
-            "differs; exit 0 when valid, 1 when a file differs, the signature fails or the "
-            "archive is unreadable."
-        ),
-    )
+#: What ``rai-toolkit verify --help`` says the command does.
+DESCRIPTION = (
+    "Check an evidence bundle: every file's sha256 against the manifest, the manifest "
+    "itself and its signature. Prints OK, or FAILED naming the first file that "
+    "differs; exit 0 when valid, 1 when a file differs, the signature fails or the "
+    "archive is unreadable."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``rai-toolkit verify`` (protocol: :mod:`rai_toolkit.cli._main`)."""
     parser.add_argument("bundle", metavar="BUNDLE", help="the bundle (.zip)")
     parser.add_argument(
         "--public-key",
         metavar="PUB",
         help="the signer's public key (.pub from keygen): the bundle must be signed by it",
     )
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,6 +1,6 @@
 """``rai-toolkit dashboard PATH``: serve a saved insights folder until Ctrl-C.
 
-``rai_toolkit.cli`` registers :func:`add_dashboard_parser` and calls :func:`run_dashboard`.
+``rai_toolkit.cli`` adds :func:`add_dashboard_arguments` and calls :func:`run_dashboard`.
 """
 
 from __future__ import annotations
@@ -9,33 +9,27 @@ import argparse
 import sys
 import warnings
 
-__all__ = ["add_dashboard_parser", "run_dashboard"]
+__all__ = ["DESCRIPTION", "add_dashboard_arguments", "add_dashboard_parser", "run_dashboard"]
 
 
-def add_dashboard_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``dashboard`` subcommand to ``subparsers``.
+#: What ``rai-toolkit dashboard --help`` says the command does.
+DESCRIPTION = (
+    "Serve a folder written by rai_toolkit.save_insights as the Responsible AI "
+    "dashboard, until Ctrl-C. The model is loaded here (skops) and answers the "
+    "dashboard's predictions; the dashboard itself runs in rai_toolkit's isolated "
+    "runtime. It binds to 127.0.0.1 unless --host and --allow-remote are given; the "
+    "dashboard has no authentication."
+)
+
+
+def add_dashboard_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of the ``dashboard`` command to ``parser``.
 
     Parameters
     ----------
-    subparsers : argparse._SubParsersAction
-        What ``parser.add_subparsers()`` returned.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser (its default ``handler`` is ``"dashboard"``).
+    parser : argparse.ArgumentParser
+        The command's parser; its default ``handler`` becomes ``"dashboard"``.
     """
-    parser = subparsers.add_parser(
-        "dashboard",
-        help="serve a saved Responsible AI dashboard folder",
-        description=(
-            "Serve a folder written by rai_toolkit.save_insights as the Responsible AI "
-            "dashboard, until Ctrl-C. The model is loaded here (skops) and answers the "
-            "dashboard's predictions; the dashboard itself runs in rai_toolkit's isolated "
-            "runtime. It binds to 127.0.0.1 unless --host and --allow-remote are given; the "
-            "dashboard has no authentication."
-        ),
-    )
     parser.add_argument("path", metavar="PATH", help="folder written by save_insights")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")
@@ -52,6 +46,25 @@ def add_dashboard_parser(subparsers: argparse._SubParsersAction) -> argparse.Arg
         help="extra types to trust in the folder's model.skops (review them first)",
     )
     parser.set_defaults(handler="dashboard", parser=parser)
+
+
+def add_dashboard_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``dashboard`` subcommand to ``subparsers``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        What ``parser.add_subparsers()`` returned.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser (its default ``handler`` is ``"dashboard"``).
+    """
+    parser = subparsers.add_parser(
+        "dashboard", help="serve a saved Responsible AI dashboard folder", description=DESCRIPTION
+    )
+    add_dashboard_arguments(parser)
     return parser
 
 

@@ -257,7 +257,8 @@ def test_analyze_maps_every_flagged_parameter_to_a_real_option():
     from rai_toolkit.cli import _analyze
     from rai_toolkit.cli._parser import Parser, option_strings
 
-    parser = _analyze.add_parser(Parser(prog="rai-toolkit").add_subparsers(parser_class=Parser))
+    parser = Parser(prog="rai-toolkit analyze")
+    _analyze.add_arguments(parser)
     assert set(_analyze.FLAGS.values()) <= set(option_strings(parser))
 
 

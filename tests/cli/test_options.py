@@ -14,7 +14,7 @@ from rai_toolkit.cli._parser import option_strings
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_flags_name_options_of_the_command(name):
     module = importlib.import_module(COMMANDS[name][0])
-    accepted = set(option_strings(_command_parser(module)))
+    accepted = set(option_strings(_command_parser(name, module)))
     mapped = {flag for flag in getattr(module, "FLAGS", {}).values() if flag.startswith("--")}
     assert mapped <= accepted, mapped - accepted
 
