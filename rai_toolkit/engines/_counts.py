@@ -9,6 +9,13 @@ the data lives; only the entries -- at most groups x labels x 1000 rows -- are
 collected, as a small pandas frame. Null keys stay their own entry (missing
 sensitive values become the ``"(missing)"`` group downstream); NaN scores are
 counted as missing so that every engine reports them the same way.
+
+The engine does as little per row as that allows: it groups by the unclipped
+``floor(1000 * s)`` and the entries of bin 1000 (scores of exactly 1, or above 1,
+which the range check refuses) are folded into bin 999 after collection; and a
+NaN score reaches the bin unchanged (a NaN key, missing in pandas) on the engines
+whose ``floor`` keeps NaN, so only the others (Spark, whose ``floor`` makes an
+integer) turn NaN into null first.
 """
 
 from __future__ import annotations
@@ -92,6 +99,17 @@ def table_columns(frame: nw.LazyFrame, engine: str) -> dict[str, Any]:
         raise scan_failed(engine, err) from err
 
 
+# engines whose floor(NaN) is NaN: a NaN score becomes a NaN (missing) fine bin by itself
+_FLOOR_KEEPS_NAN = {
+    nw.Implementation.POLARS,
+    nw.Implementation.DUCKDB,
+    nw.Implementation.PYARROW,
+    nw.Implementation.PANDAS,
+}
+# the engine's aggregations per score column; extremes combine, sums add
+_COMBINE = {ROWS: "sum", SUM_S: "sum", SUM_S2: "sum", MIN_S: "min", MAX_S: "max"}
+
+
 def count_entries(
     frame: nw.LazyFrame, *, keys: list[str], score: str | None, engine: str
 ) -> pd.DataFrame:
@@ -111,18 +129,18 @@ def count_entries(
     Returns
     -------
     pandas.DataFrame
-        One row per entry: the keys, :data:`ROWS`, and with a score :data:`FINE`,
-        :data:`SUM_S`, :data:`SUM_S2`, :data:`MIN_S` and :data:`MAX_S`.
+        One row per entry: the keys, :data:`ROWS`, and with a score :data:`FINE`
+        (0..999, NaN for a missing or NaN score), :data:`SUM_S`, :data:`SUM_S2`,
+        :data:`MIN_S` and :data:`MAX_S`.
     """
     aggregations = [nw.len().alias(ROWS)]
     group_keys = list(keys)
     if score is not None:
-        raw = nw.col(score).cast(nw.Float64)
-        s = nw.when(~raw.is_nan()).then(raw)  # NaN -> null (Expr.fill_nan is narwhals >= 2.x)
+        s = nw.col(score).cast(nw.Float64)
+        if getattr(frame, "implementation", None) not in _FLOOR_KEEPS_NAN:
+            s = nw.when(~s.is_nan()).then(s)  # NaN -> null (Expr.fill_nan is narwhals >= 2.x)
         frame = frame.with_columns(
-            (s * _N_FINE_BINS).floor().clip(upper_bound=_N_FINE_BINS - 1).alias(FINE),
-            (s * s).alias(_SQUARE),
-            s.alias(_SCORE),
+            (s * _N_FINE_BINS).floor().alias(FINE), (s * s).alias(_SQUARE), s.alias(_SCORE)
         )
         group_keys.append(FINE)
         aggregations += [
@@ -136,7 +154,20 @@ def count_entries(
         collected = query.collect(backend="pyarrow").to_native()
     except Exception as err:  # the engine's own error type
         raise scan_failed(engine, err) from err
-    return collected.to_pandas()
+    entries = collected.to_pandas()
+    if score is None:
+        return entries
+    top = entries[FINE] >= _N_FINE_BINS  # NaN compares False and stays missing
+    if not top.any():
+        return entries
+    entries[FINE] = entries[FINE].mask(top, _N_FINE_BINS - 1)
+    return _combine(entries, group_keys)
+
+
+def _combine(entries: pd.DataFrame, group_keys: list[str]) -> pd.DataFrame:
+    """Add up entries with the same keys (sums add, extremes combine); missing keys kept."""
+    how = {c: f for c, f in _COMBINE.items() if c in entries.columns}
+    return entries.groupby(group_keys, dropna=False, sort=False).agg(how).reset_index()
 
 
 def merge_entries(parts: list[pd.DataFrame], *, keys: list[str]) -> pd.DataFrame:
@@ -144,7 +175,4 @@ def merge_entries(parts: list[pd.DataFrame], *, keys: list[str]) -> pd.DataFrame
     if len(parts) == 1:
         return parts[0]
     joined = pd.concat(parts, ignore_index=True)
-    group_keys = [k for k in [*keys, FINE] if k in joined.columns]
-    how = {ROWS: "sum", SUM_S: "sum", SUM_S2: "sum", MIN_S: "min", MAX_S: "max"}
-    how = {c: f for c, f in how.items() if c in joined.columns}
-    return joined.groupby(group_keys, dropna=False, sort=False).agg(how).reset_index()
+    return _combine(joined, [k for k in [*keys, FINE] if k in joined.columns])

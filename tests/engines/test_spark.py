@@ -56,6 +56,25 @@ def test_spark_scores_outside_unit_interval(spark, compas):
         analyze_quietly(None, spark_frame(spark, frame), **OPTIONS)
 
 
+def test_spark_nan_scores_are_counted_with_the_missing_ones(spark, compas):
+    # Spark's floor turns NaN into the integer 0: NaN must become null before the fine bin
+    from pyspark.sql import functions as F
+
+    from rai_toolkit.exceptions import DataValidationError
+
+    frame = spark_frame(spark, compas.head(300).assign(row=np.arange(300)))
+    row, score = F.col("row"), F.col("score")
+    frame = frame.withColumn(
+        "score",
+        F.when(row < 4, F.lit(float("nan")))  # four NaN
+        .when(row.isin(10, 11), F.lit(None).cast("double"))  # two nulls
+        .otherwise(score),
+    )
+    assert frame.filter(F.isnan("score")).count() == 4
+    with pytest.raises(DataValidationError, match=r"'score' has 6 missing or NaN value\(s\)"):
+        analyze_quietly(None, frame, **OPTIONS)
+
+
 def test_spark_frame_without_session(spark, compas):
     """Last Spark test: stops the session, then checks the frame it leaves behind."""
     from rai_toolkit.exceptions import DataValidationError
