@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
 from rai_toolkit.dashboard._counterfactuals import search_counterfactuals
+from tests.dashboard.search_case import (
+    CATEGORICAL,
+    GOLDEN,
+    SETTINGS,
+    mixed_problem,
+    run_search,
+    search_to_dict,
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +72,51 @@ def test_same_seed_same_counterfactuals(one_feature_problem):
                                random_state=3)
     for ca, cb in zip(a.counterfactuals, b.counterfactuals):
         pd.testing.assert_frame_equal(ca, cb)
+
+
+def test_same_counterfactuals_as_the_recorded_pandas_search():
+    """Every row, value and order as the pandas implementation found them (search_case)."""
+    golden = json.loads(GOLDEN.read_text())
+    search = run_search()
+    _, train, _ = mixed_problem()
+    assert search_to_dict(search) == golden
+    for cfs in search.counterfactuals:  # and the training dtypes, not just equal values
+        pd.testing.assert_series_equal(cfs.dtypes, train.dtypes)
+
+
+def test_recorded_problem_exercises_every_stage():
+    """The recorded case is only a check if it reaches blending, halving and refilling."""
+    search = run_search()
+    model, train, query = mixed_problem()
+    assert search.validity == 1.0
+    found = search.n_found
+    assert found.max() == SETTINGS["total_cfs"] and found.min() < SETTINGS["total_cfs"]
+    # the far rows (first six) can only be flipped from neighbours' values or many changes
+    assert all(len(c) for c in search.counterfactuals[:6])
+    # halving moved some continuous value strictly between the query and a training value
+    train_values = {c: set(train[c]) for c in ("age", "hours", "rate")}
+    assert any(
+        not set(cfs[c]) <= train_values[c] | {query.iloc[i][c]}
+        for i, cfs in enumerate(search.counterfactuals) for c in train_values
+    )
+
+
+def test_model_that_never_changes_its_mind_gives_empty_frames():
+    _, train, query = mixed_problem()
+
+    class AlwaysNo:
+        classes_ = np.array(["no", "yes"])
+
+        def predict_proba(self, X):
+            return np.tile([0.9, 0.1], (len(X), 1))
+
+        def predict(self, X):
+            return np.full(len(X), "no")
+
+    search = search_counterfactuals(AlwaysNo(), train, query.iloc[:4],
+                                    categorical_features=CATEGORICAL, total_cfs=3, random_state=0)
+    assert list(search.n_found) == [0, 0, 0, 0]
+    assert list(search.target) == ["yes"] * 4
+    for cfs in search.counterfactuals:
+        assert list(cfs.columns) == list(train.columns)
+    assert np.isnan(search.validity) and search.complete == 0.0
