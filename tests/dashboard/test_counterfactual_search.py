@@ -10,6 +10,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from rai_toolkit.dashboard._counterfactuals import search_counterfactuals
+from rai_toolkit.dashboard._wire import CounterfactualSearch, read_search, write_search
 from tests.dashboard.search_case import (
     CATEGORICAL,
     GOLDEN,
@@ -120,3 +121,44 @@ def test_model_that_never_changes_its_mind_gives_empty_frames():
     for cfs in search.counterfactuals:
         assert list(cfs.columns) == list(train.columns)
     assert np.isnan(search.validity) and search.complete == 0.0
+
+
+def _small_search():
+    query = pd.DataFrame({"n": [1.0, 2.0, 3.0], "c": ["a", "b", "c"]})
+    rows = pd.DataFrame({"n": [1.0, 5.0, 3.5, 3.0], "c": ["z", "z", "c", "y"]})
+    return CounterfactualSearch(
+        query=query, query_pred=np.array([0, 0, 1]), target=np.array([1, 1, 0]),
+        rows=rows, owner=np.array([0, 0, 2, 2]), rows_pred=np.array([1, 0, 0, 0]), total_cfs=2,
+    )
+
+
+def test_search_result_per_row_views_and_statistics():
+    search = _small_search()
+    assert list(search.n_found) == [2, 0, 2]
+    assert [len(c) for c in search.counterfactuals] == [2, 0, 2]
+    assert search.counterfactuals[2]["n"].tolist() == [3.5, 3.0]
+    assert [p.tolist() for p in search.counterfactual_pred] == [[1, 0], [], [0, 0]]
+    assert search.validity == 3 / 4 and search.complete == 2 / 3
+    # row 0 changes 1 and 2 features, row 2 changes 1 and 1: (1.5 + 1) / 2
+    assert search.mean_changed_features == 1.25
+
+
+def test_search_result_crosses_as_files_unchanged(tmp_path):
+    search = _small_search()
+    write_search(search, tmp_path)
+    back = read_search(tmp_path)
+    pd.testing.assert_frame_equal(back.rows, search.rows)
+    pd.testing.assert_frame_equal(back.query, search.query)
+    for name in ("owner", "rows_pred", "query_pred", "target"):
+        np.testing.assert_array_equal(getattr(back, name), getattr(search, name))
+    assert back.total_cfs == 2
+
+
+def test_search_result_refuses_rows_out_of_query_order():
+    search = _small_search()
+    with pytest.raises(ValueError, match="non-decreasing"):
+        CounterfactualSearch(search.query, search.query_pred, search.target, search.rows,
+                             np.array([2, 2, 0, 0]), search.rows_pred, 2)
+    with pytest.raises(ValueError, match="one entry per counterfactual"):
+        CounterfactualSearch(search.query, search.query_pred, search.target, search.rows,
+                             np.array([0, 0, 2]), search.rows_pred, 2)
