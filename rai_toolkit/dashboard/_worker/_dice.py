@@ -62,12 +62,14 @@ def to_dice_explanations(
     )
     cols = list(search.query.columns)
     categorical = set(data_interface.categorical_feature_names)
+    # each example holds frames of its own: sliced from two frames that carry the target
+    queries = search.query.assign(**{target: np.asarray(search.query_pred)})
+    rows = search.rows.assign(**{target: np.asarray(search.rows_pred)})
+    bounds = np.concatenate([[0], np.cumsum(search.n_found)])
     examples = []
-    for i, cfs in enumerate(search.counterfactuals):
-        test_df = search.query.iloc[[i]].reset_index(drop=True).copy()
-        test_df[target] = search.query_pred[i]
-        cf_df = cfs.copy()
-        cf_df[target] = search.counterfactual_pred[i]
+    for i in range(len(queries)):
+        test_df = queries.iloc[i: i + 1].reset_index(drop=True)
+        cf_df = rows.iloc[bounds[i]: bounds[i + 1]].reset_index(drop=True)
         examples.append(
             CounterfactualExamples(
                 data_interface=data_interface,
