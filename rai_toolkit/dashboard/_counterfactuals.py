@@ -273,10 +273,11 @@ def _blend_with_neighbours(model, train_X, q_cols, short, target_idx, space, rng
     owners, parts = [], []
     for cls in np.unique(target_idx[short]):
         rows = short[target_idx[short] == cls]
-        pool = _take(train, train_idx == cls)
-        size = int(np.sum(train_idx == cls))
+        in_class = train_idx == cls
+        size = int(in_class.sum())
         if size == 0:
             continue
+        pool = _take(train, in_class)
         k = min(_NEIGHBOURS, size)
         step = max(1, _DISTANCE_CELLS // size)
         for start in range(0, len(rows), step):
@@ -289,9 +290,7 @@ def _blend_with_neighbours(model, train_X, q_cols, short, target_idx, space, rng
             for j, col in enumerate(space.columns):
                 neighbour = pool[col][near][:, None, :]  # (rows, 1, k)
                 mixed = np.where(take[..., j], q[col][:, :, None], neighbour)
-                block[col] = np.concatenate(
-                    [np.broadcast_to(neighbour, (len(chunk), 1, k)), mixed], axis=1
-                ).reshape(-1)
+                block[col] = np.concatenate([neighbour, mixed], axis=1).reshape(-1)
             parts.append(block)
             owners.append(np.repeat(chunk, (1 + _MIXES) * k))
     if parts:
