@@ -20,8 +20,16 @@ The boundary's cost is reported separately:
   during the build (count, rows, MB, time inside the model); and one ``predict_proba`` of
   the test rows through the channel against the same call made directly.
 
+``--search-only`` times just our counterfactual search (``search_counterfactuals``), in
+this process and without the runtime, so it runs on any supported stack (the oldest one
+included). Its anchor is the time spent inside the model's own ``predict_proba`` calls
+during the search, which no search of this design can avoid; ``--profile N`` adds the N
+costliest functions by cumulative time (cProfile).
+
     .venv/bin/python benchmarks/dashboard_benchmark.py                # 3,000 / 1,000 rows
     .venv/bin/python benchmarks/dashboard_benchmark.py --train-rows 600 --test-rows 100
+    .venv/bin/python benchmarks/dashboard_benchmark.py --skip-baseline   # ours only
+    .venv-oldest/bin/python benchmarks/dashboard_benchmark.py --search-only --profile 25
 """
 
 from __future__ import annotations
@@ -152,6 +160,68 @@ def run_baseline(args, python) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+# ------------------------------------------------------------------ the search alone
+class TimedModel:
+    """Delegates to a model, adding up the calls, rows and seconds spent inside it."""
+
+    def __init__(self, model):
+        self._model = model
+        self.classes_ = model.classes_
+        self.calls = self.rows = 0
+        self.seconds = 0.0
+
+    def _timed(self, method, X):
+        t0 = time.perf_counter()
+        out = getattr(self._model, method)(X)
+        self.seconds += time.perf_counter() - t0
+        self.calls += 1
+        self.rows += len(X)
+        return out
+
+    def predict(self, X):
+        return self._timed("predict", X)
+
+    def predict_proba(self, X):
+        return self._timed("predict_proba", X)
+
+
+def run_search_only(args) -> None:
+    """Time search_counterfactuals alone (after a warm-up), against the model's own time."""
+    import cProfile
+    import platform
+    import pstats
+
+    import sklearn
+
+    from rai_toolkit.dashboard._counterfactuals import search_counterfactuals
+
+    train, test, cats = adult(args.train_rows, args.test_rows, args.seed)
+    fitted = fit_model(train, cats)
+    X_train, X_test = train.drop(columns=TARGET), test.drop(columns=TARGET)
+    print(f"Python {platform.python_version()}, numpy {np.__version__}, pandas "
+          f"{pd.__version__}, scikit-learn {sklearn.__version__}; Adult {len(train)} train / "
+          f"{len(test)} test rows, {args.counterfactuals} counterfactuals per row")
+
+    def search(model, query):
+        return search_counterfactuals(model, X_train, query, categorical_features=cats,
+                                      total_cfs=args.counterfactuals, random_state=args.seed)
+
+    search(fitted, X_test.iloc[:10])  # warm-up
+    model = TimedModel(fitted)
+    t0 = time.perf_counter()
+    found = search(model, X_test)
+    seconds = time.perf_counter() - t0
+    print(f"search: {seconds:.2f} s ({len(test) / seconds:.1f} rows/s); inside the model: "
+          f"{model.seconds:.2f} s in {model.calls} calls on {model.rows:,} rows; search / "
+          f"model time: {seconds / model.seconds:.2f}x")
+    print(f"validity {found.validity:.1%}, rows with all {args.counterfactuals}: "
+          f"{found.complete:.1%}, mean features changed {found.mean_changed_features:.2f}")
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(search, fitted, X_test)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
+
+
 # ------------------------------------------------------------------ ours (this process)
 def run_ours(model, train, test, cats, per_row, seed, channels):
     from rai_toolkit.dashboard import build_insights
@@ -224,15 +294,23 @@ def main() -> None:
     parser.add_argument("--counterfactuals", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--search-only", action="store_true",
+                        help="time our counterfactual search alone, in this process")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="with --search-only: print the N costliest functions (cProfile)")
     parser.add_argument("--in-runtime", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.search_only:
+        sys.path.insert(0, str(ROOT))
+        run_search_only(args)
+        return
     if args.in_runtime:  # run by main() with the runtime's Python
         sys.path.insert(0, str(ROOT))
         run_baseline_here(args)
         return
 
-    from rai_toolkit.dashboard import _bridge, build_runtime, launch_dashboard
+    from rai_toolkit.dashboard import _bridge, _insights, build_runtime, launch_dashboard
 
     python = build_runtime()
     train, test, cats = adult(args.train_rows, args.test_rows, args.seed)
@@ -246,6 +324,16 @@ def main() -> None:
             channels.append(self)
 
     _bridge.PredictionChannel = CountingChannel
+    search_s = []  # the counterfactual step's part in this process (search, files, statistics)
+    real_search = _insights._search_counterfactuals
+
+    def timed_search(*a, **k):
+        t0 = time.perf_counter()
+        out = real_search(*a, **k)
+        search_s.append(time.perf_counter() - t0)
+        return out
+
+    _insights._search_counterfactuals = timed_search
     # warm-up: every component once on a few rows, so no timed run pays first-use costs
     run_ours(model, train, test.iloc[:10], cats, 2, 0, channels)
     print(f"Adult: {len(train)} train rows, {len(test)} test rows, "
@@ -278,6 +366,10 @@ def main() -> None:
               f"{len(test) / ours['counterfactual']:.1f} rows/s)")
     print(f"\nbuild_insights wall time {wall:.2f} s (its total includes starting the runtime, "
           f"overlapped with the counterfactual search)")
+    print(f"counterfactual {t_ours['counterfactual']:.2f} s = {search_s[-1]:.2f} s in this "
+          f"process (search, files, statistics) + "
+          f"{t_ours['counterfactual'] - search_s[-1]:.2f} s in the runtime (dice-ml objects, "
+          f"schema check)")
     print(f"prediction requests from the runtime during the build: {stats.get('requests')} "
           f"requests, {stats.get('rows')} rows, "
           f"{(stats.get('bytes_in', 0) + stats.get('bytes_out', 0)) / 2**20:.2f} MB, "

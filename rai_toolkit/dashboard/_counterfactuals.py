@@ -9,6 +9,13 @@ batch. A vectorised sparsity pass then undoes changes the prediction does not
 need, and rows still short of counterfactuals borrow feature values from the
 nearest training rows the model already assigns to the target class.
 
+Candidates live in one numpy array per feature, with a parallel ``owner``
+array naming the query row each belongs to; every step (deduplication,
+ranking, selection, sparsity) works on all rows at once, and a DataFrame is
+built only for a model call. Work per query row on small frames would cost
+more than the model calls themselves, most of all on pandas 3, where each
+operation on a string column goes through pyarrow.
+
 The search runs in the user's process, next to the model. Its result crosses to
 the dashboard runtime as files (``_wire.write_search``), where
 ``_worker._dice`` packs it into dice-ml's ``CounterfactualExplanations``
@@ -25,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._validation import call_model
-from rai_toolkit.dashboard._wire import CounterfactualSearch
+from rai_toolkit.dashboard._wire import CounterfactualSearch, feature_changed
 
 __all__ = ["CounterfactualSearch", "search_counterfactuals"]
 
@@ -33,6 +40,15 @@ __all__ = ["CounterfactualSearch", "search_counterfactuals"]
 DEFAULT_CANDIDATES = 64
 #: Sparsity pass: number of halving steps moving a changed number back toward the query.
 _HALVING_STEPS = 3
+#: Nearest target-class training rows a short query row borrows values from.
+_NEIGHBOURS = 20
+#: Mixes of a query row and each neighbour (each feature from one or the other).
+_MIXES = 4
+#: Bound on the (query rows x training rows) distance matrix computed at once.
+_DISTANCE_CELLS = 2_000_000
+
+#: Candidates: one array per feature (training column order), all the same length.
+Columns = dict[Hashable, np.ndarray]
 
 
 class _Space:
@@ -81,6 +97,25 @@ class _Space:
             return np.round(values.astype(float)).astype(dtype)
         return values.astype(dtype)
 
+    def cast_all(self, columns: Columns) -> Columns:
+        """:meth:`cast` for every column."""
+        return {c: self.cast(c, columns[c]) for c in self.columns}
+
+    def changed(self, col: Hashable, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Where values ``a`` of ``col`` differ from ``b`` (numbers: beyond ``isclose``)."""
+        return feature_changed(a, b, categorical=col in self.categorical)
+
+    def distance(self, cands: Columns, query: Columns) -> np.ndarray:
+        """Scaled L1 plus one per category change; ``query`` broadcasts against ``cands``."""
+        dist: Any = 0.0
+        for col in self.columns:
+            a, b = cands[col], query[col]
+            if col in self.categorical:
+                dist = dist + (a != b)
+            else:
+                dist = dist + np.abs(a.astype(float) - b.astype(float)) / self.scale[col]
+        return dist
+
 
 def _decimals(series: pd.Series) -> int:
     if pd.api.types.is_integer_dtype(series.dtype):
@@ -92,32 +127,24 @@ def _decimals(series: pd.Series) -> int:
     return 6
 
 
-def _frame(columns: dict[Hashable, np.ndarray], space: _Space) -> pd.DataFrame:
-    return pd.DataFrame({c: space.cast(c, columns[c]) for c in space.columns})
+def _take(columns: Columns, index: np.ndarray) -> Columns:
+    return {c: v[index] for c, v in columns.items()}
 
 
-def _changed(cands: pd.DataFrame, query: pd.DataFrame, space: _Space) -> np.ndarray:
-    """Boolean matrix (rows x features): where a candidate differs from its query row."""
-    out = np.empty((len(cands), len(space.columns)), dtype=bool)
-    for j, col in enumerate(space.columns):
-        a, b = cands[col].to_numpy(), query[col].to_numpy()
-        if col in space.categorical:
-            out[:, j] = a != b
-        else:
-            out[:, j] = ~np.isclose(a.astype(float), b.astype(float))
-    return out
+def _concat(parts: Sequence[Columns]) -> Columns:
+    return {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
 
 
-def _distance(cands: pd.DataFrame, query: pd.DataFrame, space: _Space) -> np.ndarray:
-    """Distance of each candidate from its query row: scaled L1 plus one per category change."""
-    dist = np.zeros(len(cands))
-    for col in space.columns:
-        a, b = cands[col].to_numpy(), query[col].to_numpy()
-        if col in space.categorical:
-            dist += a != b
-        else:
-            dist += np.abs(a.astype(float) - b.astype(float)) / space.scale[col]
-    return dist
+def _duplicated(columns: Columns, owner: np.ndarray) -> np.ndarray:
+    """Rows repeating an earlier row of the same owner (pandas' equality of values)."""
+    frame = pd.DataFrame({0: owner, **{j + 1: v for j, v in enumerate(columns.values())}})
+    return frame.duplicated(keep="first").to_numpy()
+
+
+def _rank_in_group(group: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """For sorted ``group`` labels: how many ``mask`` rows precede each row in its group."""
+    before = np.cumsum(mask) - mask
+    return before - before[np.searchsorted(group, group, side="left")]
 
 
 def search_counterfactuals(
@@ -162,38 +189,34 @@ def search_counterfactuals(
     query = query[space.columns].reset_index(drop=True)
     n, p = len(query), len(space.columns)
     classes = np.asarray(getattr(model, "classes_", [0, 1]))
+    q_cols = {c: query[c].to_numpy() for c in space.columns}
 
     proba_q = call_model(model, query, "predict_proba")
-    q_idx = np.argmax(proba_q, axis=1)
-    target_idx = 1 - q_idx  # binary: the opposite class
+    target_idx = 1 - np.argmax(proba_q, axis=1)  # binary: the opposite class
     query_pred = call_model(model, query, "predict")
 
-    pools: list[list[pd.DataFrame]] = [[] for _ in range(n)]
+    found: list[tuple[Columns, np.ndarray]] = []  # valid candidates, in the order found
     counts = np.zeros(n, dtype=int)
 
-    def collect(cands: pd.DataFrame, owner: np.ndarray) -> None:
-        proba = call_model(model, cands, "predict_proba")
+    def collect(cands: Columns, owner: np.ndarray) -> None:
+        """Keep the candidates (already in training dtypes) the model puts in the target class."""
+        proba = call_model(model, pd.DataFrame(cands), "predict_proba")
         ok = np.argmax(proba, axis=1) == target_idx[owner]
-        if not ok.any():
-            return
-        good = cands[ok].assign(_owner=owner[ok])
-        for i, grp in good.groupby("_owner", sort=False):
-            pools[i].append(grp.drop(columns="_owner"))
-            counts[i] += len(grp)
+        if ok.any():
+            found.append((_take(cands, ok), owner[ok]))
+            counts[:] += np.bincount(owner[ok], minlength=n)
 
     # 1. random search: change one more random feature of every candidate per round
-    active = np.arange(n)
-    owner = np.repeat(active, candidates)
-    cols = {c: np.repeat(query[c].to_numpy(), candidates) for c in space.columns}
+    owner = np.repeat(np.arange(n), candidates)
+    cols = {c: np.repeat(q_cols[c], candidates) for c in space.columns}
     for round_ in range(1, p + 1):
-        size = len(owner)
-        pick = rng.integers(0, p, size)
+        pick = rng.integers(0, p, len(owner))
         for j, col in enumerate(space.columns):
             rows = np.flatnonzero(pick == j)
             if rows.size:
                 cols[col] = cols[col].copy()
                 cols[col][rows] = space.sample(col, rows.size, rng)
-        collect(_frame(cols, space), owner)
+        collect(space.cast_all(cols), owner)
         if progress is not None:
             progress(
                 f"round {round_}: {int(np.sum(counts >= 3 * total_cfs))}/{n} rows have "
@@ -205,142 +228,148 @@ def search_counterfactuals(
             if not keep.any():
                 break
             owner = owner[keep]
-            cols = {c: v[keep] for c, v in cols.items()}
+            cols = _take(cols, keep)
         if round_ >= 6 and len(np.unique(owner)) < max(1, n // 50):
             break
 
     # 2. rows still short: blend in the nearest training rows of the target class
     short = np.flatnonzero(counts < total_cfs)
     if short.size:
-        _blend_with_neighbours(model, train_X, query, short, target_idx, space, rng, collect)
+        _blend_with_neighbours(model, train_X, q_cols, short, target_idx, space, rng, collect)
 
-    # 3. per row: dedupe, pick sparse and diverse ones, then undo unneeded changes
-    chosen = _select(pools, query, space, total_cfs)
-    chosen = _sparsify(model, chosen, query, space, target_idx, total_cfs, pools)
-
-    owner = np.concatenate([np.full(len(c), i) for i, c in enumerate(chosen)]).astype(int)
-    allcf = pd.concat(chosen, ignore_index=True) if owner.size else query.iloc[:0]
-    preds = call_model(model, allcf, "predict") if len(allcf) else np.array([])
-    cf_pred = [preds[owner == i] for i in range(n)]
+    # 3. dedupe, pick sparse and diverse ones per row, then undo unneeded changes
+    if found:
+        pool, pool_owner = _concat([c for c, _ in found]), np.concatenate([o for _, o in found])
+        by_row = np.argsort(pool_owner, kind="stable")  # each row's candidates in found order
+        pool, pool_owner = _take(pool, by_row), pool_owner[by_row]
+        cfs, owner = _select(pool, pool_owner, q_cols, space, total_cfs, n)
+        cfs, owner = _sparsify(model, cfs, owner, q_cols, space, target_idx)
+        cfs, owner = _refill(cfs, owner, pool, pool_owner, total_cfs)
+        rows = pd.DataFrame(cfs)
+        rows_pred = call_model(model, rows, "predict")
+    else:
+        rows, owner, rows_pred = query.iloc[:0], np.zeros(0, dtype=int), np.array([])
     return CounterfactualSearch(
         query=query,
         query_pred=query_pred,
         target=classes[target_idx],
-        counterfactuals=[c.reset_index(drop=True) for c in chosen],
-        counterfactual_pred=cf_pred,
+        rows=rows,
+        owner=owner,
+        rows_pred=rows_pred,
         total_cfs=total_cfs,
     )
 
 
-def _blend_with_neighbours(model, train_X, query, short, target_idx, space, rng, collect):
-    """Candidates mixing each short row with its nearest target-class training rows."""
+def _blend_with_neighbours(model, train_X, q_cols, short, target_idx, space, rng, collect):
+    """Candidates mixing each short row with its nearest target-class training rows.
+
+    Per short row (by target class, then row order): its nearest ``_NEIGHBOURS``
+    training rows of that class, then ``_MIXES`` copies of them taking each feature
+    from the query row or the neighbour at random.
+    """
     train_X = train_X[space.columns].reset_index(drop=True)
     train_idx = np.argmax(call_model(model, train_X, "predict_proba"), axis=1)
-    k = 20
+    train = {c: train_X[c].to_numpy() for c in space.columns}
     owners, parts = [], []
     for cls in np.unique(target_idx[short]):
         rows = short[target_idx[short] == cls]
-        pool = train_X[train_idx == cls]
-        if pool.empty:
+        in_class = train_idx == cls
+        size = int(in_class.sum())
+        if size == 0:
             continue
-        for i in rows:
-            q = query.iloc[[i] * len(pool)].reset_index(drop=True)
-            d = _distance(pool.reset_index(drop=True), q, space)
-            near = pool.iloc[np.argsort(d)[:k]].reset_index(drop=True)
-            # the neighbours themselves, then mixes taking each feature from q or neighbour
-            mixes = []
-            for _ in range(4):
-                take = rng.random((len(near), len(space.columns))) < 0.5
-                m = near.copy()
-                for j, col in enumerate(space.columns):
-                    m.loc[take[:, j], col] = query.at[i, col]
-                mixes.append(m)
-            block = pd.concat([near, *mixes], ignore_index=True)
+        pool = _take(train, in_class)
+        k = min(_NEIGHBOURS, size)
+        step = max(1, _DISTANCE_CELLS // size)
+        for start in range(0, len(rows), step):
+            chunk = rows[start: start + step]
+            q = {c: v[chunk][:, None] for c, v in q_cols.items()}
+            dist = space.distance({c: v[None, :] for c, v in pool.items()}, q)
+            near = np.stack([np.argsort(d)[:k] for d in dist])  # (rows, k)
+            take = rng.random((len(chunk), _MIXES, k, len(space.columns))) < 0.5
+            block = {}
+            for j, col in enumerate(space.columns):
+                neighbour = pool[col][near][:, None, :]  # (rows, 1, k)
+                mixed = np.where(take[..., j], q[col][:, :, None], neighbour)
+                block[col] = np.concatenate([neighbour, mixed], axis=1).reshape(-1)
             parts.append(block)
-            owners.append(np.full(len(block), i))
+            owners.append(np.repeat(chunk, (1 + _MIXES) * k))
     if parts:
-        cands = pd.concat(parts, ignore_index=True)
-        cands = pd.DataFrame({c: space.cast(c, cands[c].to_numpy()) for c in space.columns})
-        collect(cands, np.concatenate(owners))
+        collect(space.cast_all(_concat(parts)), np.concatenate(owners))
 
 
-def _select(pools, query, space, total_cfs):
-    chosen = []
-    for i, parts in enumerate(pools):
-        if not parts:
-            chosen.append(query.iloc[:0].copy())
-            continue
-        cands = pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
-        q = query.iloc[[i] * len(cands)].reset_index(drop=True)
-        changed = _changed(cands, q, space)
-        order = np.lexsort((_distance(cands, q, space), changed.sum(axis=1)))
-        picked, seen = [], set()
-        for idx in order:  # first pass: distinct sets of changed features
-            key = changed[idx].tobytes()
-            if key not in seen:
-                seen.add(key)
-                picked.append(idx)
-            if len(picked) == total_cfs:
-                break
-        for idx in order:  # fill up with the sparsest remaining ones
-            if len(picked) == total_cfs:
-                break
-            if idx not in picked:
-                picked.append(idx)
-        chosen.append(cands.iloc[picked].reset_index(drop=True))
-    return chosen
+def _select(pool, pool_owner, q_cols, space, total_cfs, n):
+    """Per row: up to ``total_cfs`` distinct candidates, fewest changes and nearest first.
+
+    The first pass takes one candidate per distinct set of changed features, the
+    second fills up with the sparsest remaining ones. ``pool`` is grouped by row.
+    """
+    keep = ~_duplicated(pool, pool_owner)
+    cands, owner = _take(pool, keep), pool_owner[keep]
+    q = _take(q_cols, owner)
+    changed = np.column_stack([space.changed(c, cands[c], q[c]) for c in space.columns])
+    order = np.lexsort((space.distance(cands, q), changed.sum(axis=1), owner))
+    group = owner[order]
+    pattern = np.unique(changed, axis=0, return_inverse=True)[1].reshape(-1)[order]
+    first = np.zeros(len(order), dtype=bool)
+    first[np.unique(group * (pattern.max() + 1) + pattern, return_index=True)[1]] = True
+    distinct = first & (_rank_in_group(group, first) < total_cfs)
+    room = total_cfs - np.bincount(group[distinct], minlength=n)[group]
+    fill = ~distinct & (_rank_in_group(group, ~distinct) < room)
+    picked = np.flatnonzero(distinct | fill)
+    picked = picked[np.lexsort((picked, fill[picked], group[picked]))]
+    return _take(cands, order[picked]), group[picked]
 
 
-def _sparsify(model, chosen, query, space, target_idx, total_cfs, pools):
+def _sparsify(model, cfs, owner, q_cols, space, target_idx):
     """Undo each change the target prediction does not need, one feature at a time."""
-    owner = np.concatenate([np.full(len(c), i) for i, c in enumerate(chosen)]).astype(int)
-    if owner.size == 0:
-        return chosen
-    cfs = pd.concat(chosen, ignore_index=True)
-    q = query.iloc[owner].reset_index(drop=True)
+    cfs = {c: v.copy() for c, v in cfs.items()}
+    q = _take(q_cols, owner)
 
-    def still_valid(trial: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-        proba = call_model(model, trial.iloc[rows], "predict_proba")
+    def still_valid(col: Hashable, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        trial = {c: (values if c == col else v[rows]) for c, v in cfs.items()}
+        proba = call_model(model, pd.DataFrame(trial), "predict_proba")
         return np.argmax(proba, axis=1) == target_idx[owner[rows]]
 
     for col in space.columns:
-        rows = np.flatnonzero(_changed(cfs[[col]], q[[col]], _Sub(space, col))[:, 0])
+        rows = np.flatnonzero(space.changed(col, cfs[col], q[col]))
         if rows.size == 0:
             continue
-        trial = cfs.copy()
-        trial.loc[rows, col] = q.loc[rows, col].to_numpy()
-        ok = still_valid(trial, rows)
-        cfs.loc[rows[ok], col] = q.loc[rows[ok], col].to_numpy()
+        undone = cfs[col][rows]  # the column's dtype, holding the query's values
+        undone[:] = q[col][rows]
+        ok = still_valid(col, undone, rows)
+        cfs[col][rows[ok]] = undone[ok]
         if col in space.categorical:
             continue
         rest = rows[~ok]
         for _ in range(_HALVING_STEPS):  # move part of the way back toward the query value
             if rest.size == 0:
                 break
-            cur = cfs.loc[rest, col].to_numpy(dtype=float)
-            mid = np.round((cur + q.loc[rest, col].to_numpy(dtype=float)) / 2, space.decimals[col])
-            trial = cfs.copy()
-            trial[col] = trial[col].astype(float)
-            trial.loc[rest, col] = mid
-            trial[col] = space.cast(col, trial[col].to_numpy())
-            ok = still_valid(trial, rest)
-            cfs.loc[rest[ok], col] = space.cast(col, mid[ok])
+            cur = cfs[col][rest].astype(float)
+            mid = np.round((cur + q[col][rest].astype(float)) / 2, space.decimals[col])
+            mid = space.cast(col, mid)
+            ok = still_valid(col, mid, rest)
+            cfs[col][rest[ok]] = mid[ok]
             rest = rest[ok]
-
-    out = []
-    for i in range(len(chosen)):
-        mine = cfs[owner == i].drop_duplicates()
-        if len(mine) < min(total_cfs, len(chosen[i])) and pools[i]:
-            # undoing changes made some identical: refill from the untouched candidates
-            extra = pd.concat([mine, *pools[i]], ignore_index=True).drop_duplicates()
-            mine = extra.iloc[: min(total_cfs, len(extra))]
-        out.append(mine.reset_index(drop=True))
-    return out
+    return cfs, owner
 
 
-class _Sub:
-    """A one-column view of a :class:`_Space`, for :func:`_changed`."""
-
-    def __init__(self, space: _Space, col: Hashable):
-        self.columns = [col]
-        self.categorical = [col] if col in space.categorical else []
+def _refill(cfs, owner, pool, pool_owner, total_cfs):
+    """Drop repeats the sparsity pass made; top such rows up from their untouched candidates."""
+    dup = _duplicated(cfs, owner)
+    if not dup.any():
+        return cfs, owner
+    redo = np.isin(owner, owner[dup])
+    fine = ~redo & ~dup
+    # rows with repeats: their remaining counterfactuals, then their candidate pool
+    mine = np.flatnonzero(redo & ~dup)
+    theirs = np.flatnonzero(np.isin(pool_owner, owner[dup]))
+    extra = _concat([_take(cfs, mine), _take(pool, theirs)])
+    extra_owner = np.concatenate([owner[mine], pool_owner[theirs]])
+    order = np.argsort(extra_owner, kind="stable")
+    extra, extra_owner = _take(extra, order), extra_owner[order]
+    keep = ~_duplicated(extra, extra_owner)
+    keep &= _rank_in_group(extra_owner, keep) < total_cfs
+    out = _concat([_take(cfs, fine), _take(extra, keep)])
+    out_owner = np.concatenate([owner[fine], extra_owner[keep]])
+    order = np.argsort(out_owner, kind="stable")
+    return _take(out, order), out_owner[order]

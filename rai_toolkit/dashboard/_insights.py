@@ -644,20 +644,11 @@ def _search_counterfactuals(
         progress=lambda m: say(f"counterfactual {m}"),
     )
     write_search(search, workdir)
-    changed = [
-        float(
-            (cfs.reset_index(drop=True) != search.query.iloc[[i] * len(cfs)].reset_index(drop=True))
-            .sum(axis=1)
-            .mean()
-        )
-        for i, cfs in enumerate(search.counterfactuals)
-        if len(cfs)
-    ]
     return {
         "method": "rai_toolkit batched random search",
         "per_row": total_cfs,
         "rows": int(len(search.query)),
         "complete_share": search.complete,
         "validity": search.validity,
-        "mean_changed_features": float(np.mean(changed)) if changed else float("nan"),
+        "mean_changed_features": search.mean_changed_features,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "array_from_bytes",
     "error_body",
     "array_to_bytes",
+    "feature_changed",
     "frame_from_bytes",
     "frame_to_bytes",
     "read_frame",
@@ -107,6 +109,17 @@ def error_body(kind: str, message: str) -> bytes:
     return json.dumps({"error": kind, "message": message}).encode()
 
 
+def feature_changed(a: np.ndarray, b: np.ndarray, *, categorical: bool) -> np.ndarray:
+    """Where a feature's values ``a`` differ from ``b``.
+
+    Categories differ by ``!=``, numbers beyond ``numpy.isclose``. The search's sparsity
+    pass and DiCE's importances both count changed features this way.
+    """
+    if categorical:
+        return a != b
+    return ~np.isclose(a.astype(float), b.astype(float))
+
+
 #: Column of the counterfactual file naming the query row a counterfactual belongs to.
 _OWNER = "__rai_toolkit_owner__"
 #: Column holding the model's prediction of a row.
@@ -119,6 +132,10 @@ _TARGET = "__rai_toolkit_target__"
 class CounterfactualSearch:
     """Counterfactuals found for a set of query rows (also as files carry them).
 
+    All counterfactuals sit in one frame, grouped by the query row they belong to, so
+    that neither side handles a small frame per row; :attr:`counterfactuals` gives the
+    per-row view.
+
     Attributes
     ----------
     query : pandas.DataFrame
@@ -127,10 +144,12 @@ class CounterfactualSearch:
         Model predictions for ``query``.
     target : numpy.ndarray
         The class each row's counterfactuals must be predicted as.
-    counterfactuals : list of pandas.DataFrame
-        Per query row, its counterfactuals (model inputs only).
-    counterfactual_pred : list of numpy.ndarray
-        Per query row, ``model.predict`` of its counterfactuals.
+    rows : pandas.DataFrame
+        Every counterfactual (model inputs only), those of query row 0 first, then row 1, ...
+    owner : numpy.ndarray
+        Position in ``query`` of the row each counterfactual belongs to (non-decreasing).
+    rows_pred : numpy.ndarray
+        ``model.predict`` of ``rows``.
     total_cfs : int
         Counterfactuals requested per row.
     """
@@ -138,39 +157,83 @@ class CounterfactualSearch:
     query: pd.DataFrame
     query_pred: np.ndarray
     target: np.ndarray
-    counterfactuals: list[pd.DataFrame]
-    counterfactual_pred: list[np.ndarray]
+    rows: pd.DataFrame
+    owner: np.ndarray
+    rows_pred: np.ndarray
     total_cfs: int
+
+    def __post_init__(self) -> None:
+        owner = np.asarray(self.owner)
+        if not len(owner) == len(self.rows) == len(self.rows_pred):
+            raise ValueError(
+                f"rows ({len(self.rows)}), owner ({len(owner)}) and rows_pred "
+                f"({len(self.rows_pred)}) must have one entry per counterfactual"
+            )
+        if len(owner) and (np.any(np.diff(owner) < 0) or owner[0] < 0
+                           or owner[-1] >= len(self.query)):
+            raise ValueError("owner must name query rows in non-decreasing order")
+
+    @cached_property
+    def _bounds(self) -> np.ndarray:
+        return np.searchsorted(np.asarray(self.owner), np.arange(len(self.query) + 1))
+
+    @cached_property
+    def counterfactuals(self) -> list[pd.DataFrame]:
+        """Per query row, its counterfactuals (model inputs only)."""
+        b = self._bounds
+        return [self.rows.iloc[b[i]: b[i + 1]].reset_index(drop=True)
+                for i in range(len(self.query))]
+
+    @cached_property
+    def counterfactual_pred(self) -> list[np.ndarray]:
+        """Per query row, ``model.predict`` of its counterfactuals."""
+        b, pred = self._bounds, np.asarray(self.rows_pred)
+        return [pred[b[i]: b[i + 1]] for i in range(len(self.query))]
 
     @property
     def n_found(self) -> np.ndarray:
         """Number of counterfactuals found per query row."""
-        return np.array([len(c) for c in self.counterfactuals])
+        return np.diff(self._bounds)
 
     @property
     def validity(self) -> float:
         """Share of counterfactuals that ``model.predict`` assigns to the target class."""
-        hits = sum(int(np.sum(p == t)) for p, t in zip(self.counterfactual_pred, self.target))
-        total = int(self.n_found.sum())
-        return hits / total if total else float("nan")
+        if not len(self.rows):
+            return float("nan")
+        hits = np.asarray(self.rows_pred) == np.asarray(self.target)[np.asarray(self.owner)]
+        return int(hits.sum()) / len(hits)
 
     @property
     def complete(self) -> float:
         """Share of query rows with all ``total_cfs`` counterfactuals."""
         return float(np.mean(self.n_found >= self.total_cfs))
 
+    @property
+    def mean_changed_features(self) -> float:
+        """Features a counterfactual changes (exact inequality), averaged per row, then over rows.
 
-def write_search(search: Any, folder: str | Path) -> None:
+        Rows without counterfactuals are left out; ``nan`` when no row has any.
+        """
+        found = self.n_found
+        if not found.any():
+            return float("nan")
+        owner = np.asarray(self.owner)
+        query = self.query.iloc[owner].reset_index(drop=True)
+        changed = (self.rows.reset_index(drop=True)[list(query.columns)] != query).sum(axis=1)
+        per_row = np.bincount(owner, weights=changed.to_numpy(dtype=float),
+                              minlength=len(found))
+        return float(np.mean(per_row[found > 0] / found[found > 0]))
+
+
+def write_search(search: CounterfactualSearch, folder: str | Path) -> None:
     """Write a :class:`CounterfactualSearch` into ``folder``."""
     folder = Path(folder)
     query = search.query.reset_index(drop=True).copy()
     query[_PRED] = np.asarray(search.query_pred)
     query[_TARGET] = np.asarray(search.target)
-    parts = [
-        cfs.assign(**{_OWNER: i, _PRED: np.asarray(pred)})
-        for i, (cfs, pred) in enumerate(zip(search.counterfactuals, search.counterfactual_pred))
-    ]
-    rows = pd.concat(parts, ignore_index=True) if parts else query.iloc[:0]
+    rows = search.rows.reset_index(drop=True).assign(
+        **{_OWNER: np.asarray(search.owner, dtype=np.int64), _PRED: np.asarray(search.rows_pred)}
+    )
     write_frame(query, folder / "cf_query.arrow")
     write_frame(rows, folder / "cf_rows.arrow")
     (folder / "cf_meta.json").write_text(json.dumps({"total_cfs": int(search.total_cfs)}))
@@ -182,11 +245,11 @@ def read_search(folder: str | Path) -> CounterfactualSearch:
     query = read_frame(folder / "cf_query.arrow")
     rows = read_frame(folder / "cf_rows.arrow")
     meta = json.loads((folder / "cf_meta.json").read_text(encoding="utf-8"))
-    owner = rows.pop(_OWNER).to_numpy() if _OWNER in rows else np.empty(0, dtype=int)
-    cf_pred = rows.pop(_PRED).to_numpy()
+    owner = rows.pop(_OWNER).to_numpy()
+    rows_pred = rows.pop(_PRED).to_numpy()
     query_pred = query.pop(_PRED).to_numpy()
     target = query.pop(_TARGET).to_numpy()
     rows = rows[list(query.columns)]
-    cfs = [rows[owner == i].reset_index(drop=True) for i in range(len(query))]
-    preds = [cf_pred[owner == i] for i in range(len(query))]
-    return CounterfactualSearch(query, query_pred, target, cfs, preds, int(meta["total_cfs"]))
+    return CounterfactualSearch(
+        query, query_pred, target, rows, owner, rows_pred, int(meta["total_cfs"])
+    )

@@ -7,30 +7,8 @@ Build it ahead of first use with ``python -m rai_toolkit.dashboard._runtime``.
 
 from __future__ import annotations
 
-from rai_toolkit.dashboard._runtime._environment import (
-    CACHE_ENV,
-    PYTHON_ENV,
-    RUNTIME_PYTHON_VERSION,
-    build_runtime,
-    cache_root,
-    compile_lock,
-    find_python,
-    lock_hash,
-    lock_path,
-    runtime_dir,
-    runtime_python,
-)
+# the package's names are exactly those of its one module, listed once, there
+from rai_toolkit.dashboard._runtime import _environment
+from rai_toolkit.dashboard._runtime._environment import *  # noqa: F403
 
-__all__ = [
-    "CACHE_ENV",
-    "PYTHON_ENV",
-    "RUNTIME_PYTHON_VERSION",
-    "build_runtime",
-    "cache_root",
-    "compile_lock",
-    "find_python",
-    "lock_hash",
-    "lock_path",
-    "runtime_dir",
-    "runtime_python",
-]
+__all__ = list(_environment.__all__)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rai_toolkit.dashboard._wire import CounterfactualSearch
+from rai_toolkit.dashboard._wire import CounterfactualSearch, feature_changed
 
 __all__ = ["to_dice_explanations"]
 
@@ -62,14 +62,14 @@ def to_dice_explanations(
     )
     cols = list(search.query.columns)
     categorical = set(data_interface.categorical_feature_names)
-    examples, local = [], []
-    totals = dict.fromkeys(cols, 0.0)
-    n_total = 0
-    for i, cfs in enumerate(search.counterfactuals):
-        test_df = search.query.iloc[[i]].reset_index(drop=True).copy()
-        test_df[target] = search.query_pred[i]
-        cf_df = cfs.copy()
-        cf_df[target] = search.counterfactual_pred[i]
+    # each example holds frames of its own: sliced from two frames that carry the target
+    queries = search.query.assign(**{target: np.asarray(search.query_pred)})
+    rows = search.rows.assign(**{target: np.asarray(search.rows_pred)})
+    bounds = np.concatenate([[0], np.cumsum(search.n_found)])
+    examples = []
+    for i in range(len(queries)):
+        test_df = queries.iloc[i: i + 1].reset_index(drop=True)
+        cf_df = rows.iloc[bounds[i]: bounds[i + 1]].reset_index(drop=True)
         examples.append(
             CounterfactualExamples(
                 data_interface=data_interface,
@@ -81,17 +81,18 @@ def to_dice_explanations(
                 model_type="classifier",
             )
         )
-        imp = dict.fromkeys(cols, 0.0)
-        for col in cols:
-            a, b = cfs[col].to_numpy(), search.query[col].iat[i]
-            if col in categorical:
-                hits = int(np.sum(a != b))
-            else:
-                hits = int(np.sum(~np.isclose(a.astype(float), float(b))))
-            totals[col] += hits
-            imp[col] = hits / len(cfs) if len(cfs) else 0.0
-        n_total += len(cfs)
-        local.append(imp)
+    # DiCE's importance: the share of a row's (of all) counterfactuals changing a feature
+    owner, found = np.asarray(search.owner), search.n_found
+    local = [dict.fromkeys(cols, 0.0) for _ in examples]
+    totals = dict.fromkeys(cols, 0.0)
+    for col in cols:
+        hit = feature_changed(search.rows[col].to_numpy(), search.query[col].to_numpy()[owner],
+                              categorical=col in categorical)
+        per_row = np.bincount(owner, weights=hit, minlength=len(found))
+        totals[col] = float(per_row.sum())
+        for i in np.flatnonzero(found):
+            local[i][col] = float(per_row[i] / found[i])
+    n_total = int(found.sum())
     summary = {c: (v / n_total if n_total else 0.0) for c, v in totals.items()}
     if not importance:
         local, summary = None, None
