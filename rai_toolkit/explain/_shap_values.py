@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._scalars import as_seed, check_memory
+from rai_toolkit._warnings import ignoring
 from rai_toolkit.exceptions import ArgumentError, FallbackWarning
 from rai_toolkit.explain._feature_map import UnmappableStep, column_sources
 from rai_toolkit.explain._model_output import (
@@ -201,8 +202,7 @@ def _tree_values(
             vals, base = contrib[:, :-1], contrib[0, -1]
         detail = "LightGBM pred_contrib (TreeSHAP, tree_path_dependent)"
     else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with ignoring():
             explainer = shap.TreeExplainer(
                 est,
                 data=bg_t if interventional else None,
@@ -316,8 +316,7 @@ def _agnostic(
     X_codes = codec.encode(X)
     bg_codes = codec.encode(background)
     p = X.shape[1]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with ignoring():
         if route == "permutation":
             masker = shap.maskers.Independent(bg_codes, max_samples=len(bg_codes))
             seed = as_seed(random_state)
