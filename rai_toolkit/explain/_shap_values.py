@@ -13,6 +13,8 @@ Three routes, tried in this order by ``method="auto"``:
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -292,6 +294,25 @@ def _exact(
     return ShapResult(values, base_values, reference, route, detail)
 
 
+#: shap's PermutationExplainer seeds numpy's global generator and draws from it.
+_GLOBAL_RNG = threading.RLock()
+
+
+@contextlib.contextmanager
+def _global_rng_of_our_own():
+    """Hold numpy's global generator for one explainer; put the caller's state back after.
+
+    Two explanations in two threads would otherwise draw from each other's seeded
+    stream (and a seeded one would differ from the same call made alone).
+    """
+    with _GLOBAL_RNG:
+        state = np.random.get_state()
+        try:
+            yield
+        finally:
+            np.random.set_state(state)
+
+
 def _agnostic(
     route: str, out: ModelOutput, X: pd.DataFrame, background: pd.DataFrame,
     reference: np.ndarray, random_state: Any,
@@ -320,8 +341,9 @@ def _agnostic(
         if route == "permutation":
             masker = shap.maskers.Independent(bg_codes, max_samples=len(bg_codes))
             seed = as_seed(random_state)
-            explainer = shap.PermutationExplainer(f, masker, seed=seed)
-            result = explainer(X_codes, max_evals=max(500, 2 * p + 1), silent=True)
+            with _global_rng_of_our_own():
+                explainer = shap.PermutationExplainer(f, masker, seed=seed)
+                result = explainer(X_codes, max_evals=max(500, 2 * p + 1), silent=True)
             values = np.asarray(result.values, dtype=float)
             base_values = np.asarray(result.base_values, dtype=float).reshape(len(X))
             detail = f"shap.PermutationExplainer on raw rows ({len(bg_codes)} background rows)"
