@@ -7,6 +7,7 @@ import sys
 import threading
 import warnings
 
+import numpy as np
 import pytest
 from sklearn.compose import make_column_transformer
 from sklearn.ensemble import RandomForestClassifier
@@ -267,50 +268,167 @@ def test_a_call_in_another_thread_does_not_collect_the_callers_warnings():
     ]
 
 
+class _Overlap:
+    """Two calls in threads "first" and "second" that overlap inside the model.
+
+    The model calls :meth:`meet` (once per thread, where the library holds its
+    warning state). "second" starts once "first" is there, and "first" waits
+    there until "second" arrives; "second" then waits until the whole call of
+    "first" has returned: the calls enter in one order and leave in the same order.
+    """
+
+    def __init__(self):
+        self.first_in, self.second_in = threading.Event(), threading.Event()
+        self.first_done = threading.Event()
+        self.met = set()
+
+    def meet(self):
+        name = threading.current_thread().name
+        if name in self.met:
+            return False
+        self.met.add(name)
+        if name == "first":
+            self.first_in.set()
+            assert self.second_in.wait(60)
+        else:
+            self.second_in.set()
+            assert self.first_in.wait(60) and self.first_done.wait(60)
+        return True
+
+    def run(self, calls):
+        """Run ``calls["first"]`` and ``calls["second"]`` in their threads.
+
+        Returns what each returned, what each raised, and what the caller's
+        recorder got, including a warning the caller raises after the calls.
+        """
+        results, errors = {}, []
+
+        def work(name):
+            try:
+                if name == "second":
+                    assert self.first_in.wait(60)
+                results[name] = calls[name]()
+            except Exception as err:  # noqa: BLE001 - reported by the test
+                errors.append(err)
+            finally:
+                if name == "first":
+                    self.first_done.set()
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warnings.filterwarnings("ignore", message="still ignored")  # the user's own filter
+            threads = [threading.Thread(target=work, args=(n,), name=n) for n in calls]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(300)
+            # after both calls, the user's filters and recorder are still in force
+            warnings.warn("after the calls", UserWarning, stacklevel=1)
+            warnings.warn("still ignored", UserWarning, stacklevel=1)
+        return results, errors, caught
+
+
+def _biased(n=400, **kwargs):
+    ds = rai.make_biased_classification(n, random_state=0, **kwargs)
+    features = [c for c in ds.frame.columns if c not in (ds.target, "group")]
+    return ds, features
+
+
 def test_assess_in_two_threads_whose_calls_overlap_leaks_no_library_noise():
-    from sklearn.linear_model import LogisticRegression as _LR
+    overlap = _Overlap()
 
-    first_in, second_in, first_done = threading.Event(), threading.Event(), threading.Event()
-
-    class NoisyLibraryModel(_LR):
-        """Predicting in thread "first" waits for "second" to predict; "second" then
-        waits for the first call to return and raises a library's notice."""
+    class NoisyLibraryModel(LogisticRegression):
+        """Predicting, "second" raises a library's notice after "first" has returned."""
 
         def predict(self, X):
-            if threading.current_thread().name == "first":
-                first_in.set()
-                assert second_in.wait(30)
-            else:
-                second_in.set()
-                assert first_in.wait(30) and first_done.wait(30)
+            if overlap.meet() and threading.current_thread().name == "second":
                 warnings.warn_explicit("old API", FutureWarning, LIBRARY_FILE, 1)
             return super().predict(X)
 
-    ds = rai.make_biased_classification(400, random_state=0)
-    features = [c for c in ds.frame.columns if c not in (ds.target, "group")]
+    ds, features = _biased()
     model = NoisyLibraryModel().fit(ds.frame[features], ds.frame[ds.target])
-    errors = []
 
-    def work():
-        try:
-            rai.assess(model, ds.frame, target=ds.target, sensitive_features="group",
-                       n_boot=0, explain=False, privacy=False, robustness=False)
-        except Exception as err:  # noqa: BLE001 - reported below
-            errors.append(err)
-        finally:
-            if threading.current_thread().name == "first":
-                first_done.set()
+    def call():
+        return rai.assess(model, ds.frame, target=ds.target, sensitive_features="group",
+                          n_boot=0, explain=False, privacy=False, robustness=False)
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        threads = [threading.Thread(target=work, name=name) for name in ("first", "second")]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(120)
-        warnings.warn("after", UserWarning, stacklevel=1)
+    _, errors, caught = overlap.run({"first": call, "second": call})
     assert errors == []
-    assert [str(w.message) for w in caught if w.category is not SmallGroupWarning] == ["after"]
+    assert [str(w.message) for w in caught if w.category is not SmallGroupWarning] == [
+        "after the calls"
+    ]
+
+
+def test_analyze_fairness_in_two_threads_gives_each_caller_its_own_warnings():
+    overlap = _Overlap()
+
+    class MeetingModel(LogisticRegression):
+        def predict(self, X):
+            overlap.meet()  # inside the validation of the data, which records warnings
+            warnings.warn_explicit("old API", DeprecationWarning, LIBRARY_FILE, 1)
+            return super().predict(X)
+
+    ds, features = _biased(group_proportion=0.05)  # group b: 20 rows
+    model = MeetingModel().fit(ds.frame[features], ds.frame[ds.target])
+
+    def call(min_group_size):
+        return lambda: rai.analyze_fairness(model, ds.frame, target=ds.target,
+                                            sensitive_features="group", n_boot=0,
+                                            min_group_size=min_group_size)
+
+    results, errors, caught = overlap.run({"first": call(30), "second": call(25)})
+    assert errors == []
+    got = sorted((w.category.__name__, str(w.message).split(":")[0]) for w in caught)
+    assert got == [
+        ("SmallGroupWarning", "1 group(s) of group have fewer than min_group_size=25 rows"),
+        ("SmallGroupWarning", "1 group(s) of group have fewer than min_group_size=30 rows"),
+        ("UserWarning", "after the calls"),
+    ]
+    # each report records its own warning
+    for name, size in (("first", 30), ("second", 25)):
+        small = [w.message for w in results[name].warning_records
+                 if w.category == "SmallGroupWarning"]
+        assert len(small) == 1 and f"min_group_size={size} " in small[0]
+
+
+def test_explain_model_in_two_threads_leaves_the_callers_filters_in_force():
+    from sklearn.neighbors import KNeighborsClassifier
+
+    overlap = _Overlap()
+    n_rows = 12
+
+    class MeetingModel(KNeighborsClassifier):
+        def predict_proba(self, X):
+            if len(X) > n_rows:  # a batch of the SHAP explainer, which ignores warnings
+                overlap.meet()
+            return super().predict_proba(X)
+
+    ds, features = _biased(60, n_features=2)
+    model = MeetingModel(n_neighbors=3).fit(ds.frame[features], ds.frame[ds.target])
+
+    def call():
+        return rai.explain_model(model, ds.frame.iloc[:n_rows], target=ds.target,
+                                 features=features, method="kernel", max_background=10,
+                                 random_state=0)
+
+    results, errors, caught = overlap.run({"first": call, "second": call})
+    assert errors == []
+    assert [str(w.message) for w in caught] == ["after the calls"]
+    np.testing.assert_allclose(results["first"].values, results["second"].values)
+
+
+def test_a_models_own_warning_reaches_the_caller_as_the_model_raised_it():
+    class ChattyModel(LogisticRegression):
+        def predict(self, X):
+            warnings.warn("from my model", UserWarning, stacklevel=1)
+            return super().predict(X)
+
+    ds, features = _biased()
+    model = ChattyModel().fit(ds.frame[features], ds.frame[ds.target])
+    caught = _caught(lambda: rai.analyze_fairness(model, ds.frame, target=ds.target,
+                                                  sensitive_features="group", n_boot=0))
+    assert [(w.category, str(w.message)) for w in caught] == [(UserWarning, "from my model")]
+    assert caught[0].filename == __file__
 
 
 def test_code_inside_a_call_that_records_warnings_itself_gets_them():

@@ -18,7 +18,6 @@ the training itself at this size.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -35,6 +34,7 @@ from rai_toolkit._validation import (
     infer_task,
     resolve_columns,
 )
+from rai_toolkit._warnings import ignoring
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, DependencyError, ModelError
 from rai_toolkit.explain._report import ExplanationReport
 
@@ -212,8 +212,7 @@ def fit_glassbox(
         ExplainableBoostingRegressor if task == "regression" else ExplainableBoostingClassifier
     )
     ebm = estimator_cls(**settings)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Missing values detected")
+    with ignoring(message="Missing values detected"):
         try:
             ebm.fit(X, y)
         except Exception as err:  # noqa: BLE001 - interpret's failure, reported with context

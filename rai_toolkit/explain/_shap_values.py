@@ -13,6 +13,8 @@ Three routes, tried in this order by ``method="auto"``:
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._scalars import as_seed, check_memory
+from rai_toolkit._warnings import ignoring
 from rai_toolkit.exceptions import ArgumentError, FallbackWarning
 from rai_toolkit.explain._feature_map import UnmappableStep, column_sources
 from rai_toolkit.explain._model_output import (
@@ -201,8 +204,7 @@ def _tree_values(
             vals, base = contrib[:, :-1], contrib[0, -1]
         detail = "LightGBM pred_contrib (TreeSHAP, tree_path_dependent)"
     else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with ignoring():
             explainer = shap.TreeExplainer(
                 est,
                 data=bg_t if interventional else None,
@@ -292,6 +294,25 @@ def _exact(
     return ShapResult(values, base_values, reference, route, detail)
 
 
+#: shap's PermutationExplainer seeds numpy's global generator and draws from it.
+_GLOBAL_RNG = threading.RLock()
+
+
+@contextlib.contextmanager
+def _global_rng_of_our_own():
+    """Hold numpy's global generator for one explainer; put the caller's state back after.
+
+    Two explanations in two threads would otherwise draw from each other's seeded
+    stream (and a seeded one would differ from the same call made alone).
+    """
+    with _GLOBAL_RNG:
+        state = np.random.get_state()
+        try:
+            yield
+        finally:
+            np.random.set_state(state)
+
+
 def _agnostic(
     route: str, out: ModelOutput, X: pd.DataFrame, background: pd.DataFrame,
     reference: np.ndarray, random_state: Any,
@@ -316,13 +337,13 @@ def _agnostic(
     X_codes = codec.encode(X)
     bg_codes = codec.encode(background)
     p = X.shape[1]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with ignoring():
         if route == "permutation":
             masker = shap.maskers.Independent(bg_codes, max_samples=len(bg_codes))
             seed = as_seed(random_state)
-            explainer = shap.PermutationExplainer(f, masker, seed=seed)
-            result = explainer(X_codes, max_evals=max(500, 2 * p + 1), silent=True)
+            with _global_rng_of_our_own():
+                explainer = shap.PermutationExplainer(f, masker, seed=seed)
+                result = explainer(X_codes, max_evals=max(500, 2 * p + 1), silent=True)
             values = np.asarray(result.values, dtype=float)
             base_values = np.asarray(result.base_values, dtype=float).reshape(len(X))
             detail = f"shap.PermutationExplainer on raw rows ({len(bg_codes)} background rows)"

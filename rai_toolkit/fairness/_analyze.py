@@ -39,6 +39,7 @@ from rai_toolkit._validation import (
     check_probabilities,
     prepare_data,
 )
+from rai_toolkit._warnings import collecting, reemit
 from rai_toolkit.engines import EngineCounts, count_table, engine_of, not_binary
 from rai_toolkit.exceptions import (
     ArgumentError,
@@ -508,8 +509,7 @@ def analyze_fairness(
             task=task,
         )
         model, data, y_pred, y_score = None, counted.frame, counted.pred, None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with collecting() as caught:
         checked = prepare_data(
             model,
             data,
@@ -606,8 +606,9 @@ def fairness_from_checked(
     target : hashable
         Target column name, as the report records it.
     caught : sequence of warnings.WarningMessage, optional
-        Warnings recorded while validating (a missing-value group): re-emitted
-        and recorded in the report.
+        Warnings recorded while validating (a missing-value group, the model's
+        own): raised again from where they were raised, and recorded in the
+        report.
     counted : EngineCounts, optional
         The count table of an engine, whose rows ``checked`` holds.
     reference_group, n_boot, ci, random_state, min_group_size, thresholds, bins
@@ -623,8 +624,7 @@ def fairness_from_checked(
     """
     n_rows = checked.n_rows if counted is None else int(counted.rows.sum())
     caught = [w for w in caught if not _garbage_notice(w)]
-    for w in caught:
-        warnings.warn(w.message, w.category, stacklevel=stacklevel)
+    reemit(caught)  # from where each was raised: a model's own warning stays the caller's
     merged_thresholds = check_thresholds(thresholds, checked.task)
     groups = encode_groups(checked.sensitive, binned=list(bins or {}))
     features_ = groups.features

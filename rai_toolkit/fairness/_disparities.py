@@ -37,11 +37,12 @@ remaining row can beat the best value found (:func:`pair_max`).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from rai_toolkit._warnings import ignoring
 
 __all__ = [
     "Block",
@@ -94,8 +95,7 @@ def difference_and_ratio(
     values = np.asarray(values, dtype=float)
     defined = ~np.isnan(values)
     enough = defined.sum(axis=-1) >= 2
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with np.errstate(invalid="ignore", divide="ignore"), ignoring(RuntimeWarning):
         if reference is None:
             hi = np.nanmax(np.where(defined, values, -np.inf), axis=-1)
             lo = np.nanmin(np.where(defined, values, np.inf), axis=-1)

@@ -22,6 +22,7 @@ from rai_toolkit._validation import (
     normalise_names,
     prepare_data,
 )
+from rai_toolkit._warnings import collecting, ignoring, reemit
 from rai_toolkit.exceptions import (
     ArgumentError,
     DataValidationError,
@@ -171,17 +172,13 @@ def _before_and_after(
     """
     from rai_toolkit.fairness import analyze_fairness
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with collecting() as caught:
         before = analyze_fairness(base, test, features=features, **report_args)
         after = analyze_fairness(None, test, y_pred=pred, y_score=score, **report_args)
-    seen: set[tuple[type, str]] = set()
+    distinct: dict[tuple[type, str], warnings.WarningMessage] = {}
     for record in caught:
-        key = (record.category, str(record.message))
-        if key not in seen:
-            seen.add(key)
-            warnings.warn_explicit(record.message, record.category, record.filename,
-                                   record.lineno)
+        distinct.setdefault((record.category, str(record.message)), record)
+    reemit(distinct.values())
     return before, after
 
 
@@ -330,9 +327,7 @@ def mitigate(
             f"in `train`). Binarise it, e.g. data[{target!r}] = (data[{target!r}] == label)."
         )
     classes = checked.classes
-    with warnings.catch_warnings():
-        # the MissingGroupWarning was already given by prepare_data for train
-        warnings.simplefilter("ignore")
+    with ignoring():  # the MissingGroupWarning was already given by prepare_data for train
         groups_train = group_labels(train, names, bins=bins)
     groups_test = group_labels(test, names, bins=bins)
     _check_groups(groups_train, names, "train")
@@ -365,8 +360,7 @@ def mitigate(
         kind = "threshold_optimizer"
         notes += [TRAIN_SCORES_NOTE, SENSITIVE_AT_PREDICT_NOTE.format(names=names)]
     else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)  # fairlearn 0.7 on pandas 1.5
+        with ignoring(FutureWarning):  # fairlearn 0.7 on pandas 1.5
             mitigated = fit_reduction(
                 model, X_train, y01_train, groups_train, constraint=spec, classes=classes,
                 pos_label=pos_label, random_state=seed,

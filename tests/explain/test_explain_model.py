@@ -1,4 +1,5 @@
 import json
+import threading
 import warnings
 
 import numpy as np
@@ -370,3 +371,49 @@ def test_target_as_series_and_by_group_series(lgbm_pipeline, adult):
 def test_local_row_position_is_an_integer(lgbm_report, i, match):
     with pytest.raises(ArgumentError, match=match):
         lgbm_report.local(i)
+
+
+def test_seeded_permutation_explanations_in_two_threads_match_the_same_calls_alone():
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from rai_toolkit.datasets import make_biased_classification
+
+    ds = make_biased_classification(80, n_features=2, random_state=0)
+    features = ["x0", "x1", "proxy"]
+    rows = ds.frame.iloc[:4]
+    both_in = threading.Barrier(2, timeout=3)
+    met = threading.local()
+
+    class Meeting(KNeighborsClassifier):
+        """Each thread's first batch waits (briefly) for the other thread's first batch."""
+
+        def predict_proba(self, X):
+            if len(X) > len(rows) and not getattr(met, "done", False):
+                met.done = True
+                try:
+                    both_in.wait()
+                except threading.BrokenBarrierError:  # the other thread waits its turn
+                    pass
+            return super().predict_proba(X)
+
+    model = Meeting(n_neighbors=5).fit(ds.frame[features], ds.frame[ds.target])
+
+    def call():
+        return explain_model(model, rows, target=ds.target, features=features,
+                             method="permutation", max_background=20, random_state=0).values
+
+    alone = call()
+    met.done = False
+    np.random.seed(7)
+    callers_state = np.random.get_state()[1].copy()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(call())) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert len(results) == 2
+    for values in results:
+        pd.testing.assert_frame_equal(values, alone)
+    # the caller's global generator is as they left it
+    np.testing.assert_array_equal(np.random.get_state()[1], callers_state)
