@@ -12,6 +12,7 @@ from scipy.stats import spearmanr
 from rai_toolkit._api import public
 from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import check_int
+from rai_toolkit._validation import check_unique_labels
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 from rai_toolkit.explain._report import ExplanationReport
 
@@ -109,13 +110,9 @@ def _importance(value: Any, argument: str) -> pd.Series:
             f"indexed by feature; received {type(value).__name__}.",
             argument=argument,
         )
-    repeated = importance.index[importance.index.duplicated()].unique().tolist()
-    if repeated:
-        raise DataValidationError(
-            f"`{argument}` lists feature(s) {', '.join(map(repr, repeated[:10]))} more than once; "
-            f"give one importance per feature.",
-            argument=argument,
-        )
+    check_unique_labels(
+        importance.index, argument=argument, what="features", fix="Give one importance per feature."
+    )
     bad = ~np.isfinite(importance.to_numpy(dtype=float))
     if bad.any():
         shown = ", ".join(map(repr, importance.index[bad][:10].tolist()))

@@ -56,5 +56,6 @@ def test_undefined_importances_are_refused_not_ranked(bad):
 
 def test_repeated_features_are_refused():
     a = pd.Series([0.5, 0.3], index=["age", "age"])
-    with pytest.raises(DataValidationError, match=r"`a` lists feature\(s\) 'age' more than once"):
+    message = r"`a` has duplicated features: age\. Give one importance per feature"
+    with pytest.raises(DataValidationError, match=message):
         compare_explanations(a, pd.Series({"age": 0.1, "sex": 0.2}))
