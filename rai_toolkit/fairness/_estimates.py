@@ -23,7 +23,7 @@ from rai_toolkit.fairness._disparities import (
     max_group_interval,
     percentile_interval,
 )
-from rai_toolkit.fairness._metrics import UNIT_INTERVAL_METRICS
+from rai_toolkit.fairness._metrics import BINOMIAL_METRICS, UNIT_INTERVAL_METRICS
 from rai_toolkit.fairness._verdicts import ExcludedGroup, Verdict, judge
 
 __all__ = [
@@ -156,6 +156,37 @@ class GroupEstimates:
         return verdict_table(self.records)
 
 
+def _exact_at_the_boundary(
+    point: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    support: np.ndarray,
+    metrics: Sequence[str],
+    *,
+    ci: float,
+) -> None:
+    """Give a proportion estimated as exactly 0 or 1 its Clopper-Pearson bound, in place.
+
+    Every bootstrap replicate of a share with no successes (or no failures)
+    repeats it, so the percentile interval collapses to [0, 0] (or [1, 1]) and
+    claims a certainty that a handful of rows cannot give. There the exact
+    binomial interval over the metric's support n is used instead:
+    [0, 1 - (alpha/2)^(1/n)] or [(alpha/2)^(1/n), 1]. Undefined intervals stay
+    undefined; ``point``, ``lower``, ``upper`` and ``support`` have the metrics
+    along their last axis.
+    """
+    edge_tail = (1.0 - ci) / 2.0
+    for j, metric in enumerate(metrics):
+        if metric not in BINOMIAL_METRICS:
+            continue
+        n = np.asarray(support[..., j], dtype=float)
+        defined = (n > 0) & ~np.isnan(lower[..., j]) & ~np.isnan(upper[..., j])
+        edge = edge_tail ** (1.0 / np.where(n > 0, n, 1.0))
+        value = point[..., j]
+        upper[..., j] = np.where(defined & (value == 0.0), 1.0 - edge, upper[..., j])
+        lower[..., j] = np.where(defined & (value == 1.0), edge, lower[..., j])
+
+
 def summarise(
     *,
     index: pd.Index,
@@ -232,6 +263,9 @@ def summarise(
     counts = point[:, count_j]
     if support is None:
         support = np.repeat(np.rint(counts).astype(np.int64)[:, None], len(metrics), axis=1)
+    if replicates is not None:
+        _exact_at_the_boundary(point, lower, upper, support, metrics, ci=ci)
+        _exact_at_the_boundary(overall, o_lower, o_upper, support.sum(axis=0), metrics, ci=ci)
 
     # disparities: point and per replicate
     compared = [m for m in metrics if m != "count"]

@@ -43,7 +43,11 @@ BOOTSTRAP_METHOD = (
 
 #: How each kind of interval is computed (``to_dict()["interval_method"]``, schema 1.3).
 INTERVAL_METHOD = {
-    "group_metrics": "percentile bootstrap interval of each group's metric",
+    "group_metrics": (
+        "percentile bootstrap interval of each group's metric; a proportion estimated as exactly "
+        "0 or 1 (where every replicate repeats it) gets the exact Clopper-Pearson bound over "
+        "its support instead"
+    ),
     "disparities": (
         "simultaneous group limits combined pairwise: each group's metric on a "
         "variance-stabilising scale (arcsine square root for metrics in [0, 1], else as is) "

@@ -93,6 +93,43 @@ def test_intervals_are_reproducible_with_random_state(synth):
     )
 
 
+def test_a_proportion_of_exactly_0_or_1_gets_the_exact_binomial_interval():
+    from scipy.stats import binomtest
+
+    rng = np.random.default_rng(0)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "g": np.where(np.arange(n) < 20, "tiny", "big"),
+            "y": rng.integers(0, 2, n),
+            "p": rng.integers(0, 2, n),
+        }
+    )
+    frame.loc[:19, "p"] = 0  # the tiny group: nobody selected
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = analyze_fairness(
+            None, frame, target="y", sensitive_features="g", y_pred="p", ci=0.9, random_state=0
+        )
+    lower, upper, support = report.by_group_lower, report.by_group_upper, report.support
+    # selection rate 0 of 20 rows, false positive rate 0 of its negatives, TNR 1 of them
+    for metric, successes in [("selection_rate", 0), ("false_positive_rate", 0)]:
+        k = int(support.loc["tiny", metric])
+        exact = binomtest(successes, k).proportion_ci(confidence_level=0.9, method="exact")
+        assert lower.loc["tiny", metric] == 0.0
+        assert upper.loc["tiny", metric] == pytest.approx(exact.high, rel=1e-12)
+    k = int(support.loc["tiny", "true_negative_rate"])
+    exact = binomtest(k, k).proportion_ci(confidence_level=0.9, method="exact")
+    assert lower.loc["tiny", "true_negative_rate"] == pytest.approx(exact.low, rel=1e-12)
+    assert upper.loc["tiny", "true_negative_rate"] == 1.0
+    # away from 0 and 1 the percentile interval is kept: not the exact binomial one
+    k_big = int(support.loc["big", "selection_rate"])
+    hits = int(round(report.by_group.loc["big", "selection_rate"] * k_big))
+    exact_big = binomtest(hits, k_big).proportion_ci(confidence_level=0.9, method="exact")
+    assert upper.loc["big", "selection_rate"] != pytest.approx(exact_big.high, rel=1e-6)
+    assert lower.loc["big", "selection_rate"] < report.by_group.loc["big", "selection_rate"]
+
+
 def test_interval_brackets_estimate_and_count_bounds_are_nan(synth_report):
     values = synth_report.by_group.drop(columns="count")
     lower = synth_report.by_group_lower.drop(columns="count")
