@@ -50,20 +50,7 @@ UNIT_INTERVAL_METRICS = frozenset(
     {m for m in LABEL_METRICS if m != "count"} | {"roc_auc", "brier_score", "calibration_error"}
 )
 #: Metrics that are a share of their support (a count over its denominator): binomial proportions.
-BINOMIAL_METRICS = frozenset(
-    {
-        "base_rate",
-        "selection_rate",
-        "accuracy",
-        "precision",
-        "true_positive_rate",
-        "false_positive_rate",
-        "true_negative_rate",
-        "false_negative_rate",
-        "false_discovery_rate",
-        "false_omission_rate",
-    }
-)
+BINOMIAL_METRICS = frozenset(LABEL_METRICS) - {"count", "balanced_accuracy", "f1"}
 #: Perfectly calibrated label draws behind the noise term of ``calibration_error_debiased``.
 N_CONSISTENCY_DRAWS = 200
 # label draws x cells held at once by calibration_noise
