@@ -164,6 +164,25 @@ def test_warnings_are_passed_on_when_the_call_fails():
     assert [str(w.message) for w in caught] == ["before the error"]
 
 
+def _recorded_around(threads, *, timeout: float, after: type[Warning]):
+    """Run ``threads`` under the caller's recorder and own filter; what the caller got.
+
+    After the threads, the caller warns once with ``after`` and once with a text
+    its filter ignores, so that the result shows whether the caller's recorder
+    and filters are still in force.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", message="still ignored")  # the user's own filter
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout)
+        warnings.warn("after the calls", after, stacklevel=1)
+        warnings.warn("still ignored", UserWarning, stacklevel=1)
+    return caught
+
+
 def _overlapping_calls(first_done: threading.Event, second_in: threading.Event):
     """Two public calls in two threads: the first enters, the second enters, the first returns."""
     first_in = threading.Event()
@@ -208,17 +227,8 @@ def _overlapping_calls(first_done: threading.Event, second_in: threading.Event):
 def test_concurrent_calls_in_threads_route_each_others_warnings_and_restore_nothing_wrongly():
     first_done, second_in = threading.Event(), threading.Event()
     run_first, second = _overlapping_calls(first_done, second_in)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        warnings.filterwarnings("ignore", message="still ignored")  # the user's own filter
-        threads = [threading.Thread(target=run_first), threading.Thread(target=second)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(20)
-        # after both calls, the user's filters and recorder are still in force
-        warnings.warn("after the calls", RuntimeWarning, stacklevel=1)
-        warnings.warn("still ignored", UserWarning, stacklevel=1)
+    threads = [threading.Thread(target=run_first), threading.Thread(target=second)]
+    caught = _recorded_around(threads, timeout=20, after=RuntimeWarning)
     got = sorted((w.category.__name__, str(w.message)) for w in caught)
     assert got == [
         ("LibraryWarning", "somelib (UserWarning): second did not converge"),
@@ -314,17 +324,8 @@ class _Overlap:
                 if name == "first":
                     self.first_done.set()
 
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            warnings.filterwarnings("ignore", message="still ignored")  # the user's own filter
-            threads = [threading.Thread(target=work, args=(n,), name=n) for n in calls]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(300)
-            # after both calls, the user's filters and recorder are still in force
-            warnings.warn("after the calls", UserWarning, stacklevel=1)
-            warnings.warn("still ignored", UserWarning, stacklevel=1)
+        threads = [threading.Thread(target=work, args=(n,), name=n) for n in calls]
+        caught = _recorded_around(threads, timeout=300, after=UserWarning)
         return results, errors, caught
 
 
