@@ -798,8 +798,6 @@ def run_bundle(
     path : pathlib.Path
         The written bundle.
     """
-    if not isinstance(overwrite, bool):
-        raise ArgumentError(f"overwrite must be True or False; received {overwrite!r}.")
     target_path = check_bundle_path(out, overwrite=overwrite)
     key = None if signing_key is None else load_signing_key(signing_key)
     if data_file is not None:

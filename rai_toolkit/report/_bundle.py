@@ -253,13 +253,6 @@ def key_id(public: Any) -> str:
     return hashlib.sha256(_raw_public(public)).hexdigest()[:16]
 
 
-def _check_overwrite(overwrite: Any) -> None:
-    if not isinstance(overwrite, bool):
-        raise ArgumentError(
-            f"overwrite must be True or False; received {overwrite!r}.", argument="overwrite"
-        )
-
-
 def _check_new_file(
     path: Any,
     *,
@@ -273,6 +266,10 @@ def _check_new_file(
 
     ``name`` names the file in messages (default: the argument); errors carry ``argument``.
     """
+    if not isinstance(overwrite, bool):
+        raise ArgumentError(
+            f"overwrite must be True or False; received {overwrite!r}.", argument="overwrite"
+        )
     name = name or f"`{argument}`"
     if isinstance(path, str | os.PathLike) and os.path.isfile(path) and not overwrite:
         raise ArgumentError(
@@ -332,7 +329,6 @@ def generate_keypair(path: str | os.PathLike, *, overwrite: bool = False) -> tup
     >>> public.name
     'signing.pem.pub'
     """
-    _check_overwrite(overwrite)
     replacing = (
         "the key pair (bundles signed with the old key then no longer verify against the new "
         ".pub)"
@@ -727,7 +723,6 @@ def write_bundle(
     model_file: str | os.PathLike | None = None,
 ) -> Path:
     """Write the evidence bundle of ``assessment`` (parameters: ``Assessment.to_bundle``)."""
-    _check_overwrite(overwrite)
     target = check_bundle_path(path, overwrite=overwrite)
     key = None if signing_key is None else load_signing_key(signing_key)
     doc = assessment.to_dict()

@@ -558,6 +558,10 @@ def test_run_bundle_checks_before_assessing(setup, tmp_path, monkeypatch):
     with pytest.raises(ArgumentError, match=r"exactly one of selected="):
         run_bundle(setup["model"], setup["frame"], out=tmp_path / "c.zip",
                    audit={"categories": {"group": "group"}}, **common)
+    with pytest.raises(ArgumentError, match=r"overwrite must be True or False") as err:
+        run_bundle(setup["model"], setup["frame"], out=tmp_path / "c.zip", overwrite="yes",
+                   **common)
+    assert err.value.argument == "overwrite"
 
 
 def test_run_bundle_writes_a_verifiable_bundle(setup, tmp_path):
