@@ -854,8 +854,10 @@ def check_names_for_two_frames(value: Any, *, argument: str, frames: str) -> Non
         )
 
 
-def check_label(value: Any, *, argument: str = "pos_label", expected: str = "") -> Any:
-    """Refuse a class label that cannot be one (a list, an array, a dict).
+def check_label(
+    value: Any, *, argument: str = "pos_label", expected: str = "", allow_tuple: bool = False
+) -> Any:
+    """Refuse a class label that cannot be one (a list, a tuple, an array, a dict).
 
     Parameters
     ----------
@@ -865,6 +867,9 @@ def check_label(value: Any, *, argument: str = "pos_label", expected: str = "") 
         Parameter name for the message.
     expected : str, optional
         What is expected, in words (default: one class label).
+    allow_tuple : bool, default=False
+        Accept a tuple (a group of several sensitive features); a class label
+        is never one, and comparing a tuple with labels would be element-wise.
 
     Returns
     -------
@@ -876,7 +881,8 @@ def check_label(value: Any, *, argument: str = "pos_label", expected: str = "") 
     ArgumentError
         If ``value`` is not hashable or is array-like.
     """
-    bad = isinstance(value, list | dict | set | np.ndarray | pd.Series | pd.DataFrame | pd.Index)
+    containers = list | dict | set | frozenset | np.ndarray | pd.Series | pd.DataFrame | pd.Index
+    bad = isinstance(value, containers) or (isinstance(value, tuple) and not allow_tuple)
     if not bad:
         try:
             hash(value)
@@ -939,7 +945,9 @@ def model_features(
     """Return the columns of ``data`` the model is called on, checking they exist.
 
     The order of preference is the model's ``feature_names_in_``, then
-    ``features``, then every column but ``target`` and ``exclude``.
+    ``features``, then every column but ``target`` and ``exclude``. A model
+    that records ``feature_names_in_`` is always called on those columns;
+    ``features`` given beside it must name the same columns.
 
     Parameters
     ----------
@@ -964,7 +972,8 @@ def model_features(
     DataValidationError
         If a required column is missing from ``data``.
     ArgumentError
-        If the model's columns (or ``features``) include ``target``.
+        If the model's columns (or ``features``) include ``target``, or if
+        ``features`` differs from the model's ``feature_names_in_``.
     """
     names = getattr(model, "feature_names_in_", None)
     if names is not None:
@@ -977,6 +986,8 @@ def model_features(
                 f"training columns ({_list_columns(cols)}).",
                 argument="data",
             )
+        if features is not None:
+            _check_same_features(normalise_names(features, argument="features"), cols)
     elif features is not None:
         cols = normalise_names(features, argument="features")
         check_columns(data, cols, argument="features")
@@ -992,6 +1003,25 @@ def model_features(
             argument="features",
         )
     return cols
+
+
+def _check_same_features(given: list[Hashable], recorded: list[Hashable]) -> None:
+    """Refuse ``features`` that differ from the model's ``feature_names_in_`` (order aside)."""
+    if set(given) == set(recorded):  # neither repeats a name
+        return
+    extra = [repr(c) for c in given if c not in recorded]
+    left = [repr(c) for c in recorded if c not in given]
+    differ = "; ".join(
+        [f"not among them: {_list_columns(extra)}"] * bool(extra)
+        + [f"left out: {_list_columns(left)}"] * bool(left)
+    )
+    raise ArgumentError(
+        f"features= names other columns than the model was trained on "
+        f"(feature_names_in_: {_list_columns([repr(c) for c in recorded])}); {differ}. The "
+        f"model is always called on its own training columns: omit features=, or pass exactly "
+        f"those columns.",
+        argument="features",
+    )
 
 
 def call_model(model: Any, X: pd.DataFrame, method: str = "predict") -> np.ndarray:

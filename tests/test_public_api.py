@@ -250,3 +250,85 @@ def test_plot_axes_must_be_axes(case):
     with pytest.raises(ArgumentError, match=r"ax must be a matplotlib Axes \(e\.g\. from "
                        r"plt\.subplots\(\)\) or None for a new figure; received 'left'"):
         rai.plot_importance(report, ax="left")
+
+
+# ---------------------------------------------------------------- a tuple is not a class label
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, d, p: rai.analyze_fairness(m, d, target="y", sensitive_features="group",
+                                             pos_label=p, n_boot=0),
+        lambda m, d, p: rai.check_robustness(m, d, target="y", sensitive_features="group",
+                                             pos_label=p),
+        lambda m, d, p: rai.mitigate(m, d, d, target="y", sensitive_features="group",
+                                     pos_label=p, n_boot=0),
+        lambda m, d, p: rai.explain_model(m, d, target="y", pos_label=p),
+    ],
+)
+@pytest.mark.parametrize("label", [(0, 1), frozenset({1})])
+def test_a_tuple_or_frozenset_pos_label_is_refused(case, call, label):
+    frame, model = case
+    with pytest.raises(ArgumentError, match=r"pos_label must be one class label \(e\.g\. "
+                       rf"pos_label=1 or pos_label='>50K'\); received a {type(label).__name__}"
+                       ) as info:
+        call(model, frame, label)
+    assert info.value.argument == "pos_label"
+
+
+def test_a_tuple_reference_group_still_names_an_intersectional_group(case):
+    frame, model = case
+    frame = frame.assign(half=np.where(np.arange(len(frame)) % 2, "odd", "even"))
+    report = rai.analyze_fairness(model, frame, target="y", sensitive_features=["group", "half"],
+                                  reference_group=("a", "even"), n_boot=0)
+    assert report.to_dict()["reference_group"] == ["a", "even"]
+
+
+# ---------------------------------------------------------------- features beside feature_names_in_
+#: Every public function that calls a model on columns it picks with ``features=``.
+WITH_FEATURES = {
+    "analyze_fairness": lambda m, d, f: rai.analyze_fairness(
+        m, d, target="y", sensitive_features="group", features=f, n_boot=0),
+    "explain_model": lambda m, d, f: rai.explain_model(m, d.head(40), target="y", features=f),
+    "explain_disparity": lambda m, d, f: rai.explain_disparity(
+        m, d.head(80), sensitive_feature="group", target="y", features=f),
+    "analyze_errors": lambda m, d, f: rai.analyze_errors(m, d, target="y", features=f),
+    "membership_inference_risk": lambda m, d, f: rai.membership_inference_risk(
+        m, d.iloc[:200], d.iloc[200:], target="y", features=f, n_bootstrap=0),
+    "check_robustness": lambda m, d, f: rai.check_robustness(
+        m, d, target="y", sensitive_features="group", features=f),
+    "mitigate": lambda m, d, f: rai.mitigate(
+        m, d, d, target="y", sensitive_features="group", features=f, n_boot=0),
+}
+
+
+@pytest.mark.parametrize("name", list(WITH_FEATURES))
+@pytest.mark.parametrize(
+    ("features", "match"),
+    [
+        (COLS[:2], r"left out: 'x2', 'x3', 'x4', 'proxy'\."),
+        (["nope"], r"not among them: 'nope'; left out: 'x0', 'x1', 'x2', 'x3', 'x4', 'proxy'\."),
+        (-1, r"not among them: -1; left out"),
+    ],
+)
+def test_features_other_than_the_models_own_columns_are_refused(case, name, features, match):
+    # the model records feature_names_in_ and is always called on them: features= that says
+    # otherwise used to be ignored without a word
+    frame, model = case
+    if name == "mitigate" and features != COLS[:2]:
+        # mitigate finds the missing training columns first
+        with pytest.raises(DataValidationError, match=r"given as `features` not found in `train`"):
+            WITH_FEATURES[name](model, frame, features)
+        return
+    with pytest.raises(ArgumentError, match=r"features= names other columns than the model was "
+                       r"trained on \(feature_names_in_: 'x0', 'x1', 'x2', 'x3', 'x4', "
+                       r"'proxy'\); " + match) as info:
+        WITH_FEATURES[name](model, frame, features)
+    assert info.value.argument == "features"
+
+
+def test_the_models_own_columns_in_another_order_are_accepted(case):
+    frame, model = case
+    given = rai.analyze_fairness(model, frame, target="y", sensitive_features="group",
+                                 features=COLS[::-1], n_boot=0)
+    plain = rai.analyze_fairness(model, frame, target="y", sensitive_features="group", n_boot=0)
+    pd.testing.assert_frame_equal(given.by_group, plain.by_group)

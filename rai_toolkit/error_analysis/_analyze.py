@@ -57,7 +57,8 @@ def analyze_errors(
     y_pred : column name or array-like, optional
         Predictions, if already computed.
     features : sequence of hashable, optional
-        Model input columns when the model does not record them.
+        Model input columns when the model does not record ``feature_names_in_``;
+        beside a model that does, it must name the same columns.
     cohort_features : sequence of hashable, optional
         Columns that define cohorts; by default the model's input columns.
     max_conditions : {1, 2}, default=2

@@ -416,7 +416,8 @@ def explain_model(
         Target column, never a model input (a named Series is added to the
         data, matched by index).
     features : sequence of hashable, optional
-        Model input columns when the model does not record ``feature_names_in_``.
+        Model input columns when the model does not record ``feature_names_in_``;
+        beside a model that does, it must name the same columns.
     background : pandas.DataFrame, optional
         Reference rows. Default: a sample of ``max_background`` rows of
         ``data``. TreeSHAP is path-dependent (no background) unless a

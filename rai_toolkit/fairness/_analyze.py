@@ -428,7 +428,8 @@ def analyze_fairness(
         (multiclass, shape (n, n_classes)). Enables roc_auc, brier_score,
         calibration_error and calibration_error_debiased.
     features : sequence of hashable, optional
-        Model input columns when the model does not record them.
+        Model input columns when the model does not record ``feature_names_in_``;
+        beside a model that does, it must name the same columns.
     pos_label : object, default=1
         The favourable / positive class of a binary task.
     reference_group : label or tuple of labels, optional
@@ -573,6 +574,7 @@ def check_fairness_options(
             reference_group,
             argument="reference_group",
             expected="a group label, or a tuple with one label per sensitive feature",
+            allow_tuple=True,
         )
     return random_state
 

@@ -247,7 +247,8 @@ def mitigate(
         (or a generator) an int seed is drawn and recorded in
         :attr:`MitigationResult.random_state`.
     features : sequence of hashable, optional
-        Model input columns, when the model does not record ``feature_names_in_``.
+        Model input columns when the model does not record ``feature_names_in_``;
+        beside a model that does, it must name the same columns.
     objective : str, default="accuracy"
         The metric the mitigator maximises under the constraint (fairness metric
         names; fairlearn's accuracy_score and balanced_accuracy_score are accepted

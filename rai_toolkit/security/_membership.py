@@ -328,8 +328,9 @@ def membership_inference_risk(
     target : hashable
         Target column.
     features : sequence of hashable, optional
-        Model input columns when the model does not record ``feature_names_in_``;
-        by default every column but the target.
+        Model input columns when the model does not record ``feature_names_in_``
+        (by default every column but the target); beside a model that does,
+        it must name the same columns.
     n_samples : int, optional
         At most this many members and as many non-members.
     n_bootstrap : int, default=200

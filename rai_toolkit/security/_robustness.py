@@ -355,7 +355,8 @@ def check_robustness(
     random_state : int, numpy.random.Generator or RandomState, optional
         Seed.
     features : sequence of hashable, optional
-        Model input columns when the model does not record them.
+        Model input columns when the model does not record ``feature_names_in_``;
+        beside a model that does, it must name the same columns.
     bins : mapping, optional
         Bins for continuous sensitive features (as in :func:`analyze_fairness`).
     pos_label : object, default=1
