@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rai_toolkit._scalars import describe
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._cells import CellTable, build_cells
 from rai_toolkit.fairness._criteria import CRITERIA, Criterion
@@ -152,13 +153,14 @@ def check_method(method: object) -> str:
     ArgumentError
         If the method is unknown.
     """
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise ArgumentError(
-            f"method={method!r} is not a mitigation method; choose 'postprocess' "
+            f"method={describe(method)} is not a mitigation method; choose 'postprocess' "
             f"(fairlearn ThresholdOptimizer: group-specific thresholds on the fitted model) or "
-            f"'reduction' (fairlearn ExponentiatedGradient: refit the model with reweighted data)."
+            f"'reduction' (fairlearn ExponentiatedGradient: refit the model with reweighted data).",
+            argument="method",
         )
-    return str(method)
+    return method
 
 
 def check_constraint(constraint: object, method: str) -> Criterion:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._scalars import check_mapping
 from rai_toolkit._validation import align_values, encode_sensitive
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 
@@ -135,15 +136,18 @@ def check_bins(bins: Mapping[Hashable, Any] | None) -> dict:
     Raises
     ------
     ArgumentError
-        If a bin specification is an int.
+        If ``bins`` is not a mapping, or a bin specification is an int.
     """
-    bins = dict(bins or {})
+    bins = check_mapping(
+        bins, argument="bins", hint="Pass e.g. bins={'age': [-inf, 25, 45, 65, inf]}."
+    ) or {}
     for name, spec in bins.items():
         if isinstance(spec, int | np.integer):
             raise ArgumentError(
                 f"bins[{name!r}]={spec} asks for quantile bins, which would be recomputed on "
                 f"every dataset the mitigated model sees, so groups would differ between "
                 f"fitting and prediction. Pass explicit edges, e.g. bins={{{name!r}: "
-                f"[-inf, 25, 45, 65, inf]}}."
+                f"[-inf, 25, 45, 65, inf]}}.",
+                argument="bins",
             )
     return bins

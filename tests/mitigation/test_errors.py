@@ -165,3 +165,21 @@ def test_bad_n_boot_is_refused_before_any_fitting(tiny, n_boot):
                        r">= 100") as info:
         run(_FitFails(), train, test, n_boot=n_boot, prefit=False)
     assert info.value.argument == "n_boot"
+
+
+@pytest.mark.parametrize("bins", ["", 0, [], "x1", ("x1", [0, 1]), pd.Series([0.0, 1.0])])
+def test_bins_that_are_not_a_mapping_are_refused(tiny, tiny_model, bins):
+    train, test = tiny
+    with pytest.raises(ArgumentError, match=r"bins must be a dict or None; received .*Pass e\.g\. "
+                       r"bins=\{'age': \[-inf, 25, 45, 65, inf\]\}") as info:
+        run(tiny_model, train, test, bins=bins)
+    assert info.value.argument == "bins"
+
+
+@pytest.mark.parametrize("method", [pd.DataFrame(), pd.Series(["postprocess"]), 1, None])
+def test_a_method_that_is_not_a_name_is_refused(tiny, tiny_model, method):
+    train, test = tiny
+    with pytest.raises(ArgumentError, match=r"method=(a pandas \w+|1|None) is not a mitigation "
+                       r"method; choose 'postprocess'.*or 'reduction'") as info:
+        run(tiny_model, train, test, method=method)
+    assert info.value.argument == "method"
