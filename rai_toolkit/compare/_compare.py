@@ -306,6 +306,25 @@ def _check_same(base: _Side, cur: _Side) -> None:
         )
 
 
+def _check_memory(side: _Side, *, n_boot: int) -> None:
+    """Refuse an ``n_boot`` whose replicates of both reports would not fit in memory."""
+    from rai_toolkit.fairness._cells import CHUNK_CELLS
+    from rai_toolkit.fairness._memory import BootstrapSize, check_memory
+
+    table = side.tables.tables[None]
+    size = BootstrapSize(
+        # the replicates of both reports are held at once
+        group_counts=[gr.n_groups for gr in side.tables.groupings] * 2,
+        n_metrics=len(side.metrics),
+        n_classes=1,
+        n_cells=table.counts.size,
+        chunk_cells=CHUNK_CELLS,
+    )
+    features = side.doc.get("sensitive_features") or []
+    check_memory(size, n_boot=n_boot, features=features, min_boot=MIN_BOOT,
+                 caller="compare_reports")  # fmt: skip
+
+
 def _estimates(side: _Side, *, n_boot: int, rng: np.random.Generator) -> dict[Hashable, dict]:
     """Point values, support and replicates of every metric per grouping, from the tables."""
     from rai_toolkit.fairness._analyze import table_estimates
@@ -551,6 +570,7 @@ def compare_reports(
     base = _side(load_report_document(baseline, argument="baseline"), argument="baseline")
     cur = _side(load_report_document(current, argument="current"), argument="current")
     _check_same(base, cur)
+    _check_memory(base, n_boot=n_boot)
     min_group_size = max(int(base.doc["min_group_size"]), int(cur.doc["min_group_size"]))
     rng = as_generator(random_state)
     b_est = _estimates(base, n_boot=n_boot, rng=rng)

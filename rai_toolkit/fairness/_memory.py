@@ -101,6 +101,7 @@ def check_memory(
     features: Sequence[object],
     min_boot: int,
     budget: int | None = None,
+    caller: str = "analyze_fairness",
 ) -> None:
     """Refuse an analysis whose bootstrap would not fit in memory, saying what to change.
 
@@ -116,6 +117,8 @@ def check_memory(
         Smallest accepted positive ``n_boot``.
     budget : int, optional
         Bytes the analysis may use; by default a share of :func:`available_bytes`.
+    caller : str, default="analyze_fairness"
+        The public function whose bootstrap this is, for the message.
 
     Raises
     ------
@@ -141,10 +144,11 @@ def check_memory(
     else:
         smaller = "pass n_boot=0 (point estimates, no intervals)"
     raise ArgumentError(
-        f"analyze_fairness would need about {_gib(need)} of memory for n_boot={n_boot} "
+        f"{caller} would need about {_gib(need)} of memory for n_boot={n_boot} "
         f"bootstrap replicates of {n_groups:,} group(s) of {names} ({size.n_metrics} metrics"
         + (f", {size.n_classes} classes" if size.n_classes > 1 else "")
         + f"); about {_gib(budget)} is available. To fit: {smaller}; or reduce the groups: "
         f"bin a continuous sensitive column (bins={{column: 5}}), drop an ID-like column "
-        f"from sensitive_features, or analyse fewer sensitive features at once."
+        f"from sensitive_features, or analyse fewer sensitive features at once.",
+        argument="n_boot",
     )

@@ -6,6 +6,7 @@ import copy
 import json
 import warnings
 
+import numpy as np
 import pytest
 
 from rai_toolkit import compare_reports
@@ -185,3 +186,13 @@ def test_bad_options(docs, kw, match):
 def test_options_are_keyword_only(docs):
     with pytest.raises(ArgumentError):
         compare_reports(docs[0], docs[1], 0.9)
+
+
+@pytest.mark.parametrize("n_boot", [10**12, np.int64(10**15)])
+def test_an_n_boot_that_cannot_fit_in_memory_is_refused_before_any_draw(docs, n_boot):
+    # it used to fail with numpy's MemoryError when allocating the replicates
+    with pytest.raises(ArgumentError, match=r"compare_reports would need about [\d.]+ GiB of "
+                       rf"memory for n_boot={int(n_boot)} bootstrap replicates of \d+ group\(s\) "
+                       r"of 'group'.*To fit: pass n_boot=\d+ or less") as info:
+        compare_reports(*docs, n_boot=n_boot, random_state=0)
+    assert info.value.argument == "n_boot"
