@@ -1358,6 +1358,29 @@ def infer_task(y: np.ndarray) -> str:
     return "regression"
 
 
+def _classifier_task(model: Any, y_true: np.ndarray, target: Hashable) -> str:
+    """Return the task of a target that reads as numbers: a classifier's labels are classes.
+
+    Returns ``"regression"`` for a model without ``classes_``, ``"multiclass"``
+    when every target value is one of its classes (many integer classes), and
+    refuses values the classifier cannot predict.
+    """
+    classes = getattr(model, "classes_", None)
+    if classes is None:
+        return "regression"
+    labels = set(np.asarray(classes).tolist())
+    other = [v for v in pd.unique(y_true).tolist() if v not in labels]
+    if not other:
+        return "multiclass"
+    raise DataValidationError(
+        f"target {target!r} reads as a regression target (e.g. "
+        f"{', '.join(repr(v) for v in other[:3])}), but the model is a classifier of the labels "
+        f"{_list_columns([repr(c) for c in sorted(labels, key=repr)])}. Pass the labels the "
+        f"classifier was trained on as the target.",
+        argument="target",
+    )
+
+
 def prepare_data(
     model: Any,
     data: pd.DataFrame,
@@ -1431,7 +1454,8 @@ def prepare_data(
         check_sensitive_not_target(data, target, names)
         sensitive = encode_sensitive(data, names, bins=bins, row_counts=row_counts)
     y_true = check_target_values(data[target], target=target, purpose=purpose)
-    if task == "auto":
+    inferred = task == "auto"
+    if inferred:
         task = infer_task(y_true)
 
     used_features: list = []
@@ -1443,6 +1467,8 @@ def prepare_data(
                 argument="model",
             )
         check_fitted(model)
+        if inferred and task == "regression":
+            task = _classifier_task(model, y_true, target)
         used_features = model_features(model, data, target=target, features=features)
         X = data[used_features]
         pred = call_model(model, X, "predict")

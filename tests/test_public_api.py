@@ -332,3 +332,43 @@ def test_the_models_own_columns_in_another_order_are_accepted(case):
                                  features=COLS[::-1], n_boot=0)
     plain = rai.analyze_fairness(model, frame, target="y", sensitive_features="group", n_boot=0)
     pd.testing.assert_frame_equal(given.by_group, plain.by_group)
+
+
+# ---------------------------------------------------------------- a classifier's target
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, d: rai.analyze_fairness(m, d, target="y", sensitive_features="group", n_boot=0),
+        lambda m, d: rai.analyze_errors(m, d, target="y"),
+        lambda m, d: rai.check_robustness(m, d, target="y", sensitive_features="group"),
+        lambda m, d: rai.mitigate(m, d.assign(y=d["y"] * 2), d, target="y",
+                                  sensitive_features="group", n_boot=0),
+    ],
+)
+def test_a_classifier_with_a_numeric_target_is_not_read_as_regression(case, call):
+    # a target of 0 / 0.5 used to be analysed as regression of the 0/1 predictions
+    frame, model = case
+    with pytest.raises(DataValidationError, match=r"target 'y' reads as a regression target "
+                       r"\(e\.g\. 0\.5\), but the model is a classifier of the labels 0, 1\. "
+                       r"Pass the labels the classifier was trained on") as info:
+        call(model, frame.assign(y=frame["y"] * 0.5))
+    assert info.value.argument == "target"
+
+
+def test_a_classifier_of_many_integer_classes_is_analysed_as_multiclass(case):
+    from sklearn.tree import DecisionTreeClassifier
+
+    frame, _ = case
+    n_classes = rai._validation.MAX_DISCRETE_LEVELS + 5
+    y = (frame["x0"].rank(method="first") * n_classes / (len(frame) + 1)).astype(int)
+    model = DecisionTreeClassifier(max_depth=4, random_state=0).fit(frame[COLS], y)
+    report = rai.analyze_fairness(model, frame.assign(y=y), target="y",
+                                  sensitive_features="group", n_boot=0)
+    assert report.task == "multiclass"
+    assert report.classes == list(range(n_classes))
+    # one-vs-rest recall of every class, as sklearn computes it
+    from sklearn.metrics import recall_score
+
+    recall = recall_score(y, model.predict(frame[COLS]), average=None, labels=range(n_classes))
+    for k in range(n_classes):
+        assert report.overall[(k, "true_positive_rate")] == pytest.approx(recall[k])
