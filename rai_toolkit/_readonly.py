@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, Generic, NoReturn, TypeVar, overload
+from typing import Any, Generic, Never, NoReturn, TypeVar, overload
 
 __all__ = ["ReadOnly"]
 
@@ -73,7 +73,7 @@ class ReadOnly(Generic[T]):
             return value
         return self._copy(value)
 
-    def __set__(self, instance: object, value: Any) -> NoReturn:
+    def __set__(self, instance: object, value: Never) -> NoReturn:
         raise self._read_only(instance)
 
     def __delete__(self, instance: object) -> NoReturn:
