@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from rai_toolkit._io import json_safe
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Summary
 from rai_toolkit._views import DocumentViews
 
@@ -113,8 +114,7 @@ class BiasAudit(DocumentViews):
         self._document = self._build_document()
 
     # ------------------------------------------------------------------ properties
-    @property
-    def table(self) -> pd.DataFrame:
+    table = ReadOnly[pd.DataFrame](
         """One row per (dimension, category).
 
         Columns: ``dimension``, ``category``, ``applicants``, ``selected``,
@@ -122,17 +122,18 @@ class BiasAudit(DocumentViews):
         ``standard="eeoc"`` also ``four_fifths``, ``p_value``, ``shortfall``.
         For a score, ``selected`` counts the rows above the median score and
         ``rate`` is the scoring rate.
-        """
-        return self._table.copy()
+        """,
+        copy=pd.DataFrame.copy,
+    )
 
-    @property
-    def intervals(self) -> pd.DataFrame:
+    intervals = ReadOnly[pd.DataFrame](
         """Bootstrap percentile intervals of ``rate`` and ``impact_ratio`` per row of the table.
 
         Columns: ``dimension``, ``category``, ``rate_lower``, ``rate_upper``,
         ``impact_ratio_lower``, ``impact_ratio_upper`` (NaN without bootstrap).
-        """
-        return self._intervals.copy()
+        """,
+        copy=pd.DataFrame.copy,
+    )
 
     @property
     def unknown(self) -> pd.Series:
@@ -153,25 +154,17 @@ class BiasAudit(DocumentViews):
         """Categories kept out of the choice of the highest rate (``exclude_small=True``)."""
         return {k: list(v) for k, v in self._meta.excluded.items()}
 
-    @property
-    def standard(self) -> str:
-        """``"nyc_ll144"`` or ``"eeoc"``."""
-        return self._meta.standard
+    standard = ReadOnly[str]('``"nyc_ll144"`` or ``"eeoc"``.', source="_meta.standard")
 
-    @property
-    def date(self) -> _dt.date:
-        """Date of the audit."""
-        return self._meta.date
+    date = ReadOnly[_dt.date]("Date of the audit.", source="_meta.date")
 
-    @property
-    def n_rows(self) -> int:
-        """Rows audited, unknown categories included."""
-        return self._meta.n_rows
+    n_rows = ReadOnly[int]("Rows audited, unknown categories included.", source="_meta.n_rows")
 
-    @property
-    def notes(self) -> list[str]:
-        """What could not be computed, and why."""
-        return list(self._meta.notes)
+    notes = ReadOnly[list[str]](
+        "What could not be computed, and why.",
+        source="_meta.notes",
+        copy=list,
+    )
 
     @property
     def dimensions(self) -> list[str]:

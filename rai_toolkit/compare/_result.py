@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._io import frame_records, json_safe
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Summary
 from rai_toolkit._views import DocumentViews
 
@@ -67,8 +68,7 @@ class ReportComparison(DocumentViews):
         self._settings = dict(settings)
 
     # ------------------------------------------------------------------ results
-    @property
-    def changes(self) -> pd.DataFrame:
+    changes = ReadOnly[pd.DataFrame](
         """Every compared row: one per (grouping, criterion) and per (grouping, group, metric).
 
         ``kind`` is ``"criterion"`` or ``"group_metric"``; ``baseline``,
@@ -78,8 +78,9 @@ class ReportComparison(DocumentViews):
         of a harmful change (None: none, e.g. selection rate); ``worse`` (a
         nullable boolean, NA without a harmful direction or interval) whether
         the interval excludes 0 on that side.
-        """
-        return self._changes.copy()
+        """,
+        copy=pd.DataFrame.copy,
+    )
 
     @property
     def criteria(self) -> pd.DataFrame:
@@ -109,10 +110,10 @@ class ReportComparison(DocumentViews):
         """The simultaneous critical value ``c`` (intervals are ``change -+ c tau``)."""
         return float(self._settings["critical_value"])
 
-    @property
-    def settings(self) -> dict[str, Any]:
-        """Coverage, replicates, seed, critical value and the two reports' sizes."""
-        return dict(self._settings)
+    settings = ReadOnly[dict[str, Any]](
+        "Coverage, replicates, seed, critical value and the two reports' sizes.",
+        copy=dict,
+    )
 
     # ------------------------------------------------------------------ views
     def summary(self) -> str:

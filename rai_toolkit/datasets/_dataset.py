@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit.exceptions import DataValidationError
 
 __all__ = ["Dataset"]
@@ -130,45 +131,31 @@ class Dataset:
         self._metadata = MappingProxyType(dict(metadata or {}))
 
     # ------------------------------------------------------------------ properties
-    @property
-    def name(self) -> str:
-        """Short identifier of the dataset."""
-        return self._name
+    name = ReadOnly[str]("Short identifier of the dataset.")
 
-    @property
-    def frame(self) -> pd.DataFrame:
-        """All rows, target column included (this dataset's own copy)."""
-        return self._frame
+    frame = ReadOnly[pd.DataFrame]("All rows, target column included (this dataset's own copy).")
 
-    @property
-    def target(self) -> str:
-        """Name of the target column."""
-        return self._target
+    target = ReadOnly[str]("Name of the target column.")
 
-    @property
-    def sensitive_features(self) -> list[str]:
-        """Names of the sensitive feature columns (a new list on every access)."""
-        return list(self._sensitive_features)
+    sensitive_features = ReadOnly[list[str]](
+        "Names of the sensitive feature columns (a new list on every access).",
+        copy=list,
+    )
 
-    @property
-    def categorical_features(self) -> list[str]:
-        """Names of the categorical columns (a new list on every access)."""
-        return list(self._categorical_features)
+    categorical_features = ReadOnly[list[str]](
+        "Names of the categorical columns (a new list on every access).",
+        copy=list,
+    )
 
-    @property
-    def description(self) -> str:
-        """Short text describing the data and where it comes from."""
-        return self._description
+    description = ReadOnly[str]("Short text describing the data and where it comes from.")
 
-    @property
-    def split(self) -> pd.Series | None:
-        """Original ``"train"``/``"test"`` split aligned with :attr:`frame`, or ``None``."""
-        return self._split
+    split = ReadOnly[pd.Series | None](
+        'Original ``"train"``/``"test"`` split aligned with :attr:`frame`, or ``None``.',
+    )
 
-    @property
-    def metadata(self) -> Mapping[str, Any]:
-        """Read-only mapping of extra facts (cost matrix, generating parameters, ...)."""
-        return self._metadata
+    metadata = ReadOnly[Mapping[str, Any]](
+        "Read-only mapping of extra facts (cost matrix, generating parameters, ...).",
+    )
 
     @property
     def X(self) -> pd.DataFrame:
@@ -180,10 +167,10 @@ class Dataset:
         """The target column."""
         return self._frame[self._target]
 
-    @property
-    def shape(self) -> tuple[int, int]:
-        """``(rows, columns)`` of :attr:`frame`."""
-        return self._frame.shape
+    shape = ReadOnly[tuple[int, int]](
+        "``(rows, columns)`` of :attr:`frame`.",
+        source="_frame.shape",
+    )
 
     @property
     def base_rate(self) -> float:

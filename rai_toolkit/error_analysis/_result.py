@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Result, Summary
 
 __all__ = ["CONCERN_LIFT", "ErrorAnalysis"]
@@ -44,8 +45,7 @@ class ErrorAnalysis(Result):
         self._features = features
         self._settings = settings
 
-    @property
-    def cohorts(self) -> pd.DataFrame:
+    cohorts = ReadOnly[pd.DataFrame](
         """Listed cohorts, worst first (a copy).
 
         Columns: ``cohort`` (readable text), ``conditions`` (tuple of
@@ -55,18 +55,13 @@ class ErrorAnalysis(Result):
         ``significant`` (lower bound above the overall error rate); for
         regression ``mean_absolute_error`` and ``lift``; ``error_share`` is the
         cohort's share of all errors (of the summed absolute error).
-        """
-        return self._cohorts.copy()
+        """,
+        copy=pd.DataFrame.copy,
+    )
 
-    @property
-    def overall(self) -> dict[str, Any]:
-        """Overall error of the model on the data."""
-        return dict(self._overall)
+    overall = ReadOnly[dict[str, Any]]("Overall error of the model on the data.", copy=dict)
 
-    @property
-    def task(self) -> str:
-        """``"classification"`` or ``"regression"``."""
-        return self._task
+    task = ReadOnly[str]('``"classification"`` or ``"regression"``.')
 
     @property
     def metric(self) -> str:
@@ -78,10 +73,7 @@ class ErrorAnalysis(Result):
         """Lift (cohort error / overall error) from which a significant cohort is a concern."""
         return CONCERN_LIFT
 
-    @property
-    def features(self) -> list[str]:
-        """Features searched."""
-        return list(self._features)
+    features = ReadOnly[list[str]]("Features searched.", copy=list)
 
     def worst(self, n: int = 10) -> pd.DataFrame:
         """Return the ``n`` worst cohorts.

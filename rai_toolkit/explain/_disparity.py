@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from rai_toolkit._api import public
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import SeedLike, check_choice, check_random_state
 from rai_toolkit._validation import (
@@ -101,50 +102,30 @@ class DisparityExplanation(Result):
         """``"pair"`` or ``"one_vs_rest"``."""
         return "pair" if isinstance(self._contributions, pd.Series) else "one_vs_rest"
 
-    @property
-    def total(self) -> float | pd.Series:
-        """Gap in mean model output: float (pair) or Series per group (one vs rest)."""
-        return self._total
+    total = ReadOnly[float | pd.Series](
+        "Gap in mean model output: float (pair) or Series per group (one vs rest).",
+    )
 
-    @property
-    def measured_total(self) -> float | pd.Series:
-        """The gap measured on the model's own outputs (equals :attr:`total` up to rounding)."""
-        return self._measured
+    measured_total = ReadOnly[float | pd.Series](
+        "The gap measured on the model's own outputs (equals :attr:`total` up to rounding).",
+        source="_measured",
+    )
 
-    @property
-    def contributions(self) -> pd.Series | pd.DataFrame:
-        """Contribution of each raw feature to the gap; sums to :attr:`total`."""
-        return self._contributions
+    contributions = ReadOnly[pd.Series | pd.DataFrame](
+        "Contribution of each raw feature to the gap; sums to :attr:`total`.",
+    )
 
-    @property
-    def groups(self) -> tuple:
-        """``(a, b)`` (pair) or every group (one vs rest)."""
-        return self._groups
+    groups = ReadOnly[tuple]("``(a, b)`` (pair) or every group (one vs rest).")
 
-    @property
-    def group_means(self) -> pd.Series:
-        """Mean model output per group."""
-        return self._group_means
+    group_means = ReadOnly[pd.Series]("Mean model output per group.")
 
-    @property
-    def group_sizes(self) -> pd.Series:
-        """Number of rows per group."""
-        return self._group_sizes
+    group_sizes = ReadOnly[pd.Series]("Number of rows per group.")
 
-    @property
-    def sensitive_feature(self) -> Hashable:
-        """The column the groups come from."""
-        return self._sensitive
+    sensitive_feature = ReadOnly[Hashable]("The column the groups come from.", source="_sensitive")
 
-    @property
-    def output(self) -> str:
-        """Space of the model output the gap is measured in."""
-        return self._output
+    output = ReadOnly[str]("Space of the model output the gap is measured in.")
 
-    @property
-    def method(self) -> str:
-        """Explainer that produced the SHAP values."""
-        return self._method
+    method = ReadOnly[str]("Explainer that produced the SHAP values.")
 
     def to_dict(self) -> dict:
         """Return a JSON-serialisable summary.

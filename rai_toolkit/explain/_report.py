@@ -11,6 +11,7 @@ import pandas as pd
 
 from rai_toolkit._api import public
 from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import (
     SeedLike,
@@ -132,70 +133,47 @@ class ExplanationReport(Result):
             )
         return self._explanation
 
-    @property
-    def values(self) -> pd.DataFrame:
-        """SHAP values as a DataFrame: rows of ``data`` x raw features."""
-        return self._values
+    values = ReadOnly[pd.DataFrame]("SHAP values as a DataFrame: rows of ``data`` x raw features.")
 
-    @property
-    def base_values(self) -> pd.Series:
-        """Base (expected) value per row."""
-        return self._base
+    base_values = ReadOnly[pd.Series]("Base (expected) value per row.", source="_base")
 
     @property
     def base_value(self) -> float:
         """Mean base value (constant for every method but the glassbox)."""
         return float(self._base.mean())
 
-    @property
-    def model_output(self) -> pd.Series:
-        """The model's own output per row, in the space of :attr:`output`."""
-        return self._model_output
+    model_output = ReadOnly[pd.Series](
+        "The model's own output per row, in the space of :attr:`output`.",
+    )
 
-    @property
-    def global_importance(self) -> pd.Series:
-        """Mean |SHAP| per raw feature, sorted descending (EBM: term importances)."""
-        return self._importance
+    global_importance = ReadOnly[pd.Series](
+        "Mean |SHAP| per raw feature, sorted descending (EBM: term importances).",
+        source="_importance",
+    )
 
-    @property
-    def feature_names(self) -> list:
-        """Raw feature names, in model input order."""
-        return list(self._features)
+    feature_names = ReadOnly[list](
+        "Raw feature names, in model input order.",
+        source="_features",
+        copy=list,
+    )
 
-    @property
-    def output(self) -> str:
-        """Space the values add up in: ``"log_odds"``, ``"probability"`` or ``"raw"``."""
-        return self._output
+    output = ReadOnly[str](
+        'Space the values add up in: ``"log_odds"``, ``"probability"`` or ``"raw"``.',
+    )
 
-    @property
-    def method(self) -> str:
-        """Explainer that ran: ``"tree"``, ``"linear"``, ``"permutation"``, ``"kernel"``, ...."""
-        return self._method
+    method = ReadOnly[str](
+        'Explainer that ran: ``"tree"``, ``"linear"``, ``"permutation"``, ``"kernel"``, ....',
+    )
 
-    @property
-    def detail(self) -> str:
-        """Description of the explainer call."""
-        return self._detail
+    detail = ReadOnly[str]("Description of the explainer call.")
 
-    @property
-    def additivity_error(self) -> float:
-        """Max over rows of ``|sum(shap) + base - model output|``."""
-        return self._additivity_error
+    additivity_error = ReadOnly[float]("Max over rows of ``|sum(shap) + base - model output|``.")
 
-    @property
-    def explained_class(self) -> Any:
-        """Class whose output is explained (None for regressors)."""
-        return self._explained_class
+    explained_class = ReadOnly[Any]("Class whose output is explained (None for regressors).")
 
-    @property
-    def model(self) -> Any:
-        """The explained model (the fitted EBM for :func:`fit_glassbox`)."""
-        return self._model
+    model = ReadOnly[Any]("The explained model (the fitted EBM for :func:`fit_glassbox`).")
 
-    @property
-    def data(self) -> pd.DataFrame:
-        """The explained rows, all columns as given."""
-        return self._data
+    data = ReadOnly[pd.DataFrame]("The explained rows, all columns as given.")
 
     @property
     def n_rows(self) -> int:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Result, Summary, Tip
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 from rai_toolkit.fairness._cells import CellTable
@@ -343,55 +344,53 @@ class FairnessReport(Result):
         return self._combine(frames, axis=0)
 
     # ------------------------------------------------------------------ settings
-    @property
-    def task(self) -> str:
-        """``"binary"``, ``"multiclass"`` or ``"regression"``."""
-        return self._meta.task
+    task = ReadOnly[str]('``"binary"``, ``"multiclass"`` or ``"regression"``.', source="_meta.task")
 
-    @property
-    def sensitive_features(self) -> list:
-        """Sensitive feature names, in the order given."""
-        return list(self._meta.sensitive_features)
+    sensitive_features = ReadOnly[list](
+        "Sensitive feature names, in the order given.",
+        source="_meta.sensitive_features",
+        copy=list,
+    )
 
-    @property
-    def n_rows(self) -> int:
-        """Number of rows analysed (none are dropped)."""
-        return self._meta.n_rows
+    n_rows = ReadOnly[int]("Number of rows analysed (none are dropped).", source="_meta.n_rows")
 
-    @property
-    def classes(self) -> list | None:
-        """Class labels for classification tasks."""
-        return None if self._meta.classes is None else list(self._meta.classes)
+    classes = ReadOnly[list | None](
+        "Class labels for classification tasks.",
+        source="_meta.classes",
+        copy=list,
+    )
 
-    @property
-    def thresholds(self) -> dict[str, float | None]:
-        """Threshold used for each criterion (policy choices; see :attr:`threshold_note`)."""
-        return dict(self._meta.thresholds)
+    thresholds = ReadOnly[dict[str, float | None]](
+        "Threshold used for each criterion (policy choices; see :attr:`threshold_note`).",
+        source="_meta.thresholds",
+        copy=dict,
+    )
 
-    @property
-    def threshold_note(self) -> str:
-        """Why the thresholds are policy choices, stated with every verdict."""
-        return self._meta.threshold_note
+    threshold_note = ReadOnly[str](
+        "Why the thresholds are policy choices, stated with every verdict.",
+        source="_meta.threshold_note",
+    )
 
-    @property
-    def auc_error_bound(self) -> float | None:
+    auc_error_bound = ReadOnly[float | None](
         """Largest possible error of any group's roc_auc; None when the AUC is exact from rows.
 
         0.0 when an engine counted a score histogram in which every bin holds one
         distinct score (the AUC is then exact); positive when bins held several
         scores (see ``docs/engines.md``). None without scores or on a pandas frame.
-        """
-        return self._meta.auc_error_bound
+        """,
+        source="_meta.auc_error_bound",
+    )
 
     @property
     def warnings(self) -> list[str]:
         """Messages of the warnings raised while building the report."""
         return [w.message for w in self._meta.warnings]
 
-    @property
-    def warning_records(self) -> list[ReportWarning]:
-        """The warnings raised while building the report, with the groups each is about."""
-        return list(self._meta.warnings)
+    warning_records = ReadOnly[list[ReportWarning]](
+        "The warnings raised while building the report, with the groups each is about.",
+        source="_meta.warnings",
+        copy=list,
+    )
 
     @property
     def groups(self) -> pd.Index:

@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Result, Summary
 from rai_toolkit.fairness._criteria import Criterion
 from rai_toolkit.mitigation._criteria import disparity_measure
@@ -213,80 +214,71 @@ class MitigationResult(Result):
         }
 
     # -- read-only views -------------------------------------------------------------------
-    @property
-    def before(self) -> Any:
-        """FairnessReport of the unmitigated model on ``test``."""
-        return self._before
+    before = ReadOnly[Any]("FairnessReport of the unmitigated model on ``test``.")
 
-    @property
-    def after(self) -> Any:
-        """FairnessReport of the mitigated model on ``test``."""
-        return self._after
+    after = ReadOnly[Any]("FairnessReport of the mitigated model on ``test``.")
 
-    @property
-    def model(self) -> Any:
+    model = ReadOnly[Any](
         """The mitigated model (scikit-learn compatible ``predict`` / ``predict_proba``).
 
         For ``method="postprocess"`` call ``model.predict(X, sensitive_features=...)``:
         the thresholds are per group, so the groups are required.
-        """
-        return self._model
+        """,
+    )
 
-    @property
-    def tradeoff(self) -> pd.DataFrame:
+    tradeoff = ReadOnly[pd.DataFrame](
         """Candidates on ``test``: columns candidate, kind, objective, disparity, pareto, selected.
 
         ``objective`` is :attr:`objective` (higher is better), ``disparity`` is
         :attr:`disparity_measure` (lower is better). Reductions list the GridSearch
         candidates and the ExponentiatedGradient model; postprocessing lists the model
         before and after. The unmitigated model is always a row.
-        """
-        return self._tradeoff.copy()
+        """,
+        copy=pd.DataFrame.copy,
+    )
 
-    @property
-    def comparison(self) -> pd.DataFrame:
+    comparison = ReadOnly[pd.DataFrame](
         """Before vs after on ``test``: the objective and the constraint's disparities.
 
         Indexed by measure, columns before, before_lower, before_upper, after,
         after_lower, after_upper, change (after - before). Values and bootstrap
         intervals come from :attr:`before` and :attr:`after`.
-        """
-        return self._comparison.copy()
+        """,
+        copy=pd.DataFrame.copy,
+    )
 
-    @property
-    def method(self) -> str:
-        """``"postprocess"`` or ``"reduction"``."""
-        return self._settings.method
+    method = ReadOnly[str]('``"postprocess"`` or ``"reduction"``.', source="_settings.method")
 
     @property
     def mitigator(self) -> str:
         """The fairlearn mitigator that produced :attr:`model`."""
         return _MITIGATOR[self._settings.method]
 
-    @property
-    def constraint(self) -> str:
-        """The fairness constraint, e.g. ``"demographic_parity"``."""
-        return self._settings.constraint.name
+    constraint = ReadOnly[str](
+        'The fairness constraint, e.g. ``"demographic_parity"``.',
+        source="_settings.constraint.name",
+    )
 
-    @property
-    def objective(self) -> str:
-        """The objective, as the fairness metric it is, e.g. ``"accuracy"``."""
-        return self._settings.objective
+    objective = ReadOnly[str](
+        'The objective, as the fairness metric it is, e.g. ``"accuracy"``.',
+        source="_settings.objective",
+    )
 
     @property
     def disparity_measure(self) -> str:
         """Name of the disparity the constraint controls, e.g. ``"selection_rate_difference"``."""
         return disparity_measure(self._settings.constraint)
 
-    @property
-    def random_state(self) -> int:
-        """Seed of the randomised mitigated predictions (drawn when none was given)."""
-        return self._settings.random_state
+    random_state = ReadOnly[int](
+        "Seed of the randomised mitigated predictions (drawn when none was given).",
+        source="_settings.random_state",
+    )
 
-    @property
-    def notes(self) -> list[str]:
-        """Caveats a reader of the result should know."""
-        return list(self._settings.notes)
+    notes = ReadOnly[list[str]](
+        "Caveats a reader of the result should know.",
+        source="_settings.notes",
+        copy=list,
+    )
 
     # -- views -----------------------------------------------------------------------------
     def _headline(self) -> tuple[float, float, float, float]:

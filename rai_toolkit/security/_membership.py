@@ -11,6 +11,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from rai_toolkit._api import public
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Summary
 from rai_toolkit._scalars import SeedLike, as_generator, check_int, check_memory, check_random_state
 from rai_toolkit._validation import (
@@ -96,49 +97,42 @@ class MembershipInferenceResult(SecurityResult):
         self._risk = "low" if self._auc < low else "moderate" if self._auc < high else "high"
         self._interpretation = self._interpret()
 
-    @property
-    def attack(self) -> str:
-        """Attack used: ``"loss-threshold"`` (Yeom et al. 2018) or ``"label-only"``."""
-        return self._attack
+    attack = ReadOnly[str](
+        'Attack used: ``"loss-threshold"`` (Yeom et al. 2018) or ``"label-only"``.',
+    )
 
-    @property
-    def auc(self) -> float:
-        """ROC AUC of the attack; 0.5 means it cannot tell members from non-members."""
-        return self._auc
+    auc = ReadOnly[float](
+        "ROC AUC of the attack; 0.5 means it cannot tell members from non-members.",
+    )
 
-    @property
-    def auc_ci(self) -> tuple[float, float] | None:
-        """95% percentile bootstrap interval of :attr:`auc`, or None if not computed."""
-        return self._auc_ci
+    auc_ci = ReadOnly[tuple[float, float] | None](
+        "95% percentile bootstrap interval of :attr:`auc`, or None if not computed.",
+    )
 
-    @property
-    def advantage(self) -> float:
-        """Membership advantage: the largest TPR - FPR over attack thresholds."""
-        return self._advantage
+    advantage = ReadOnly[float](
+        "Membership advantage: the largest TPR - FPR over attack thresholds.",
+    )
 
-    @property
-    def tpr_at_low_fpr(self) -> float:
+    tpr_at_low_fpr = ReadOnly[float](
         """TPR of the attack at FPR <= 1% (:data:`LOW_FPR`): members exposed with few false alarms.
 
         1% rather than 0.1% because with a few thousand rows the 0.1% point
         rests on a handful of non-members.
-        """
-        return self._tpr
+        """,
+        source="_tpr",
+    )
 
     @property
     def low_fpr(self) -> float:
         """The false-positive rate used for :attr:`tpr_at_low_fpr`."""
         return LOW_FPR
 
-    @property
-    def risk(self) -> str:
-        """Risk level from the AUC: ``"low"``, ``"moderate"`` or ``"high"``."""
-        return self._risk
+    risk = ReadOnly[str]('Risk level from the AUC: ``"low"``, ``"moderate"`` or ``"high"``.')
 
-    @property
-    def details(self) -> pd.Series:
-        """Sample sizes and mean loss / accuracy of members and non-members."""
-        return self._details.copy()
+    details = ReadOnly[pd.Series](
+        "Sample sizes and mean loss / accuracy of members and non-members.",
+        copy=pd.Series.copy,
+    )
 
     def _interpret(self) -> str:
         low, high = RISK_THRESHOLDS

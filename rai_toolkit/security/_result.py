@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Result
 
 __all__ = ["SecurityResult"]
@@ -16,10 +17,9 @@ class SecurityResult(Result):
 
     _interpretation: str
 
-    @property
-    def interpretation(self) -> str:
-        """Plain-language summary of the result, with the thresholds used."""
-        return self._interpretation
+    interpretation = ReadOnly[str](
+        "Plain-language summary of the result, with the thresholds used.",
+    )
 
     def summary(self) -> str:
         """Return the plain-language summary (same as :attr:`interpretation`).
