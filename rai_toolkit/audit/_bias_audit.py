@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._scalars import check_bool
 from rai_toolkit._validation import check_columns, check_data_frame
 from rai_toolkit.audit._result import (
     INTERSECTION_SEPARATOR,
@@ -233,12 +234,6 @@ def _check_choice(value: Any, choices: tuple[str, ...], *, argument: str) -> str
             f"{argument}={value!r} is not valid; choose one of: {', '.join(choices)}."
         )
     return value
-
-
-def _check_bool(value: Any, *, argument: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise ArgumentError(f"{argument} must be True or False; received {value!r}.")
-    return bool(value)
 
 
 def _check_options(n_boot: Any, ci: Any, random_state: Any) -> None:
@@ -590,8 +585,8 @@ def bias_audit(
     data = check_data_frame(data, multiindex_columns=True)  # columns are named one at a time
     standard = _check_choice(standard, STANDARDS, argument="standard")
     data_source = _check_choice(data_source, DATA_SOURCES, argument="data_source")
-    intersectional = _check_bool(intersectional, argument="intersectional")
-    exclude_small = _check_bool(exclude_small, argument="exclude_small")
+    intersectional = check_bool(intersectional, argument="intersectional")
+    exclude_small = check_bool(exclude_small, argument="exclude_small")
     if exclusion_justification is not None and (
         not isinstance(exclusion_justification, str) or not exclusion_justification.strip()
     ):
