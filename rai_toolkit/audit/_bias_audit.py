@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._scalars import check_bool
 from rai_toolkit._validation import check_columns, check_data_frame
 from rai_toolkit.audit._result import (
     INTERSECTION_SEPARATOR,
@@ -235,12 +236,6 @@ def _check_choice(value: Any, choices: tuple[str, ...], *, argument: str) -> str
     return value
 
 
-def _check_bool(value: Any, *, argument: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise ArgumentError(f"{argument} must be True or False; received {value!r}.")
-    return bool(value)
-
-
 def _check_options(n_boot: Any, ci: Any, random_state: Any) -> None:
     if (
         not isinstance(n_boot, numbers.Integral)
@@ -403,6 +398,14 @@ def _check_bootstrap_size(n_boot: int, groupings: list[_Grouping]) -> None:
         )
 
 
+def _category_rows(g: _Grouping, **columns: list[Any]) -> list[dict[str, Any]]:
+    """One record per category of ``g``: its dimension and label, then each column's value."""
+    return [
+        {"dimension": g.name, "category": label, **{name: v[i] for name, v in columns.items()}}
+        for i, label in enumerate(g.labels)
+    ]
+
+
 def _point_estimates(
     groupings: list[_Grouping], counts: np.ndarray, *, n_rows: int, exclude_small: bool,
     standard: str,
@@ -420,18 +423,15 @@ def _point_estimates(
         references[g.name] = None if reference is None else g.labels[reference]
         excluded[g.name] = [g.labels[i] for i in np.flatnonzero(small)] if exclude_small else []
         extra = _eeoc_columns(apps, sel, reference) if standard == "eeoc" else {}
-        for i, label in enumerate(g.labels):
-            row = {
-                "dimension": g.name,
-                "category": label,
-                "applicants": int(apps[i]),
-                "selected": int(sel[i]),
-                "rate": float(rates[i]),
-                "impact_ratio": float(ratios[i]),
-                "small_category": bool(small[i]),
-            }
-            row.update({column: values[i] for column, values in extra.items()})
-            rows.append(row)
+        rows += _category_rows(
+            g,
+            applicants=apps.astype(int).tolist(),
+            selected=sel.astype(int).tolist(),
+            rate=rates.astype(float).tolist(),
+            impact_ratio=ratios.astype(float).tolist(),
+            small_category=small.tolist(),
+            **extra,
+        )
     return rows, references, excluded
 
 
@@ -467,16 +467,12 @@ def _intervals(
     for g in groupings:
         nan = np.full(len(g.labels), np.nan)
         r_lo, r_hi, i_lo, i_hi = bounds.get(g.name, (nan, nan, nan, nan))
-        out.extend(
-            {
-                "dimension": g.name,
-                "category": label,
-                "rate_lower": float(r_lo[i]),
-                "rate_upper": float(r_hi[i]),
-                "impact_ratio_lower": float(i_lo[i]),
-                "impact_ratio_upper": float(i_hi[i]),
-            }
-            for i, label in enumerate(g.labels)
+        out += _category_rows(
+            g,
+            rate_lower=r_lo.tolist(),
+            rate_upper=r_hi.tolist(),
+            impact_ratio_lower=i_lo.tolist(),
+            impact_ratio_upper=i_hi.tolist(),
         )
     return out
 
@@ -589,8 +585,8 @@ def bias_audit(
     data = check_data_frame(data, multiindex_columns=True)  # columns are named one at a time
     standard = _check_choice(standard, STANDARDS, argument="standard")
     data_source = _check_choice(data_source, DATA_SOURCES, argument="data_source")
-    intersectional = _check_bool(intersectional, argument="intersectional")
-    exclude_small = _check_bool(exclude_small, argument="exclude_small")
+    intersectional = check_bool(intersectional, argument="intersectional")
+    exclude_small = check_bool(exclude_small, argument="exclude_small")
     if exclusion_justification is not None and (
         not isinstance(exclusion_justification, str) or not exclusion_justification.strip()
     ):

@@ -171,8 +171,10 @@ def test_exclude_small_needs_a_justification(dcwp):
 
 @pytest.mark.parametrize("name, value", [("intersectional", "yes"), ("exclude_small", 1)])
 def test_flags_must_be_booleans(dcwp, name, value):
-    with pytest.raises(ArgumentError, match=rf"{name} must be True or False"):
+    expected = rf"{name} must be True or False; received {value!r}\."
+    with pytest.raises(ArgumentError, match=expected) as err:
         _audit(dcwp, **{name: value})
+    assert err.value.argument == name
 
 
 @pytest.mark.parametrize("n_boot", [-1, 50, 1.5, True, "1000"])

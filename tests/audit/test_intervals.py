@@ -77,3 +77,15 @@ def test_generator_random_state_is_accepted(dcwp):
                        random_state=np.random.default_rng(0))
     assert audit.to_dict()["bootstrap"]["random_state"] == "generator"
     assert audit.intervals["rate_lower"].notna().all()
+
+
+def test_category_rows_give_one_record_per_category_in_label_order():
+    from rai_toolkit.audit._bias_audit import _category_rows, _Grouping
+
+    g = _Grouping("sex", ["F", "M"], np.eye(2))
+    rows = _category_rows(g, rate=[0.25, 0.5], small_category=[True, False])
+    assert rows == [
+        {"dimension": "sex", "category": "F", "rate": 0.25, "small_category": True},
+        {"dimension": "sex", "category": "M", "rate": 0.5, "small_category": False},
+    ]
+    assert list(rows[0]) == ["dimension", "category", "rate", "small_category"]
