@@ -119,15 +119,9 @@ def check_bool(value: Any, *, argument: str) -> bool:
 
 
 def _int_expected(low: int | None, high: int | None, allow_none: bool) -> str:
-    if low is not None and high is not None:
-        text = f"an integer in [{low}, {high}]"
-    elif low is not None:
-        text = f"an integer >= {low}"
-    elif high is not None:
-        text = f"an integer <= {high}"
-    else:
-        text = "an integer"
-    return text + _or_none(allow_none)
+    """Say in words which integers ``check_int`` accepts."""
+    bounds = _interval(low, high, number="d")
+    return f"an integer {bounds}".rstrip() + _or_none(allow_none)
 
 
 def check_int(
@@ -156,13 +150,24 @@ def check_int(
     raise _refused(_NOT_EXPECTED, value, argument=argument, hint=hint, expected=expected)
 
 
-def _interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+def _interval(
+    low: float | None,
+    high: float | None,
+    low_open: bool = False,
+    high_open: bool = False,
+    *,
+    number: str = "g",
+) -> str:
+    """Say in words the range ``low``/``high`` (open ends excluded); ``number`` formats a bound."""
     if low is not None and high is not None:
-        return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        return (
+            f"in {'(' if low_open else '['}{low:{number}}, {high:{number}}"
+            f"{')' if high_open else ']'}"
+        )
     if low is not None:
-        return f"{'>' if low_open else '>='} {low:g}"
+        return f"{'>' if low_open else '>='} {low:{number}}"
     if high is not None:
-        return f"{'<' if high_open else '<='} {high:g}"
+        return f"{'<' if high_open else '<='} {high:{number}}"
     return ""
 
 

@@ -1495,7 +1495,12 @@ def prepare_data(
 
     pred = check_predictions(pred)
     if score is not None and task != "regression":
-        score = _as_scores(score)
+        score = _as_numbers(
+            score,
+            argument="y_score",
+            needs="y_score must hold numbers (probabilities)",
+            fix="Pass model.predict_proba(X) output.",
+        )
 
     classes_out = None
     if task in ("binary", "multiclass"):
@@ -1541,15 +1546,12 @@ def prepare_data(
                     argument="y_pred",
                 )
     else:
-        try:
-            y_true = y_true.astype(float)
-            pred = pred.astype(float)
-        except (TypeError, ValueError) as err:
-            raise DataValidationError(
-                f"Regression needs numeric target and predictions; target {target!r} has dtype "
-                f"{data[target].dtype}. Pass task='binary' or 'multiclass' for labels.",
-                argument="task",
-            ) from err
+        labels = "Pass task='binary' or 'multiclass' for labels."
+        needs = f"Regression needs a numeric target {target!r}"
+        y_true = _as_numbers(y_true, argument="task", needs=needs, fix=labels)
+        pred = _as_numbers(
+            pred, argument="task", needs="Regression needs numeric predictions", fix=labels
+        )
     return CheckedData(
         y_true=y_true,
         y_pred=pred,
@@ -1579,14 +1581,14 @@ def _sorted_labels(first: Any, second: Any, target: Hashable) -> np.ndarray:
         ) from err
 
 
-def _as_scores(score: np.ndarray) -> np.ndarray:
+def _as_numbers(values: Any, *, argument: str, needs: str, fix: str) -> np.ndarray:
+    """Return ``values`` as floats, or refuse them (``needs``: what was expected; ``fix``: how)."""
     try:
-        return np.asarray(score, dtype=float)
+        return np.asarray(values, dtype=float)
     except (TypeError, ValueError) as err:
         raise DataValidationError(
-            f"y_score must hold numbers (probabilities); received values of dtype "
-            f"{np.asarray(score).dtype}. Pass model.predict_proba(X) output.",
-            argument="y_score",
+            f"{needs}; received values of dtype {np.asarray(values).dtype}. {fix}",
+            argument=argument,
         ) from err
 
 

@@ -65,6 +65,24 @@ def test_check_int_none_and_wording():
         check_int(50, argument="n", low=100, expected="0 or >= 100")
 
 
+
+def test_check_int_and_check_real_word_their_ranges_alike():
+    # one range wording serves both; integer bounds are written in full, never as 1e+07
+    with pytest.raises(ArgumentError, match=r"n must be an integer; received 'x'\."):
+        check_int("x", argument="n")
+    with pytest.raises(ArgumentError, match=re.escape(
+        "n must be an integer in [-10000000, 10000000]; received 20000000."
+    )):
+        check_int(20_000_000, argument="n", low=-10_000_000, high=10_000_000)
+    with pytest.raises(ArgumentError, match=re.escape("x must be in (0, 2]; received 3.")):
+        check_real(3, argument="x", low=0, high=2, low_open=True)
+    with pytest.raises(ArgumentError, match=re.escape(
+        "x must be in [0, 1e+07); received 10000000.0."
+    )):
+        check_real(1e7, argument="x", low=0, high=1e7, high_open=True)
+    with pytest.raises(ArgumentError, match=r"x must be < 1; received 2\."):
+        check_real(2, argument="x", high=1, high_open=True)
+
 # ---------------------------------------------------------------- check_real / fraction
 def test_check_real_and_fraction():
     assert check_real(np.float32(0.5), argument="x", low=0.0) == 0.5

@@ -116,6 +116,14 @@ def test_regression_task_is_inferred():
          r"y_score must be probabilities in \[0, 1\]"),
         ({"y_pred": "y", "pos_label": 7}, ArgumentError, r"pos_label=7 is not among the labels"),
         ({"task": "ranking", "y_pred": "y"}, ArgumentError, r"task='ranking' is not valid"),
+        ({"y_pred": "y", "y_score": "colour"}, DataValidationError,
+         r"y_score must hold numbers \(probabilities\); received values of dtype object\. "
+         r"Pass model\.predict_proba\(X\) output\."),
+        ({"task": "regression", "target": "colour", "y_pred": "x"}, DataValidationError,
+         r"Regression needs a numeric target 'colour'; received values of dtype object\. "
+         r"Pass task='binary' or 'multiclass' for labels\."),
+        ({"task": "regression", "y_pred": "colour"}, DataValidationError,
+         r"Regression needs numeric predictions; received values of dtype object\. Pass task="),
         ({"bins": {"x": 3}, "y_pred": "y"}, ArgumentError, r"`bins` names 'x'"),
         ({}, ArgumentError, r"Pass either a fitted `model` or `y_pred`"),
     ],

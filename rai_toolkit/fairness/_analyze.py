@@ -7,10 +7,10 @@ disparity and verdict is derived from it and from its multinomial bootstrap
 replicates; regression uses per-group sufficient statistics and a row
 bootstrap of them.
 
-:func:`analyze_fairness` is :func:`check_fairness_options`, then
+:func:`analyze_fairness` is :class:`FairnessOptions` (its options, checked), then
 ``prepare_data`` (or an engine's count table), then
 :func:`fairness_from_checked`; a workflow holding a ``CheckedData`` already
-(``report.assess``) calls the first and the last, so it validates the data once.
+(``report.assess``) builds the first and calls the last, so it validates the data once.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import numbers
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -97,21 +98,55 @@ def check_n_boot(n_boot: Any) -> int:
     return n_boot
 
 
-def _check_options(n_boot: Any, ci: Any, min_group_size: Any) -> None:
-    check_n_boot(n_boot)
-    percent = isinstance(ci, numbers.Real) and not isinstance(ci, bool) and 1 < ci <= 100
-    check_fraction(
-        ci,
-        argument="ci",
-        expected="a coverage strictly between 0 and 1 (e.g. 0.95)",
-        hint=f"Did you mean ci={ci / 100:g}?" if percent else "",
-    )
-    check_int(
-        min_group_size,
-        argument="min_group_size",
-        low=1,
-        hint="The default 30 flags groups too small for stable rates.",
-    )
+@dataclass(frozen=True)
+class FairnessOptions:
+    """The options of a fairness analysis, checked when built (before any data is read).
+
+    Parameters
+    ----------
+    reference_group, n_boot, ci, random_state, min_group_size, thresholds, bins
+        As in :func:`analyze_fairness`. ``random_state`` is kept as
+        :func:`~rai_toolkit._scalars.check_random_state` returns it;
+        ``thresholds`` are checked against the task by :func:`fairness_from_checked`.
+
+    Raises
+    ------
+    ArgumentError
+        An option outside its accepted values.
+    """
+
+    reference_group: Any
+    n_boot: int
+    ci: float
+    random_state: SeedLike
+    min_group_size: int
+    thresholds: Mapping[str, float] | None
+    bins: Mapping[Hashable, Any] | None
+
+    def __post_init__(self) -> None:
+        check_n_boot(self.n_boot)
+        ci = self.ci
+        percent = isinstance(ci, numbers.Real) and not isinstance(ci, bool) and 1 < ci <= 100
+        check_fraction(
+            ci,
+            argument="ci",
+            expected="a coverage strictly between 0 and 1 (e.g. 0.95)",
+            hint=f"Did you mean ci={ci / 100:g}?" if percent else "",
+        )
+        check_int(
+            self.min_group_size,
+            argument="min_group_size",
+            low=1,
+            hint="The default 30 flags groups too small for stable rates.",
+        )
+        object.__setattr__(self, "random_state", check_random_state(self.random_state))
+        if self.reference_group is not None:
+            check_label(
+                self.reference_group,
+                argument="reference_group",
+                expected="a group label, or a tuple with one label per sensitive feature",
+                allow_tuple=True,
+            )
 
 
 def _resolve_reference(
@@ -484,12 +519,14 @@ def analyze_fairness(
     ...                           sensitive_features=["sex", "race"])  # doctest: +SKIP
     >>> report.verdicts  # doctest: +SKIP
     """
-    random_state = check_fairness_options(
+    options = FairnessOptions(
+        reference_group=reference_group,
         n_boot=n_boot,
         ci=ci,
-        min_group_size=min_group_size,
         random_state=random_state,
-        reference_group=reference_group,
+        min_group_size=min_group_size,
+        thresholds=thresholds,
+        bins=bins,
     )
     engine = engine_of(data)
     counted = None
@@ -527,71 +564,17 @@ def analyze_fairness(
     if counted is not None and checked.task != "binary":
         raise not_binary(counted.engine, checked.task, target)
     return fairness_from_checked(
-        checked,
-        target=target,
-        caught=caught,
-        counted=counted,
-        reference_group=reference_group,
-        n_boot=n_boot,
-        ci=ci,
-        random_state=random_state,
-        min_group_size=min_group_size,
-        thresholds=thresholds,
-        bins=bins,
-        stacklevel=3,
+        checked, target=target, options=options, caught=caught, counted=counted, stacklevel=3
     )
-
-
-def check_fairness_options(
-    *,
-    n_boot: Any,
-    ci: Any,
-    min_group_size: Any,
-    random_state: Any,
-    reference_group: Any,
-) -> SeedLike:
-    """Check the options of a fairness analysis, before any data is read.
-
-    Parameters
-    ----------
-    n_boot, ci, min_group_size, random_state, reference_group
-        As in :func:`analyze_fairness`.
-
-    Returns
-    -------
-    int, numpy.random.Generator, RandomState or None
-        The checked ``random_state``.
-
-    Raises
-    ------
-    ArgumentError
-        An option outside its accepted values.
-    """
-    _check_options(n_boot, ci, min_group_size)
-    random_state = check_random_state(random_state)
-    if reference_group is not None:
-        check_label(
-            reference_group,
-            argument="reference_group",
-            expected="a group label, or a tuple with one label per sensitive feature",
-            allow_tuple=True,
-        )
-    return random_state
 
 
 def fairness_from_checked(
     checked: CheckedData,
     *,
     target: Hashable,
+    options: FairnessOptions,
     caught: Sequence[warnings.WarningMessage] = (),
     counted: EngineCounts | None = None,
-    reference_group: Any = None,
-    n_boot: int = 1000,
-    ci: float = 0.95,
-    random_state: SeedLike = None,
-    min_group_size: int = 30,
-    thresholds: Mapping[str, float] | None = None,
-    bins: Mapping[Hashable, Any] | None = None,
     stacklevel: int = 2,
 ) -> FairnessReport:
     """Report of the fairness room from data validated once (a workflow's entry).
@@ -607,15 +590,14 @@ def fairness_from_checked(
         ``bins``; ``row_counts`` when ``counted`` is given).
     target : hashable
         Target column name, as the report records it.
+    options : FairnessOptions
+        The analysis options (``bins`` as given to ``prepare_data``).
     caught : sequence of warnings.WarningMessage, optional
         Warnings recorded while validating (a missing-value group, the model's
         own): raised again from where they were raised, and recorded in the
         report.
     counted : EngineCounts, optional
         The count table of an engine, whose rows ``checked`` holds.
-    reference_group, n_boot, ci, random_state, min_group_size, thresholds, bins
-        As in :func:`analyze_fairness`, already checked by
-        :func:`check_fairness_options`.
     stacklevel : int, default=2
         Frames above this function that warnings point to.
 
@@ -624,11 +606,13 @@ def fairness_from_checked(
     FairnessReport
         Group metrics, intervals, disparities and verdicts.
     """
+    n_boot, ci, min_group_size = options.n_boot, options.ci, options.min_group_size
+    reference_group, random_state = options.reference_group, options.random_state
     n_rows = checked.n_rows if counted is None else int(counted.rows.sum())
     caught = [w for w in caught if not _garbage_notice(w)]
     reemit(caught)  # from where each was raised: a model's own warning stays the caller's
-    merged_thresholds = check_thresholds(thresholds, checked.task)
-    groups = encode_groups(checked.sensitive, binned=list(bins or {}))
+    merged_thresholds = check_thresholds(options.thresholds, checked.task)
+    groups = encode_groups(checked.sensitive, binned=list(options.bins or {}))
     features_ = groups.features
     main = groups.intersectional()
     marginals = [groups.marginal(j) for j in range(len(features_))] if len(features_) > 1 else []

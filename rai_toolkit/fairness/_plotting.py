@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from rai_toolkit._docstrings import shared_text
 from rai_toolkit._plotting import axes_or_new
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._report import FairnessReport
@@ -19,6 +20,18 @@ _DEFAULT_METRICS = {
     "regression": ("mae", "rmse"),
 }
 _STATUS_COLOURS = {"pass": "#1a7f37", "fail": "#cf222e", "inconclusive": "#bf8700"}
+
+#: The parameters and sections every plot of a FairnessReport documents alike.
+_documented = shared_text(
+    {
+        "report": "report : FairnessReport\n    The report to draw.",
+        "ax": (
+            "ax : matplotlib.axes.Axes, optional\n"
+            "    Axes to draw on; a new figure is created when omitted."
+        ),
+        "returns": "Returns\n-------\nmatplotlib.axes.Axes\n    The axes drawn on.",
+    }
+)
 
 
 def _check_report(report: Any, plot: str) -> None:
@@ -34,6 +47,7 @@ def _flat(labels: Any, sep: str = "/") -> list[str]:
     return [sep.join(map(str, x)) if isinstance(x, tuple) else str(x) for x in labels]
 
 
+@_documented
 def plot_group_metrics(
     report: FairnessReport, *, metrics: Sequence[str] | None = None, ax: Any = None
 ) -> Any:
@@ -41,19 +55,14 @@ def plot_group_metrics(
 
     Parameters
     ----------
-    report : FairnessReport
-        The report to draw.
+    {report}
     metrics : sequence of str, optional
         Metric columns of ``report.by_group`` (``"class/metric"`` for multiclass).
         Defaults to selection rate, TPR, FPR and precision (MAE and RMSE for
         regression).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; a new figure is created when omitted.
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
+    {returns}
 
     Raises
     ------
@@ -95,20 +104,16 @@ def plot_group_metrics(
     return ax
 
 
+@_documented
 def plot_disparities(report: FairnessReport, *, ax: Any = None) -> Any:
     """Each criterion's value with its interval, its threshold line and status colour.
 
     Parameters
     ----------
-    report : FairnessReport
-        The report to draw.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; a new figure is created when omitted.
+    {report}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
+    {returns}
 
     Raises
     ------

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -68,6 +68,9 @@ from rai_toolkit.report._suppression import (
     group_counts,
     plan_suppression,
 )
+
+if TYPE_CHECKING:  # the fairness room is imported when a fairness step runs
+    from rai_toolkit.fairness._analyze import FairnessOptions
 
 __all__ = ["assess", "impact_assessment", "run_bundle"]
 
@@ -266,20 +269,13 @@ def _check_fairness_report(report: Any, run: _Run) -> Any:
     return report
 
 
-def _fairness(run: _Run, *, n_boot: int, fairness_kwargs: dict[str, Any]) -> Any:
+def _fairness(run: _Run, options: FairnessOptions) -> Any:
     """Group metrics and verdicts from the checked predictions and scores."""
-    run.step(f"fairness ({n_boot} bootstrap replicates)")
+    run.step(f"fairness ({options.n_boot} bootstrap replicates)")
     from rai_toolkit.fairness._analyze import fairness_from_checked
 
-    options = {k: v for k, v in fairness_kwargs.items() if k != "task"}  # task is in checked
     return fairness_from_checked(
-        run.checked,
-        target=run.target,
-        caught=run.data_warnings,
-        n_boot=n_boot,
-        random_state=run.random_state,
-        bins=run.bins,
-        **options,
+        run.checked, target=run.target, options=options, caught=run.data_warnings
     )
 
 
@@ -606,15 +602,17 @@ def assess(
     bins = check_mapping(bins, argument="bins", hint="Pass e.g. bins={'age': [0, 25, 45, 120]}.")
     # validate everything before the first progress message, so that a bad input
     # gives one error and nothing else
-    from rai_toolkit.fairness._analyze import check_fairness_options
+    from rai_toolkit.fairness._analyze import FairnessOptions
 
     seed = as_seed(random_state)  # one int seed for every step, recorded in the report
-    check_fairness_options(
+    fairness_options = FairnessOptions(
+        reference_group=fairness_kwargs.get("reference_group"),
         n_boot=n_boot,
         ci=fairness_kwargs.get("ci", 0.95),
-        min_group_size=fairness_kwargs.get("min_group_size", 30),
         random_state=seed,
-        reference_group=fairness_kwargs.get("reference_group"),
+        min_group_size=fairness_kwargs.get("min_group_size", 30),
+        thresholds=fairness_kwargs.get("thresholds"),
+        bins=bins,
     )
     run = _validate(
         model,
@@ -630,7 +628,7 @@ def assess(
     )
     fairness_report = _check_fairness_report(fairness_report, run)
     if fairness_report is None:
-        fairness = _fairness(run, n_boot=n_boot, fairness_kwargs=fairness_kwargs)
+        fairness = _fairness(run, fairness_options)
     else:  # measured elsewhere: the data's own warnings are not in it
         reemit(run.data_warnings)
         fairness = fairness_report

@@ -69,23 +69,17 @@ def _key_kind(key: Any) -> str:
     """Readable name of a key object's type."""
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x25519
 
-    kinds = (
-        (ed25519.Ed25519PrivateKey, "an Ed25519 private key"),
-        (ed25519.Ed25519PublicKey, "an Ed25519 public key"),
-        (rsa.RSAPrivateKey, "an RSA private key"),
-        (rsa.RSAPublicKey, "an RSA public key"),
-        (ec.EllipticCurvePrivateKey, "an elliptic-curve (ECDSA) private key"),
-        (ec.EllipticCurvePublicKey, "an elliptic-curve (ECDSA) public key"),
-        (ed448.Ed448PrivateKey, "an Ed448 private key"),
-        (ed448.Ed448PublicKey, "an Ed448 public key"),
-        (dsa.DSAPrivateKey, "a DSA private key"),
-        (dsa.DSAPublicKey, "a DSA public key"),
-        (x25519.X25519PrivateKey, "an X25519 (key exchange) private key"),
-        (x25519.X25519PublicKey, "an X25519 (key exchange) public key"),
+    algorithms = (
+        ("an Ed25519", ed25519.Ed25519PrivateKey, ed25519.Ed25519PublicKey),
+        ("an RSA", rsa.RSAPrivateKey, rsa.RSAPublicKey),
+        ("an elliptic-curve (ECDSA)", ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey),
+        ("an Ed448", ed448.Ed448PrivateKey, ed448.Ed448PublicKey),
+        ("a DSA", dsa.DSAPrivateKey, dsa.DSAPublicKey),
+        ("an X25519 (key exchange)", x25519.X25519PrivateKey, x25519.X25519PublicKey),
     )
-    for cls, name in kinds:
-        if isinstance(key, cls):
-            return name
+    for algorithm, private, public in algorithms:
+        if isinstance(key, private | public):
+            return f"{algorithm} {'private' if isinstance(key, private) else 'public'} key"
     return f"a {type(key).__name__}"
 
 

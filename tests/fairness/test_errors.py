@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -126,6 +128,31 @@ def test_bad_options(frame, kwargs, pattern):
     with pytest.raises(ArgumentError, match=pattern):
         run(frame, **kwargs)
 
+
+def test_fairness_options_are_checked_where_they_are_built():
+    from rai_toolkit.fairness._analyze import FairnessOptions
+
+    good = dict(reference_group=None, n_boot=0, ci=0.9, random_state=np.int64(3),
+                min_group_size=5, thresholds=None, bins=None)
+    options = FairnessOptions(**good)
+    assert type(options.random_state) is int and options.random_state == 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.n_boot = 1000
+    for bad, pattern in [
+        ({"n_boot": 50}, r"n_boot must be 0 \(no intervals\) or an integer >= 100; received 50"),
+        ({"ci": 95}, r"Did you mean ci=0.95\?"),
+        ({"min_group_size": 0}, r"min_group_size must be an integer >= 1; received 0"),
+        ({"random_state": -1}, r"random_state must be None, a non-negative integer"),
+        ({"reference_group": ["F"]}, r"reference_group"),
+    ]:
+        with pytest.raises(ArgumentError, match=pattern) as info:
+            FairnessOptions(**{**good, **bad})
+        assert info.value.argument == next(iter(bad))
+
+
+def test_bad_option_refused_before_the_data_is_read():
+    with pytest.raises(ArgumentError, match=r"ci must be a coverage"):
+        analyze_fairness(None, object(), target="y", sensitive_features="sex", ci=95)
 
 def test_reference_group_not_a_group_lists_groups(frame):
     with pytest.raises(ArgumentError, match=r"reference_group='X' is not a group of sex.*F, M"):

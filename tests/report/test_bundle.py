@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x25519
 from sklearn.linear_model import LogisticRegression
 
 import rai_toolkit
@@ -382,6 +382,7 @@ def other_keys():
         "ec": ec.generate_private_key(ec.SECP256R1()),
         "ed448": ed448.Ed448PrivateKey.generate(),
         "ed25519": ed25519.Ed25519PrivateKey.generate(),
+        "x25519": x25519.X25519PrivateKey.generate(),
     }
 
 
@@ -391,6 +392,7 @@ def other_keys():
         (lambda k, d: k["rsa"], r"must be an Ed25519 private key; received an RSA private key"),
         (lambda k, d: k["ec"], r"received an elliptic-curve \(ECDSA\) private key"),
         (lambda k, d: k["ed448"], r"received an Ed448 private key"),
+        (lambda k, d: k["x25519"], r"received an X25519 \(key exchange\) private key"),
         (lambda k, d: k["ed25519"].public_key(), r"received an Ed25519 public key"),
         (lambda k, d: _pem_private(k["rsa"]), r"holds an RSA private key; bundles are signed "
                                               r"with Ed25519"),
@@ -417,6 +419,8 @@ def test_wrong_signing_key(setup, other_keys, tmp_path, make, message):
                                           r"public key"),
         (lambda k: k["ed25519"], r"received an Ed25519 private key\. Pass its public half"),
         (lambda k: _pem_private(k["ed25519"]), r"holds a private key; verify with the public"),
+        (lambda k: k["ed448"].public_key(), r"received an Ed448 public key"),
+        (lambda k: k["x25519"].public_key(), r"received an X25519 \(key exchange\) public key"),
         (lambda k: _pem_public(k["ec"].public_key()), r"holds an elliptic-curve \(ECDSA\) "
                                                       r"public key"),
         (lambda k: b"-----BEGIN PUBLIC KEY-----\nxx\n", r"is not a PEM public key"),
