@@ -32,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from rai_toolkit._scalars import check_int
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, DependencyError
 
 if TYPE_CHECKING:
@@ -445,6 +446,26 @@ def write_text_atomic(path: str | os.PathLike, text: str, **check: Unpack[PathCh
     return target
 
 
+#: Widest JSON indentation accepted (json.dumps repeats it on every line and level).
+MAX_INDENT = 16
+
+
+def _check_indent(indent: Any) -> int | str | None:
+    """Return ``indent`` if it is None, an int in ``[0, MAX_INDENT]`` or that much whitespace."""
+    if isinstance(indent, str) and len(indent) <= MAX_INDENT and not indent.strip():
+        return indent
+    return check_int(
+        indent,
+        argument="indent",
+        low=0,
+        high=MAX_INDENT,
+        allow_none=True,
+        expected=f"None, an integer in [0, {MAX_INDENT}] or up to {MAX_INDENT} whitespace "
+        f"characters",
+        hint="Pass indent=2 (the default) or indent=None for one line.",
+    )
+
+
 def dump_json(
     document: Any,
     path: str | os.PathLike | None = None,
@@ -464,8 +485,9 @@ def dump_json(
         JSON-compatible document.
     path : str or path-like, optional
         Where to write; must end in ``.json``.
-    indent : int or None, default=2
-        JSON indentation.
+    indent : int, str or None, default=2
+        JSON indentation: at most :data:`MAX_INDENT` spaces (or that many
+        whitespace characters); None writes one line.
     default : callable, optional
         Passed to :func:`json.dumps` for objects it cannot serialise.
 
@@ -473,7 +495,13 @@ def dump_json(
     -------
     str
         The JSON text.
+
+    Raises
+    ------
+    ArgumentError
+        If ``indent`` is out of range, or ``path`` cannot be written.
     """
+    indent = _check_indent(indent)
     if path is not None:
         check_output_path(path, suffixes=JSON_SUFFIXES)
     text = json.dumps(document, indent=indent, default=default, allow_nan=False)

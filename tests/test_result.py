@@ -77,6 +77,19 @@ def test_to_json_applies_the_policy_and_writes_atomically(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["tiny.json"]
 
 
+@pytest.mark.parametrize("indent", [10**9, 17, -1, True, 2.0, "xx", [2]])
+def test_an_indent_json_cannot_write_is_refused_before_writing(tmp_path, indent):
+    # indent=10**9 used to build gigabytes of spaces per line until the process was killed
+    tiny = _Tiny([1.0, 2.0])
+    with pytest.raises(ArgumentError, match=r"indent must be None, an integer in \[0, 16\] or "
+                       r"up to 16 whitespace characters; received .*Pass indent=2") as info:
+        tiny.to_json(tmp_path / "tiny.json", indent=indent)
+    assert info.value.argument == "indent"
+    assert list(tmp_path.iterdir()) == []
+    assert tiny.to_json(indent=16) == json.dumps(tiny.to_dict(), indent=16)
+    assert tiny.to_json(indent="\t") == json.dumps(tiny.to_dict(), indent="\t")
+
+
 def test_to_json_checks_the_path_and_leaves_nothing_behind(tmp_path):
     tiny = _Tiny([1.0])
     with pytest.raises(ArgumentError, match=r"\.json"):

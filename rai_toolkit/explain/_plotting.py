@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import textwrap
 from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._docstrings import shared_text
 from rai_toolkit._plotting import axes_or_new
 from rai_toolkit._scalars import SeedLike, as_generator, check_int
 from rai_toolkit.exceptions import ArgumentError
@@ -27,22 +26,14 @@ __all__ = [
 _POS, _NEG = "#d62728", "#1f77b4"
 
 
-#: Docstring text the plots share, filled in for its ``{key}`` lines by :func:`_documented`.
-_SHARED_DOC = {
-    "report": "report : ExplanationReport\n    The explanation.",
-    "ax": "ax : matplotlib.axes.Axes, optional\n    Axes to draw on (None: a new figure).",
-    "returns": "Returns\n-------\nmatplotlib.axes.Axes\n    The axes drawn on.",
-}
-_SHARED_LINE = re.compile(r"^([ \t]*)\{(" + "|".join(_SHARED_DOC) + r")\}$", flags=re.MULTILINE)
-
-
-def _documented(plot: Any) -> Any:
-    """Fill the shared text into the docstring of ``plot``, at the indent of its ``{key}``."""
-    if plot.__doc__:
-        plot.__doc__ = _SHARED_LINE.sub(
-            lambda m: textwrap.indent(_SHARED_DOC[m[2]], m[1]), plot.__doc__
-        )
-    return plot
+#: Docstring text the plots share, filled in for its ``{key}`` lines.
+_documented = shared_text(
+    {
+        "report": "report : ExplanationReport\n    The explanation.",
+        "ax": "ax : matplotlib.axes.Axes, optional\n    Axes to draw on (None: a new figure).",
+        "returns": "Returns\n-------\nmatplotlib.axes.Axes\n    The axes drawn on.",
+    }
+)
 
 
 def _check_report(report: Any, kind: type = ExplanationReport) -> None:
