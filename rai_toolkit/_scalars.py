@@ -44,6 +44,7 @@ __all__ = [
     "check_real",
     "check_text",
     "describe",
+    "is_hashable",
     "memory_limit",
 ]
 
@@ -233,6 +234,15 @@ def _same_kind(value: Any, option: Any) -> bool:
         return isinstance(value, str)
     if isinstance(option, bool | np.bool_) or isinstance(value, bool | np.bool_):
         return isinstance(option, bool | np.bool_) and isinstance(value, bool | np.bool_)
+    return True
+
+
+def is_hashable(value: Any) -> bool:
+    """Return whether ``value`` can be a mapping key (a label, a name, a tuple of them)."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
     return True
 
 

@@ -33,7 +33,7 @@ import pandas as pd
 from sklearn.exceptions import NotFittedError as _SkNotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from rai_toolkit._scalars import check_choice, check_int, check_mapping, describe
+from rai_toolkit._scalars import check_choice, check_int, check_mapping, describe, is_hashable
 from rai_toolkit.exceptions import (
     ArgumentError,
     DataValidationError,
@@ -883,11 +883,7 @@ def check_label(
     """
     containers = list | dict | set | frozenset | np.ndarray | pd.Series | pd.DataFrame | pd.Index
     bad = isinstance(value, containers) or (isinstance(value, tuple) and not allow_tuple)
-    if not bad:
-        try:
-            hash(value)
-        except TypeError:
-            bad = True
+    bad = bad or not is_hashable(value)
     if bad:
         expected = expected or f"one class label (e.g. {argument}=1 or {argument}='>50K')"
         raise ArgumentError(

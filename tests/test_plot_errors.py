@@ -60,3 +60,43 @@ def test_tradeoff_plot_needs_a_mitigation_result(results):
     fairness, _ = results
     with pytest.raises(ArgumentError):
         rai.plot_tradeoff(fairness)
+
+
+PLOTS = ["plot_group_metrics", "plot_disparities", "plot_importance", "plot_beeswarm",
+         "plot_waterfall", "plot_dependence", "plot_disparity", "plot_tradeoff"]
+
+
+@pytest.mark.parametrize("name", PLOTS)
+def test_a_call_that_does_not_fit_the_signature_is_one_argument_error(name):
+    plot = getattr(rai, name)
+    with pytest.raises(ArgumentError, match=rf"{name}\(\) got an unexpected keyword argument "
+                       r"'colour'\. Its arguments are: ") as info:
+        plot(None, colour="red")
+    assert info.value.argument == "colour"
+    with pytest.raises(ArgumentError, match=rf"{name}\(\) is missing the required argument"):
+        plot()
+
+
+def test_a_plot_missing_its_row_or_feature_names_it(results):
+    _, explanation = results
+    with pytest.raises(ArgumentError, match=r"plot_waterfall\(\) is missing the required "
+                       r"argument 'i'; pass i=\.\.\.") as info:
+        rai.plot_waterfall(explanation)
+    assert info.value.argument == "i"
+    with pytest.raises(ArgumentError, match=r"plot_dependence\(\) is missing the required "
+                       r"argument 'feature'"):
+        rai.plot_dependence(explanation)
+
+
+@pytest.mark.parametrize("metrics", [-1, 0.5, object(), [], ["accuracy", "accuracy"]])
+def test_group_metrics_must_be_names(results, metrics):
+    fairness, _ = results
+    with pytest.raises(ArgumentError, match=r"`metrics`|Unknown metric\(s\)") as info:
+        rai.plot_group_metrics(fairness, metrics=metrics)
+    assert info.value.argument == "metrics"
+
+
+def test_one_metric_name_is_one_metric(results):
+    fairness, _ = results
+    ax = rai.plot_group_metrics(fairness, metrics="accuracy")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["accuracy"]

@@ -8,6 +8,7 @@ import pandas as pd
 
 from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Result, Summary
+from rai_toolkit._scalars import check_int
 
 __all__ = ["CONCERN_LIFT", "ErrorAnalysis"]
 
@@ -87,7 +88,13 @@ class ErrorAnalysis(Result):
         -------
         pandas.DataFrame
             The first ``n`` rows of :attr:`cohorts`.
+
+        Raises
+        ------
+        ArgumentError
+            If ``n`` is not a positive integer.
         """
+        n = check_int(n, argument="n", low=1, hint="It is the number of cohorts returned.")
         return self._cohorts.head(n).copy()
 
     def to_dict(self, *, top: int | None = 20) -> dict[str, Any]:
@@ -104,7 +111,15 @@ class ErrorAnalysis(Result):
             ``{"method": "exhaustive", "task": ..., "metric": ..., "overall": {...},
             "features": [...], "settings": {...}, "cohorts": [{"cohort": str,
             "conditions": [{"feature": str, "level": str}], "count": int, ...}]}``.
+
+        Raises
+        ------
+        ArgumentError
+            If ``top`` is not None or a non-negative integer.
         """
+        top = check_int(
+            top, argument="top", low=0, allow_none=True, hint="None includes every cohort."
+        )
         frame = self._cohorts if top is None else self._cohorts.head(top)
         rows = []
         for rec in frame.to_dict("records"):

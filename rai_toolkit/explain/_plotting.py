@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rai_toolkit._api import public
 from rai_toolkit._docstrings import shared_text
 from rai_toolkit._plotting import axes_or_new
 from rai_toolkit._scalars import SeedLike, as_generator, check_int
@@ -55,6 +56,7 @@ def _output_label(output: str) -> str:
     )
 
 
+@public
 @_documented
 def plot_importance(report: ExplanationReport, *, top: int = 20, ax: Any = None) -> Any:
     """Bar chart of global feature importance (mean |SHAP|), largest on top.
@@ -87,6 +89,7 @@ def _colour_values(column: pd.Series) -> np.ndarray:
     return np.full(len(column), np.nan)
 
 
+@public
 @_documented
 def plot_beeswarm(
     report: ExplanationReport, *, top: int = 15, max_points: int = 2000, ax: Any = None,
@@ -144,6 +147,7 @@ def plot_beeswarm(
     return ax
 
 
+@public
 @_documented
 def plot_waterfall(report: ExplanationReport, i: int, *, top: int = 10, ax: Any = None) -> Any:
     """Waterfall of one row: from the base value to the model output, feature by feature.
@@ -190,6 +194,7 @@ def plot_waterfall(report: ExplanationReport, i: int, *, top: int = 10, ax: Any 
     return ax
 
 
+@public
 @_documented
 def plot_dependence(report: ExplanationReport, feature: Hashable, *, ax: Any = None) -> Any:
     """SHAP dependence plot: a feature's value against its SHAP value.
@@ -267,6 +272,7 @@ def _xlim_with_labels(ax: Any, bars: list[float], texts: list[str]) -> tuple[flo
     return lo - left * total, hi + right * total
 
 
+@public
 @_documented
 def plot_disparity(
     expl: DisparityExplanation, *, top: int = 10, group: Any = None, ax: Any = None

@@ -304,7 +304,7 @@ class ExplanationReport(Result):
                 str(k): float(v) for k, v in self._importance.items()
             },
         }
-        if include_values:
+        if check_bool(include_values, argument="include_values"):
             out["values"] = self._values.to_numpy().tolist()
             out["base_values"] = self._base.to_numpy().tolist()
         return out

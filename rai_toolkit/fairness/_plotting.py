@@ -7,8 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from rai_toolkit._api import public
 from rai_toolkit._docstrings import shared_text
 from rai_toolkit._plotting import axes_or_new
+from rai_toolkit._validation import normalise_names
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._report import FairnessReport
 
@@ -47,6 +49,7 @@ def _flat(labels: Any, sep: str = "/") -> list[str]:
     return [sep.join(map(str, x)) if isinstance(x, tuple) else str(x) for x in labels]
 
 
+@public
 @_documented
 def plot_group_metrics(
     report: FairnessReport, *, metrics: Sequence[str] | None = None, ax: Any = None
@@ -75,11 +78,14 @@ def plot_group_metrics(
     if metrics is None:
         wanted = _DEFAULT_METRICS[report.task]
         metrics = [c for c in columns if c.split("/")[-1] in wanted]
+    else:
+        metrics = normalise_names(metrics, argument="metrics")
     unknown = [m for m in metrics if m not in columns]
     if unknown:
         raise ArgumentError(
             f"Unknown metric(s) {', '.join(map(repr, unknown))} for plot_group_metrics; "
-            f"choose among: {', '.join(c for c in columns if not c.endswith('count'))}."
+            f"choose among: {', '.join(c for c in columns if not c.endswith('count'))}.",
+            argument="metrics",
         )
     positions = [columns.index(m) for m in metrics]
     ax = axes_or_new(ax, (max(6.0, 1.6 * len(metrics)), 4.0))
@@ -104,6 +110,7 @@ def plot_group_metrics(
     return ax
 
 
+@public
 @_documented
 def plot_disparities(report: FairnessReport, *, ax: Any = None) -> Any:
     """Each criterion's value with its interval, its threshold line and status colour.

@@ -17,6 +17,7 @@ import pandas as pd
 from rai_toolkit._io import json_safe as _json_value
 from rai_toolkit._readonly import ReadOnly
 from rai_toolkit._result import Result, Summary, Tip
+from rai_toolkit._scalars import describe, is_hashable
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 from rai_toolkit.fairness._cells import CellTable
 from rai_toolkit.fairness._estimates import GroupEstimates, group_key
@@ -536,10 +537,11 @@ class FairnessReport(Result):
             If ``feature`` is not a sensitive feature of this report.
         """
         marginal = self.marginal
-        if feature not in marginal:
+        if not is_hashable(feature) or feature not in marginal:
             raise ArgumentError(
-                f"{feature!r} is not a sensitive feature of this report; choose one of: "
-                f"{', '.join(map(repr, marginal))}."
+                f"{describe(feature)} is not a sensitive feature of this report; choose one of: "
+                f"{', '.join(map(repr, marginal))}.",
+                argument="feature",
             )
         return marginal[feature]
 
@@ -566,10 +568,11 @@ class FairnessReport(Result):
                 f"for_class() applies to multiclass reports; this report's task is "
                 f"{self.task!r}. Read by_group directly."
             )
-        if cls not in self._estimates:
+        if not is_hashable(cls) or cls not in self._estimates:
             raise ArgumentError(
-                f"{cls!r} is not a class of this report; classes are: "
-                f"{', '.join(map(repr, self._estimates))}."
+                f"{describe(cls)} is not a class of this report; classes are: "
+                f"{', '.join(map(repr, self._estimates))}.",
+                argument="cls",
             )
         meta = ReportMeta(**{**self._meta.__dict__, "task": "binary", "pos_label": cls})
         marginal = {f: r.for_class(cls) for f, r in self._marginal.items()}

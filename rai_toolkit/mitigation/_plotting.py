@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rai_toolkit._api import public
 from rai_toolkit._plotting import axes_or_new
 from rai_toolkit.exceptions import ArgumentError
 
@@ -18,6 +19,7 @@ _STYLE = {
 }
 
 
+@public
 def plot_tradeoff(result: Any, *, ax: Any = None) -> Any:
     """Scatter the candidates' objective against disparity and draw the Pareto front.
 

@@ -22,6 +22,7 @@ import pandas as pd
 from rai_toolkit._io import HTML_SUFFIXES
 from rai_toolkit._result import Result, Summary
 from rai_toolkit.error_analysis._result import ErrorAnalysis
+from rai_toolkit.fairness._criteria_names import check_criteria
 from rai_toolkit.report._document import fairness_section, robustness_section
 from rai_toolkit.report._scorecard import build_scorecard, findings
 from rai_toolkit.report._suppression import (
@@ -220,9 +221,15 @@ class Assessment(Result):
         -------
         list of str
             Failed criterion names, sorted.
+
+        Raises
+        ------
+        ArgumentError
+            If ``criteria`` names something that is not a fairness criterion
+            (a misspelt name would otherwise never fail).
         """
         rows = self._document["fairness"]["verdicts"]
-        wanted = None if criteria is None else set(criteria)
+        wanted = None if criteria is None else set(check_criteria(criteria))
         return sorted(
             {
                 r["criterion"]

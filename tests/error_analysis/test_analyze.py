@@ -163,3 +163,16 @@ def test_the_model_is_called_for_labels_only(planted):
     expected = (model.predict(X) != planted["y"]).mean()
     assert ea.overall["error_rate"] == pytest.approx(expected)
     assert ea.features == ["colour", "size"]
+
+
+def test_worst_and_to_dict_refuse_counts_that_are_not_counts(planted):
+    ea = analyze_errors(None, planted, target="y", y_pred="pred")
+    assert len(ea.worst(3)) == 3
+    assert len(ea.to_dict(top=2)["cohorts"]) == 2
+    assert len(ea.to_dict(top=None)["cohorts"]) == len(ea.cohorts)
+    for bad in ("3", 0.5, True, [3], -1):
+        with pytest.raises(ArgumentError, match=r"n must be an integer >= 1") as info:
+            ea.worst(bad)
+        assert info.value.argument == "n"
+        with pytest.raises(ArgumentError, match=r"top must be .*None includes every cohort"):
+            ea.to_dict(top=bad)

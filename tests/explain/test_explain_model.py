@@ -263,6 +263,9 @@ def test_to_dict_schema_and_json(lgbm_report):
     assert d["features"] == lgbm_report.feature_names
     assert "values" not in d
     assert len(lgbm_report.to_dict(include_values=True)["values"]) == lgbm_report.n_rows
+    for bad in ("yes", pd.DataFrame(), 1):
+        with pytest.raises(ArgumentError, match=r"include_values must be True or False"):
+            lgbm_report.to_dict(include_values=bad)
 
 
 def test_repr_and_html(lgbm_report):

@@ -202,6 +202,11 @@ def test_marginal_reports_equal_single_feature_analysis(synth, synth_report):
     assert alone.marginal == {"sex": alone}
     with pytest.raises(ArgumentError, match=r"'age' is not a sensitive feature.*'race', 'sex'"):
         synth_report.by_feature("age")
+    for unhashable in (["sex"], {"sex": 1}):
+        with pytest.raises(ArgumentError, match=r"a (list|dict) is not a sensitive feature of "
+                           r"this report; choose one of: 'race', 'sex'") as info:
+            synth_report.by_feature(unhashable)
+        assert info.value.argument == "feature"
 
 
 def test_binned_continuous_sensitive_feature(synth):

@@ -81,3 +81,18 @@ def test_impact_assessment_has_five_sections_evidence_and_todos(assessment):
 def test_impact_assessment_rejects_unknown_fields(assessment):
     with pytest.raises(ArgumentError, match="Unknown impact assessment field\\(s\\): colour"):
         impact_assessment(assessment, colour="red")
+
+
+def test_failed_names_only_known_criteria(assessment):
+    # a misspelt criterion used to be filtered out silently, so it could never fail
+    assert assessment.failed("demographic_parity") == ["demographic_parity"]
+    assert assessment.failed(["demographic_parity", "calibration"]) == assessment.failed(
+        ("calibration", "demographic_parity"))
+    with pytest.raises(ArgumentError, match=r"criteria names 'demographic_parityy', which is "
+                       r"not a fairness criterion\. Did you mean 'demographic_parity'\? The "
+                       r"criteria are: demographic_parity, ") as info:
+        assessment.failed(["demographic_parityy"])
+    assert info.value.argument == "criteria"
+    for bad in (3, None.__class__, {"demographic_parity": 1}):
+        with pytest.raises(ArgumentError, match=r"criteria must be a criterion name or a list"):
+            assessment.failed(bad)
