@@ -61,6 +61,7 @@ from rai_toolkit.exceptions import (
 )
 from rai_toolkit.report._assessment import Assessment, json_default
 from rai_toolkit.report._bundle import check_bundle_path, file_record, load_signing_key
+from rai_toolkit.report._impact import check_fields
 from rai_toolkit.report._suppression import (
     INTERSECTIONAL,
     SuppressionPlan,
@@ -599,6 +600,8 @@ def assess(
     dataset_description = check_text(dataset_description, argument="dataset_description")
     model_source = check_text(model_source, argument="model_source")
     impact_fields = check_mapping(impact_fields, argument="impact_fields")
+    if impact_fields is not None:
+        impact_fields = check_fields(impact_fields, argument="impact_fields")
     bins = check_mapping(bins, argument="bins", hint="Pass e.g. bins={'age': [0, 25, 45, 120]}.")
     # validate everything before the first progress message, so that a bad input
     # gives one error and nothing else
@@ -721,11 +724,21 @@ def impact_assessment(
     """
     if path is not None:
         check_output_path(path, suffixes=MARKDOWN_SUFFIXES)
+    if system_name is not None:
+        fields["system_name"] = system_name
+    fields = check_fields(fields)
+    if assessment is not None and not isinstance(assessment, Assessment):
+        raise ArgumentError(
+            f"`assessment` must be an Assessment returned by assess(); received "
+            f"{describe(assessment)}.",
+            argument="assessment",
+        )
     if assessment is None:
         if data is None or target is None or sensitive_features is None:
             raise ArgumentError(
                 "impact_assessment() needs an Assessment from assess(), or model=, data=, "
-                "target= and sensitive_features= to run one."
+                "target= and sensitive_features= to run one.",
+                argument="assessment",
             )
         assessment = assess(
             model,
@@ -734,13 +747,6 @@ def impact_assessment(
             sensitive_features=sensitive_features,
             explain=False,
         )
-    if not hasattr(assessment, "to_dict") or not hasattr(assessment, "suppression"):
-        raise ArgumentError(
-            f"`assessment` must be an Assessment returned by assess(); received "
-            f"{type(assessment).__name__}."
-        )
-    if system_name is not None:
-        fields["system_name"] = system_name
     text = assessment.impact_assessment(**fields)
     if path is not None:
         write_text_atomic(path, text, suffixes=MARKDOWN_SUFFIXES)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rai_toolkit._scalars import describe
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.report._markdown import escape_markdown as md
 
@@ -42,6 +43,46 @@ FIELDS: dict[str, str] = {
     "mitigations": "For each harm, the mitigation planned and who owns it.",
     "sign_off": "Names, roles and dates of the people signing off this assessment.",
 }
+
+
+def check_fields(fields: Any, *, argument: str = "fields") -> dict[str, Any]:
+    """Return the impact assessment fields if every key is known and every answer is text.
+
+    Parameters
+    ----------
+    fields : mapping
+        Field name -> an answer: a str, a list or tuple of str (written as a
+        bulleted list), or None (left as a TODO).
+    argument : str, default="fields"
+        Parameter name for the message.
+
+    Returns
+    -------
+    dict
+        The fields.
+
+    Raises
+    ------
+    ArgumentError
+        If a field name is unknown or an answer is not text.
+    """
+    fields = dict(fields)
+    unknown = sorted(map(str, set(fields) - set(FIELDS)))
+    if unknown:
+        raise ArgumentError(
+            f"Unknown impact assessment field(s): {', '.join(unknown)}; valid fields are: "
+            f"{', '.join(FIELDS)}.",
+            argument=argument,
+        )
+    for key, value in fields.items():
+        items = value if isinstance(value, list | tuple) else [value]
+        if value is not None and not all(isinstance(item, str) for item in items):
+            raise ArgumentError(
+                f"Impact assessment field {key!r} must be text, a list of texts or None; "
+                f"received {describe(value)}. Pass e.g. {key}='...'.",
+                argument=argument,
+            )
+    return fields
 
 
 def _todo(key: str) -> str:
@@ -101,14 +142,9 @@ def impact_markdown(doc: dict[str, Any], **fields: Any) -> str:
     Raises
     ------
     ArgumentError
-        If a field name is unknown.
+        If a field name is unknown or an answer is not text.
     """
-    unknown = sorted(set(fields) - set(FIELDS))
-    if unknown:
-        raise ArgumentError(
-            f"Unknown impact assessment field(s): {', '.join(unknown)}; valid fields are: "
-            f"{', '.join(FIELDS)}."
-        )
+    fields = check_fields(fields)
     card = doc["model_card"]
     fair = doc["fairness"]
     sec = doc.get("security") or {}

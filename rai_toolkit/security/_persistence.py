@@ -9,6 +9,7 @@ listed in :data:`KNOWN_SAFE_TYPES` and trusted without ``trusted=``.
 from __future__ import annotations
 
 import json
+import numbers
 import os
 import tempfile
 import warnings
@@ -16,6 +17,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from rai_toolkit._api import public
 from rai_toolkit._io import check_output_path
@@ -97,6 +100,10 @@ def _check_path(path: Any, *, what: str) -> Path:
     )
 
 
+#: Values that are data, never a model: saving one is a mistaken argument.
+_NOT_MODELS = (str, bytes, bool, numbers.Number, np.ndarray)
+
+
 @public
 def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     """Save a model in the skops format, atomically.
@@ -144,6 +151,13 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     if model is None:
         raise ArgumentError(
             "`model` is None; pass the fitted model to save.", argument="model"
+        )
+    if isinstance(model, _NOT_MODELS) or type(model).__module__.split(".")[0] == "pandas":
+        raise ArgumentError(
+            f"`model` must be a fitted model (an estimator, a pipeline or another object "
+            f"holding one); received {describe(model)}, which is data, not a model. Call "
+            f"save_model(model, 'model.skops').",
+            argument="model",
         )
     path = _check_path(path, what=".skops file to write")
     if _suffix(path) not in SKOPS_SUFFIXES:

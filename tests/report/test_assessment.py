@@ -83,6 +83,23 @@ def test_impact_assessment_rejects_unknown_fields(assessment):
         impact_assessment(assessment, colour="red")
 
 
+@pytest.mark.parametrize("value", [pd.DataFrame(), 3, ["owner", 4], {"a": "b"}])
+def test_impact_assessment_answers_must_be_text(assessment, tmp_path, value):
+    # a DataFrame used to leak pandas' ambiguity error, a number was written as it came
+    path = tmp_path / "impact.md"
+    for call in (lambda: impact_assessment(assessment, system_name=value, path=path),
+                 lambda: impact_assessment(assessment, owner=value, path=path)):
+        with pytest.raises(ArgumentError, match=r"Impact assessment field '(system_name|owner)' "
+                           r"must be text, a list of texts or None; received") as info:
+            call()
+        assert info.value.argument == "fields"
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ArgumentError, match=r"`assessment` must be an Assessment returned by "
+                       r"assess\(\); received 'report\.json'") as info:
+        impact_assessment("report.json")
+    assert info.value.argument == "assessment"
+
+
 def test_failed_names_only_known_criteria(assessment):
     # a misspelt criterion used to be filtered out silently, so it could never fail
     assert assessment.failed("demographic_parity") == ["demographic_parity"]
@@ -96,3 +113,14 @@ def test_failed_names_only_known_criteria(assessment):
     for bad in (3, None.__class__, {"demographic_parity": 1}):
         with pytest.raises(ArgumentError, match=r"criteria must be a criterion name or a list"):
             assessment.failed(bad)
+
+
+def test_assess_checks_the_impact_answers_before_any_work(biased):
+    from rai_toolkit.report import assess
+
+    for fields, match in [({"owner": 3}, r"field 'owner' must be text"),
+                          ({"colour": "red"}, r"Unknown impact assessment field\(s\): colour")]:
+        with pytest.raises(ArgumentError, match=match) as info:
+            assess(biased["model"], biased["test"], target="y", sensitive_features="group",
+                   impact_fields=fields, progress=lambda *a: pytest.fail("work started"))
+        assert info.value.argument == "impact_fields"

@@ -240,6 +240,21 @@ def test_save_none_model(tmp_path):
         save_model(None, tmp_path / "m.skops")
 
 
+@pytest.mark.parametrize(
+    ("model", "shown"),
+    [("m", "'m'"), (3, "3"), (0.5, "0.5"), (True, "True"), (np.zeros(3), "a numpy array"),
+     (pd.DataFrame({"a": [1]}), "a pandas DataFrame")],
+)
+def test_data_is_not_saved_as_a_model(tmp_path, model, shown):
+    # any of these used to be written to a .skops file as if it were the model
+    with pytest.raises(ArgumentError, match=rf"`model` must be a fitted model \(an estimator, a "
+                       rf"pipeline or another object holding one\); received {shown}.*, which "
+                       r"is data, not a model") as info:
+        save_model(model, tmp_path / "m.skops")
+    assert info.value.argument == "model"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_load_none_or_a_model_object(logreg):
     with pytest.raises(ArgumentError, match=r"`path` must be a str or os\.PathLike naming a "
                        r"model file to read \(\.skops\); received None\.$"):
