@@ -62,6 +62,7 @@ __all__ = [
     "check_target_values",
     "encode_sensitive",
     "infer_task",
+    "is_continuous",
     "model_features",
     "normalise_names",
     "prepare_data",
@@ -1062,7 +1063,8 @@ def call_model(model: Any, X: pd.DataFrame, method: str = "predict") -> np.ndarr
     return out
 
 
-def _is_continuous(values: pd.Series) -> bool:
+def is_continuous(values: pd.Series) -> bool:
+    """Return whether a column is numeric with more than MAX_DISCRETE_LEVELS values."""
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return False
     return values.nunique(dropna=True) > MAX_DISCRETE_LEVELS
@@ -1169,7 +1171,7 @@ def encode_sensitive(
         col = data[name]
         if name in bins:
             col = _bin_column(col, bins[name], name)
-        elif _is_continuous(col):
+        elif is_continuous(col):
             raise DataValidationError(
                 f"Sensitive feature {name!r} looks continuous ({col.nunique()} distinct numeric "
                 f"values); group metrics need discrete groups. Pass bins={{{name!r}: [edges]}} "

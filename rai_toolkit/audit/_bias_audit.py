@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._scalars import check_bool
-from rai_toolkit._validation import check_columns, check_data_frame
+from rai_toolkit._validation import check_columns, check_data_frame, is_continuous
 from rai_toolkit.audit._result import (
     INTERSECTION_SEPARATOR,
     SMALL_SHARE,
@@ -171,15 +171,24 @@ def _encode_dimension(
     if not known.any():
         raise DataValidationError(
             f"Category column {column!r} (dimension {dimension!r}) is entirely missing; pass a "
-            f"column that records the category of at least some applicants."
+            f"column that records the category of at least some applicants.",
+            argument="categories",
         )
     present = values[known]
+    if is_continuous(present):
+        raise DataValidationError(
+            f"Category column {column!r} (dimension {dimension!r}) looks continuous "
+            f"({present.nunique()} distinct numeric values); an impact ratio compares demographic "
+            f"categories. Pass a column of category labels, e.g. one made with pd.cut.",
+            argument="categories",
+        )
     try:
         uniques = pd.unique(present.to_numpy(dtype=object))
     except TypeError as err:
         raise DataValidationError(
             f"Category column {column!r} holds unhashable values (e.g. lists); categories must "
-            f"be labels. Convert them, e.g. data[{column!r}].astype(str)."
+            f"be labels. Convert them, e.g. data[{column!r}].astype(str).",
+            argument="categories",
         ) from err
     try:
         ordered = sorted(uniques)
@@ -191,14 +200,16 @@ def _encode_dimension(
         raise DataValidationError(
             f"Category column {column!r} holds different values that read the same "
             f"({', '.join(map(repr, clash))}, e.g. 1 and '1'); make the labels consistent, "
-            f"e.g. data[{column!r}].astype(str)."
+            f"e.g. data[{column!r}].astype(str).",
+            argument="categories",
         )
     if len(labels) < 2:
         raise DataValidationError(
             f"Category column {column!r} (dimension {dimension!r}) has a single category "
             f"({labels[0]!r}) among its known values; an impact ratio compares at least two "
             f"categories. Pass data with several categories, or leave {dimension!r} out of "
-            f"`categories`."
+            f"`categories`.",
+            argument="categories",
         )
     lookup = {v: i for i, v in enumerate(ordered)}
     codes = np.full(len(values), len(labels), dtype=np.intp)

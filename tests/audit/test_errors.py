@@ -74,6 +74,20 @@ def test_single_known_category_with_unknowns(dcwp):
         _audit(frame)
 
 
+def test_a_continuous_category_column_is_refused(dcwp):
+    # a score or an age in years used to become one "category" per distinct value
+    rng = np.random.default_rng(0)
+    frame = dcwp.assign(sex=rng.random(len(dcwp)))
+    with pytest.raises(DataValidationError, match=r"Category column 'sex' \(dimension 'sex'\) "
+                       rf"looks continuous \({len(dcwp)} distinct numeric values\); an impact "
+                       r"ratio compares demographic categories") as info:
+        _audit(frame)
+    assert info.value.argument == "categories"
+    # a category coded as a few numbers is still a category
+    coded = _audit(dcwp.assign(sex=(dcwp["sex"] == "Female").astype(int)))
+    assert coded.n_rows == len(dcwp)
+
+
 @pytest.mark.parametrize("standard", ["ll144", "EEOC", "", None, 3])
 def test_unknown_standard_lists_the_valid_ones(dcwp, standard):
     with pytest.raises(ArgumentError, match=r"standard=.* is not valid; choose one of: "
