@@ -32,7 +32,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from rai_toolkit._scalars import check_int
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, DependencyError
 
 if TYPE_CHECKING:
@@ -454,6 +453,8 @@ def _check_indent(indent: Any) -> int | str | None:
     """Return ``indent`` if it is None, an int in ``[0, MAX_INDENT]`` or that much whitespace."""
     if isinstance(indent, str) and len(indent) <= MAX_INDENT and not indent.strip():
         return indent
+    from rai_toolkit._scalars import check_int  # numpy: not on the CLI's fast path
+
     return check_int(
         indent,
         argument="indent",
