@@ -1579,13 +1579,27 @@ def _sorted_labels(first: Any, second: Any, target: Hashable) -> np.ndarray:
         ) from err
 
 
+#: pandas.api.types.infer_dtype kinds of an object array that holds text.
+_TEXT_KINDS = frozenset({"string", "bytes", "mixed", "mixed-integer"})
+
+
 def _as_numbers(values: Any, *, argument: str, needs: str, fix: str) -> np.ndarray:
-    """Return ``values`` as floats, or refuse them (``needs``: what was expected; ``fix``: how)."""
+    """Return ``values`` as floats, or refuse them (``needs``: what was expected; ``fix``: how).
+
+    Text is refused even where it reads as numbers (``"0.7"``): a score or a
+    value held as text is a sign of a misread column, not a number to parse.
+    """
+    raw = np.asarray(values)
+    text = raw.dtype.kind in "US" or (
+        raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) in _TEXT_KINDS
+    )
     try:
-        return np.asarray(values, dtype=float)
+        if text:
+            raise TypeError("text")
+        return raw.astype(float)
     except (TypeError, ValueError) as err:
         raise DataValidationError(
-            f"{needs}; received values of dtype {np.asarray(values).dtype}. {fix}",
+            f"{needs}; received values of dtype {raw.dtype}. {fix}",
             argument=argument,
         ) from err
 

@@ -124,11 +124,18 @@ def test_regression_task_is_inferred():
          r"Pass task='binary' or 'multiclass' for labels\."),
         ({"task": "regression", "y_pred": "colour"}, DataValidationError,
          r"Regression needs numeric predictions; received values of dtype object\. Pass task="),
+        ({"y_pred": "y", "y_score": "score_text"}, DataValidationError,
+         r"y_score must hold numbers \(probabilities\); received values of dtype object\."),
+        ({"task": "regression", "target": "x_text", "y_pred": "x"}, DataValidationError,
+         r"Regression needs a numeric target 'x_text'; received values of dtype object\."),
         ({"bins": {"x": 3}, "y_pred": "y"}, ArgumentError, r"`bins` names 'x'"),
         ({}, ArgumentError, r"Pass either a fitted `model` or `y_pred`"),
     ],
 )
 def test_bad_inputs_raise_one_clear_error(frame, kwargs, error, match):
+    # numbers held as text ('0.25') are refused, not parsed
+    frame = frame.assign(score_text=(frame["x"].rank(pct=True) / 2).map(str),
+                         x_text=frame["x"].map(str))
     args = {"target": "y", "sensitive_features": "sex", **kwargs}
     with pytest.raises(error, match=match):
         prepare_data(None, frame, **args)
