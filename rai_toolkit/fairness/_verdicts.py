@@ -62,7 +62,8 @@ def check_thresholds(thresholds: Mapping[str, Any] | None, task: str) -> dict[st
     Raises
     ------
     ArgumentError
-        Unknown key, a key of another task, or a value that is not a number in range.
+        Unknown key, a key of another task, or a value that is not a number in range
+        (a classification criterion's threshold is at most 1).
     """
     valid = [c.name for c in CRITERIA.values() if task in c.tasks]
     merged: dict[str, float | None] = {name: CRITERIA[name].default for name in valid}
@@ -71,25 +72,38 @@ def check_thresholds(thresholds: Mapping[str, Any] | None, task: str) -> dict[st
     if not isinstance(thresholds, Mapping):
         raise ArgumentError(
             f"`thresholds` must be a dict of criterion -> number; received "
-            f"{type(thresholds).__name__}. Valid keys for task {task!r}: {', '.join(valid)}."
+            f"{type(thresholds).__name__}. Valid keys for task {task!r}: {', '.join(valid)}.",
+            argument="thresholds",
         )
     for key, value in thresholds.items():
         if key not in valid:
             raise ArgumentError(
                 f"Unknown thresholds key {key!r} for task {task!r}; valid keys are: "
-                f"{', '.join(valid)}."
+                f"{', '.join(valid)}.",
+                argument="thresholds",
             )
         ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
             value, bool
         )
         if not ok or not np.isfinite(value) or value < 0:
             raise ArgumentError(
-                f"thresholds[{key!r}] must be a finite number >= 0; received {value!r}."
+                f"thresholds[{key!r}] must be a finite number >= 0; received {value!r}.",
+                argument="thresholds",
             )
         if key == "disparate_impact" and not 0 < value <= 1:
             raise ArgumentError(
                 f"thresholds['disparate_impact'] is a ratio min/max and must be in (0, 1]; "
-                f"received {value!r} (the four-fifths rule is 0.8)."
+                f"received {value!r} (the four-fifths rule is 0.8).",
+                argument="thresholds",
+            )
+        if task != "regression" and key != "disparate_impact" and value > 1:
+            # every classification metric is a rate or a score in [0, 1], so is their gap:
+            # a threshold above 1 could never be exceeded (a percentage, e.g. 10 for 0.10?)
+            raise ArgumentError(
+                f"thresholds[{key!r}] bounds a difference between groups' rates, which is at "
+                f"most 1, so {value!r} could never fail; pass a fraction (e.g. "
+                f"{value / 100:g} for {value:g}%).",
+                argument="thresholds",
             )
         merged[key] = float(value)
     return merged

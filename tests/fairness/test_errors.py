@@ -178,6 +178,20 @@ def test_bad_threshold_value(frame):
         run(frame, thresholds={"disparate_impact": 1.25})
 
 
+@pytest.mark.parametrize(("value", "shown"), [(10, "0.1 for 10%"), (1.5, "0.015 for 1.5%")])
+def test_a_classification_threshold_above_1_could_never_fail_and_is_refused(
+    frame, value, shown
+):
+    # a gap between rates is at most 1: thresholds={"demographic_parity": 10} used to pass always
+    with pytest.raises(ArgumentError, match=r"thresholds\['demographic_parity'\] bounds a "
+                       rf"difference between groups' rates, which is at most 1, so {value!r} "
+                       rf"could never fail; pass a fraction \(e\.g\. {shown}\)") as info:
+        run(frame, thresholds={"demographic_parity": value})
+    assert info.value.argument == "thresholds"
+    assert run(frame, thresholds={"demographic_parity": 1}).verdicts.loc[
+        "demographic_parity", "status"] == "pass"
+
+
 def test_continuous_sensitive_feature_needs_bins(frame):
     with pytest.raises(DataValidationError, match=r"'x' looks continuous.*bins="):
         run(frame, sensitive_features="x")
