@@ -603,13 +603,23 @@ def bias_audit(
     ):
         raise ArgumentError(
             "exclusion_justification must be a non-empty string (the auditor's reason for "
-            "excluding small categories) or None."
+            "excluding small categories) or None.",
+            argument="exclusion_justification",
         )
     if exclude_small and exclusion_justification is None:
         raise ArgumentError(
             "exclude_small=True needs exclusion_justification='...': LL144 requires the "
             "auditor's justification for excluding a category under 2% of the data "
-            "(6 RCNY §5-301(d))."
+            "(6 RCNY §5-301(d)).",
+            argument="exclusion_justification",
+        )
+    if exclusion_justification is not None and not exclude_small:
+        raise ArgumentError(
+            "exclusion_justification was given but exclude_small is False, so no category is "
+            "excluded and the audit would state a justification for nothing. Pass "
+            "exclude_small=True to exclude categories under 2% of the data, or drop the "
+            "justification.",
+            argument="exclusion_justification",
         )
     if title is not None and not isinstance(title, str):
         raise ArgumentError(f"title must be a string or None; received {type(title).__name__}.")

@@ -183,6 +183,14 @@ def test_exclude_small_needs_a_justification(dcwp):
         _audit(dcwp, exclude_small=True, exclusion_justification="  ")
 
 
+def test_a_justification_without_exclusion_is_refused(dcwp):
+    # it used to be written into the audit although no category was excluded
+    with pytest.raises(ArgumentError, match=r"exclusion_justification was given but "
+                       r"exclude_small is False, so no category is excluded") as info:
+        _audit(dcwp, exclusion_justification="Categories under 2% are unstable.")
+    assert info.value.argument == "exclusion_justification"
+
+
 @pytest.mark.parametrize("name, value", [("intersectional", "yes"), ("exclude_small", 1)])
 def test_flags_must_be_booleans(dcwp, name, value):
     expected = rf"{name} must be True or False; received {value!r}\."
