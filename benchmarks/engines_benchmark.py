@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/engines_benchmark.py [--spark-rows 100000000]
 [--rows 10000000] [--boot 1000] [--repeat 3] [--local polars,duckdb,pandas] [--skip-spark]
-[--skip-fairlearn]``
+[--skip-fairlearn] [--parquet]``
 
 Data: binary labels, a score correlated with them, predictions = score > 0.5, two
 sensitive features (5 x 2 = 10 intersectional groups) as string columns.
@@ -23,6 +23,9 @@ sensitive features (5 x 2 = 10 intersectional groups) as string columns.
   part of ours -- :func:`rai_toolkit.engines.count_table`, the group-by and collection --
   is timed the same way, so the rest of ours is the Python side (validating the collected
   entries, bootstrap, intervals, disparities, verdicts).
+* ``--parquet``: the same rows written to one Parquet file, which ours and the bare
+  group-by of polars (``scan_parquet``) and DuckDB (``read_parquet``) scan on every run,
+  as ``rai-toolkit analyze --engine`` reads data on disk.
 
 Spark and fairlearn figures are one run each; the load average is printed.
 """
@@ -32,6 +35,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import tempfile
 import time
 import warnings
 
@@ -164,7 +168,13 @@ def engine_part(data, engine: str):
 
 
 def local_part(
-    n: int, n_boot: int, with_fairlearn: bool, *, engines: list[str], repeat: int
+    n: int,
+    n_boot: int,
+    with_fairlearn: bool,
+    *,
+    engines: list[str],
+    repeat: int,
+    parquet: str | None = None,
 ) -> None:
     import duckdb
     import polars as pl
@@ -173,18 +183,30 @@ def local_part(
     polars_frame = pl.from_pandas(frame)
     arrow = polars_frame.to_arrow()
     relation = duckdb.from_arrow(arrow)
-    print(f"\n{n:,} rows in memory, 10 groups, n_boot={n_boot}, best of {repeat} interleaved")
+    where = "in memory"
+    if parquet is not None:
+        # the rows on disk, as the CLI reads them: both sides scan the same file every run
+        polars_frame.write_parquet(parquet)
+        where = f"in one Parquet file ({os.path.getsize(parquet) / 2**20:.0f} MiB), scanned"
+        engines = [e for e in engines if e != "pandas"]
+    print(f"\n{n:,} rows {where}, 10 groups, n_boot={n_boot}, best of {repeat} interleaved")
+
+    def polars_table():
+        return polars_frame.lazy() if parquet is None else pl.scan_parquet(parquet)
+
+    def duckdb_table():
+        return relation if parquet is None else duckdb.read_parquet(parquet)
 
     def polars_bare():
         return (
-            polars_frame.lazy()
+            polars_table()
             .group_by("race", "sex", "y", "pred", (pl.col("score") * 1000).floor().alias("bin"))
             .agg(pl.len())
             .collect()
         )
 
     def duckdb_bare():
-        return relation.query(
+        return duckdb_table().query(
             "t",
             "SELECT race, sex, y, pred, floor(score * 1000) AS bin, count(*) FROM t GROUP BY ALL",
         ).fetchall()
@@ -200,22 +222,22 @@ def local_part(
         return frame.groupby(keys).size()
 
     tables = {
-        "polars": (polars_frame.lazy(), polars_bare),
-        "duckdb": (relation, duckdb_bare),
-        "pandas": (frame, pandas_bare),
+        "polars": (polars_table, polars_bare),
+        "duckdb": (duckdb_table, duckdb_bare),
+        "pandas": (lambda: frame, pandas_bare),
     }
     rows = {}
     for name in engines:
-        data, bare = tables[name]
+        table, bare = tables[name]
         bare()  # warm-up of each side, then the timed runs, interleaved
-        ours(data, n_boot)
+        ours(table(), n_boot)
         runs = {"bare": [], "ours": [], "engine": []}
         for _ in range(repeat):
             runs["bare"].append(timed_cpu(bare)[:2])
-            *t_ours, report = timed_cpu(lambda data=data: ours(data, n_boot))
+            *t_ours, report = timed_cpu(lambda table=table: ours(table(), n_boot))
             runs["ours"].append(tuple(t_ours))
             if name != "pandas":
-                t_engine = timed_cpu(lambda data=data, name=name: engine_part(data, name))
+                t_engine = timed_cpu(lambda table=table, name=name: engine_part(table(), name))
                 runs["engine"].append(t_engine[:2])
         # best wall and best CPU time of each side (CPU: all threads, less sensitive to load)
         best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in runs.items() if v}
@@ -302,17 +324,24 @@ def main() -> None:
     parser.add_argument(
         "--local", default="polars,duckdb,pandas", help="in-memory engines to run, comma-separated"
     )
+    parser.add_argument(
+        "--parquet",
+        action="store_true",
+        help="write the rows to a Parquet file and scan it (polars, DuckDB), as the CLI does",
+    )
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
     if not args.skip_spark:
         spark_part(args.spark_rows, args.boot)
-    local_part(
-        args.rows,
-        args.boot,
-        not args.skip_fairlearn,
-        engines=[e for e in args.local.split(",") if e],
-        repeat=args.repeat,
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        local_part(
+            args.rows,
+            args.boot,
+            not args.skip_fairlearn,
+            engines=[e for e in args.local.split(",") if e],
+            repeat=args.repeat,
+            parquet=os.path.join(tmp, "rows.parquet") if args.parquet else None,
+        )
     print(f"load average at end: {os.getloadavg()}")
 
 
