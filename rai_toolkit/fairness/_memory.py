@@ -5,18 +5,19 @@ every grouping (intersectional groups, each feature's groups, overall), and the
 count table has one cell per group, label, prediction and score bin. A huge
 ``n_boot`` or an ID-like sensitive column (thousands of groups) multiplies
 these; :func:`check_memory` refuses such a call up front, saying what to change,
-instead of failing with a MemoryError half-way.
+instead of failing with a MemoryError half-way. The budget is the package's one
+memory policy, :func:`rai_toolkit._scalars.memory_limit`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rai_toolkit import _scalars
 from rai_toolkit.exceptions import ArgumentError
 
-__all__ = ["BootstrapSize", "available_bytes", "check_memory"]
+__all__ = ["BootstrapSize", "check_memory"]
 
 #: Bytes of one float64.
 _FLOAT = 8
@@ -26,8 +27,6 @@ _WORKING_COPIES = 3
 #: Arrays of one bootstrap chunk of the count table (replicate tables, score sums,
 #: and their sums per grouping).
 _CHUNK_COPIES = 8
-#: Share of the available memory an analysis may plan to use.
-_USABLE_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -69,27 +68,6 @@ class BootstrapSize:
         return _FLOAT * (replicates + working + table)
 
 
-def available_bytes() -> int | None:
-    """Memory available to this process: MemAvailable on Linux, else half the RAM; None if unknown.
-
-    Returns
-    -------
-    int or None
-        Bytes.
-    """
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
-    except (AttributeError, ValueError, OSError):
-        return None
-
-
 def _gib(n: float) -> str:
     return f"{n / 2**30:.1f} GiB"
 
@@ -116,7 +94,7 @@ def check_memory(
     min_boot : int
         Smallest accepted positive ``n_boot``.
     budget : int, optional
-        Bytes the analysis may use; by default a share of :func:`available_bytes`.
+        Bytes the analysis may use; by default :func:`rai_toolkit._scalars.memory_limit`.
     caller : str, default="analyze_fairness"
         The public function whose bootstrap this is, for the message.
 
@@ -126,10 +104,7 @@ def check_memory(
         If the estimate exceeds the budget.
     """
     if budget is None:
-        free = available_bytes()
-        if free is None:
-            return
-        budget = int(_USABLE_SHARE * free)
+        budget = _scalars.memory_limit()
     n_boot = int(n_boot)
     need = size.peak_bytes(n_boot)
     if need <= budget:
@@ -147,7 +122,8 @@ def check_memory(
         f"{caller} would need about {_gib(need)} of memory for n_boot={n_boot} "
         f"bootstrap replicates of {n_groups:,} group(s) of {names} ({size.n_metrics} metrics"
         + (f", {size.n_classes} classes" if size.n_classes > 1 else "")
-        + f"); about {_gib(budget)} is available. To fit: {smaller}; or reduce the groups: "
+        + f"); one call may use {_gib(budget)} ({_scalars.MEMORY_SHARE:.0%} of this machine's "
+        f"memory). To fit: {smaller}; or reduce the groups: "
         f"bin a continuous sensitive column (bins={{column: 5}}), drop an ID-like column "
         f"from sensitive_features, or analyse fewer sensitive features at once.",
         argument="n_boot",

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import rai_toolkit._scalars as _scalars
 import rai_toolkit.fairness._disparities as disparities
-import rai_toolkit.fairness._memory as memory
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness import analyze_fairness
 from rai_toolkit.fairness._disparities import (
@@ -180,7 +180,7 @@ def test_a_numpy_integer_n_boot_cannot_overflow_the_estimate():
 
 
 def test_too_many_groups_for_the_memory_say_to_bin_or_drop_the_column(monkeypatch):
-    monkeypatch.setattr(memory, "available_bytes", lambda: 40 * 2**20)
+    monkeypatch.setattr(_scalars, "memory_limit", lambda: 40 * 2**20)
     with pytest.raises(
         ArgumentError,
         match=r"5,000 group\(s\) of 'person'.* pass n_boot=0 .*bins=.*drop an ID-like column",
