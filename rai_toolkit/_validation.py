@@ -256,9 +256,7 @@ def _check_name(name: Any, *, argument: str, data_argument: str = "data") -> Non
             ),
             argument=argument.split(" ")[0],
         )
-    try:
-        hash(name)
-    except TypeError as err:
+    if not is_hashable(name):
         raise ArgumentError(
             _NOT_A_NAME.format(
                 argument=argument,
@@ -267,7 +265,7 @@ def _check_name(name: Any, *, argument: str, data_argument: str = "data") -> Non
                 fix="Column names are hashable labels such as strings.",
             ),
             argument=argument.split(" ")[0],
-        ) from err
+        )
 
 
 def _index_detail(value_index: pd.Index, index: pd.Index) -> str:
@@ -1008,10 +1006,12 @@ def _check_same_features(given: list[Hashable], recorded: list[Hashable]) -> Non
         return
     extra = [repr(c) for c in given if c not in recorded]
     left = [repr(c) for c in recorded if c not in given]
-    differ = "; ".join(
-        [f"not among them: {_list_columns(extra)}"] * bool(extra)
-        + [f"left out: {_list_columns(left)}"] * bool(left)
-    )
+    parts = []
+    if extra:
+        parts.append(f"not among them: {_list_columns(extra)}")
+    if left:
+        parts.append(f"left out: {_list_columns(left)}")
+    differ = "; ".join(parts)
     raise ArgumentError(
         f"features= names other columns than the model was trained on "
         f"(feature_names_in_: {_list_columns([repr(c) for c in recorded])}); {differ}. The "

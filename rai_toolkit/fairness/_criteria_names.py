@@ -9,7 +9,6 @@ caller against it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 from typing import Any
 
@@ -38,7 +37,8 @@ def check_criteria(names: Any, *, argument: str = "criteria") -> list[str]:
     ------
     ArgumentError
         If ``names`` is not a name or a collection of names, or names an
-        unknown criterion (with the closest known name).
+        unknown criterion (:func:`rai_toolkit._scalars.check_choice`: the
+        criteria, and the closest one to a misspelt name).
     """
     if isinstance(names, str):
         names = [names]
@@ -48,15 +48,6 @@ def check_criteria(names: Any, *, argument: str = "criteria") -> list[str]:
             f"{type(names).__name__}. Pass e.g. {argument}=['demographic_parity'].",
             argument=argument,
         )
-    names = list(names)
-    unknown = [n for n in names if not isinstance(n, str) or n not in CRITERION_NAMES]
-    if unknown:
-        name = unknown[0]
-        close = difflib.get_close_matches(str(name), CRITERION_NAMES, n=1)
-        raise ArgumentError(
-            f"{argument} names {name!r}, which is not a fairness criterion."
-            + (f" Did you mean {close[0]!r}?" if close else "")
-            + f" The criteria are: {', '.join(CRITERION_NAMES)}.",
-            argument=argument,
-        )
-    return names
+    from rai_toolkit._scalars import check_choice  # numpy: not for the CLI's name list
+
+    return [check_choice(name, argument=argument, choices=CRITERION_NAMES) for name in names]

@@ -105,9 +105,9 @@ def test_failed_names_only_known_criteria(assessment):
     assert assessment.failed("demographic_parity") == ["demographic_parity"]
     assert assessment.failed(["demographic_parity", "calibration"]) == assessment.failed(
         ("calibration", "demographic_parity"))
-    with pytest.raises(ArgumentError, match=r"criteria names 'demographic_parityy', which is "
-                       r"not a fairness criterion\. Did you mean 'demographic_parity'\? The "
-                       r"criteria are: demographic_parity, ") as info:
+    with pytest.raises(ArgumentError, match=r"criteria='demographic_parityy' is not valid; "
+                       r"choose one of 'demographic_parity', 'equalized_odds', .*\. Did you mean "
+                       r"'demographic_parity'\?$") as info:
         assessment.failed(["demographic_parityy"])
     assert info.value.argument == "criteria"
     for bad in (3, None.__class__, {"demographic_parity": 1}):
