@@ -20,7 +20,7 @@ import math
 import numbers
 import os
 import sys
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,7 @@ __all__ = [
     "check_int",
     "check_mapping",
     "check_memory",
+    "check_names",
     "check_progress",
     "check_random_state",
     "check_real",
@@ -66,6 +67,13 @@ _NOT_EXPECTED = "{argument} must be {expected}; received {value}."
 _BAD_REAL = "{argument} must be a finite real number{constraint}; received {value}."
 _OUT_OF_RANGE = "{argument} must be {constraint}; received {value}."
 _BAD_CHOICE = "{argument}={value} is not valid; choose one of {choices}.{close}"
+_UNKNOWN_NAMES = "{argument} names {unknown}, which {verb} not among {what}: {allowed}.{close}"
+_UNHASHABLE_NAME = (
+    "{argument} holds {value}, which cannot be a name; names are hashable values such as a "
+    "str or an int."
+)
+#: Most valid names an error message lists.
+_MAX_LISTED = 30
 _BAD_RANDOM_STATE = (
     "{argument} must be None, a non-negative integer below 2**32, a numpy.random.Generator or "
     "a numpy.random.RandomState; received {value}. Pass e.g. {argument}=0 for reproducible "
@@ -246,6 +254,36 @@ def is_hashable(value: Any) -> bool:
     return True
 
 
+_NO_MATCH = object()
+
+
+def _match(value: Any, options: Collection[Any]) -> Any:
+    """Return the element of ``options`` equal to ``value`` and of its kind, else ``_NO_MATCH``."""
+    for option in options:
+        if _same_kind(value, option):
+            try:
+                if bool(value == option):
+                    return option
+            except (TypeError, ValueError):  # e.g. an array compared element-wise, pandas.NA
+                return _NO_MATCH
+    return _NO_MATCH
+
+
+def _closest(value: Any, options: Collection[Any]) -> Any:
+    """Return the string option closest to a misspelt string ``value``, else ``_NO_MATCH``."""
+    if not isinstance(value, str):
+        return _NO_MATCH
+    close = difflib.get_close_matches(value, [o for o in options if isinstance(o, str)], n=1)
+    return close[0] if close else _NO_MATCH
+
+
+def _listed(options: Collection[Any]) -> str:
+    """Return the reprs of ``options``, comma-separated, at most :data:`_MAX_LISTED` of them."""
+    shown = [repr(o) for o in list(options)[:_MAX_LISTED]]
+    more = len(options) - len(shown)
+    return ", ".join(shown) + (f", ... ({more} more)" if more > 0 else "")
+
+
 def check_choice(value: Any, *, argument: str, choices: Collection[Any], hint: str = "") -> Any:
     """Return the element of ``choices`` equal to ``value`` (e.g. a str for a ``numpy.str_``).
 
@@ -253,24 +291,94 @@ def check_choice(value: Any, *, argument: str, choices: Collection[Any], hint: s
     misspelt string, the closest one.
     """
     options = list(choices)
-    for option in options:
-        if _same_kind(value, option):
-            try:
-                if bool(value == option):
-                    return option
-            except (TypeError, ValueError):  # e.g. an array compared element-wise
-                break
-    close = []
-    if isinstance(value, str):
-        close = difflib.get_close_matches(value, [c for c in options if isinstance(c, str)], n=1)
+    found = _match(value, options)
+    if found is not _NO_MATCH:
+        return found
+    close = _closest(value, options)
     raise _refused(
         _BAD_CHOICE,
         value,
         argument=argument,
         hint=hint,
-        choices=", ".join(repr(c) for c in options),
-        close=f" Did you mean {close[0]!r}?" if close else "",
+        choices=_listed(options),
+        close="" if close is _NO_MATCH else f" Did you mean {close!r}?",
     )
+
+
+def check_names(
+    values: Iterable[Any],
+    *,
+    argument: str,
+    allowed: Collection[Any],
+    what: str = "the valid names",
+    hint: str = "",
+) -> list[Any]:
+    """Return the valid names ``values`` gives, refusing every unknown one in one error.
+
+    The names a caller gave (a list, or the keys of a mapping; a str is one
+    name) are matched as :func:`check_choice` matches one value: strings match
+    strings only, a ``numpy.str_`` gives the str of ``allowed``.
+
+    Parameters
+    ----------
+    values : iterable
+        The names the caller gave.
+    argument : str
+        The parameter that gave them, as the message shows it.
+    allowed : collection
+        The valid names, listed in the message in this order.
+    what : str, default="the valid names"
+        What ``allowed`` is, completing "not among ...", e.g.
+        ``"the dashboard components"``.
+    hint : str, default=""
+        How to fix it; by default, to correct the unknown names or leave them
+        out.
+
+    Returns
+    -------
+    list
+        The element of ``allowed`` each name matches, in the order given.
+
+    Raises
+    ------
+    ArgumentError
+        Naming ``argument``, if a name is not hashable, or listing every unknown
+        name, the closest valid name to each misspelt one and the valid names.
+    """
+    names = [values] if isinstance(values, str) else list(values)
+    options = list(allowed)
+    found, unknown = [], []
+    for name in names:
+        if not is_hashable(name):
+            raise _refused(_UNHASHABLE_NAME, name, argument=argument, hint=hint)
+        match = _match(name, options)
+        if match is not _NO_MATCH:
+            found.append(match)
+        elif name not in unknown:
+            unknown.append(name)
+    if not unknown:
+        return found
+    one = len(unknown) == 1
+    guesses = [(name, _closest(name, options)) for name in unknown]
+    guesses = [(name, close) for name, close in guesses if close is not _NO_MATCH]
+    if one and guesses:
+        close = f" Did you mean {guesses[0][1]!r}?"
+    elif guesses:
+        close = " Did you mean " + ", ".join(f"{c!r} for {n!r}" for n, c in guesses) + "?"
+    else:
+        close = ""
+    message = _UNKNOWN_NAMES.format(
+        argument=argument,
+        unknown=", ".join(repr(n) for n in unknown),
+        verb="is" if one else "are",
+        what=what,
+        allowed=_listed(options),
+        close=close,
+    )
+    fix = hint or (
+        "Correct that name or leave it out." if one else "Correct those names or leave them out."
+    )
+    raise ArgumentError(f"{message} {fix}", argument=argument)
 
 
 def check_random_state(value: Any, *, argument: str = "random_state") -> Any:

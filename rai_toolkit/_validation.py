@@ -33,7 +33,14 @@ import pandas as pd
 from sklearn.exceptions import NotFittedError as _SkNotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from rai_toolkit._scalars import check_choice, check_int, check_mapping, describe, is_hashable
+from rai_toolkit._scalars import (
+    check_choice,
+    check_int,
+    check_mapping,
+    check_names,
+    describe,
+    is_hashable,
+)
 from rai_toolkit.exceptions import (
     ArgumentError,
     DataValidationError,
@@ -1159,13 +1166,13 @@ def encode_sensitive(
     bins = check_mapping(
         bins, argument="bins", hint="Pass e.g. bins={'age': [0, 25, 45, 65, 120]}."
     ) or {}
-    unknown = [b for b in bins if b not in names]
-    if unknown:
-        raise ArgumentError(
-            f"`bins` names {_list_columns([repr(u) for u in unknown])}, which are not among "
-            f"sensitive_features ({_list_columns([repr(n) for n in names])}).",
-            argument="bins",
-        )
+    check_names(
+        bins,
+        argument="bins",
+        allowed=names,
+        what="sensitive_features",
+        hint="Bin only columns named in sensitive_features.",
+    )
     out = {}
     for name in names:
         col = data[name]

@@ -35,8 +35,14 @@ def test_fairness_plots_need_a_fairness_report(results):
 
 def test_group_metrics_plot_rejects_unknown_metric(results):
     fairness, _ = results
-    with pytest.raises(ArgumentError, match="Unknown metric\\(s\\) 'nope' for plot_group_metrics"):
+    with pytest.raises(ArgumentError, match=r"metrics names 'nope', which is not among the "
+                       r"columns of report\.by_group: 'count', 'base_rate', 'selection_rate', "
+                       ) as info:
         rai.plot_group_metrics(fairness, metrics=["nope"])
+    assert info.value.argument == "metrics"
+    with pytest.raises(ArgumentError, match=r"metrics names 'f11', 'acuracy', which are not among "
+                       r".*'f1'.* Did you mean 'f1' for 'f11', 'accuracy' for 'acuracy'\?"):
+        rai.plot_group_metrics(fairness, metrics=["f1", "f11", "acuracy"])
 
 
 def test_explanation_plots_need_an_explanation_report(results):
@@ -91,7 +97,7 @@ def test_a_plot_missing_its_row_or_feature_names_it(results):
 @pytest.mark.parametrize("metrics", [-1, 0.5, object(), [], ["accuracy", "accuracy"]])
 def test_group_metrics_must_be_names(results, metrics):
     fairness, _ = results
-    with pytest.raises(ArgumentError, match=r"`metrics`|Unknown metric\(s\)") as info:
+    with pytest.raises(ArgumentError, match=r"`metrics`|metrics names") as info:
         rai.plot_group_metrics(fairness, metrics=metrics)
     assert info.value.argument == "metrics"
 

@@ -21,6 +21,7 @@ from rai_toolkit._scalars import (
     check_int,
     check_mapping,
     check_memory,
+    check_names,
     check_progress,
     check_random_state,
     check_real,
@@ -109,6 +110,60 @@ def test_check_choice_suggests_the_closest_option():
         check_choice(["tree"], argument="method", choices=("auto", "tree"))
     with pytest.raises(ArgumentError, match=r"k=True is not valid"):
         check_choice(True, argument="k", choices=(1, 2))
+
+
+# ---------------------------------------------------------------- check_names
+def test_check_names_returns_the_valid_names_in_the_order_given():
+    allowed = ("explainer", "causal", 0)
+    assert check_names(["causal", np.str_("explainer")], argument="c", allowed=allowed) == [
+        "causal", "explainer"]
+    assert type(check_names([np.str_("causal")], argument="c", allowed=allowed)[0]) is str
+    assert check_names({"causal": 1}, argument="c", allowed=allowed) == ["causal"]  # a dict's keys
+    assert check_names("causal", argument="c", allowed=allowed) == ["causal"]  # one str: one name
+    assert check_names([], argument="c", allowed=allowed) == []
+
+
+def test_check_names_refuses_one_unknown_name_with_the_closest_valid_one():
+    with pytest.raises(ArgumentError) as info:
+        check_names(["explainer", "casual"], argument="components",
+                    allowed=("explainer", "causal"), what="the dashboard components")
+    assert str(info.value) == (
+        "components names 'casual', which is not among the dashboard components: 'explainer', "
+        "'causal'. Did you mean 'causal'? Correct that name or leave it out.")
+    assert info.value.argument == "components"
+
+
+def test_check_names_refuses_every_unknown_name_at_once():
+    with pytest.raises(ArgumentError) as info:
+        check_names(["sexx", "zip", "zip", "agee", 3], argument="bins", allowed=["age", "sex"],
+                    what="sensitive_features", hint="Bin only sensitive features.")
+    assert str(info.value) == (
+        "bins names 'sexx', 'zip', 'agee', 3, which are not among sensitive_features: 'age', "
+        "'sex'. Did you mean 'sex' for 'sexx', 'age' for 'agee'? Bin only sensitive features.")
+    assert info.value.argument == "bins"
+
+
+def test_check_names_matches_like_check_choice():
+    # a str never matches an int column, True never matches 1
+    with pytest.raises(ArgumentError, match=r"x names '1', True, which are not among the valid "
+                       r"names: 1, 2\. Correct those names or leave them out\.$"):
+        check_names(["1", True, 2], argument="x", allowed=[1, 2])
+    assert check_names([1.0, (1, "a")], argument="x", allowed=[(1, "a"), 1]) == [1, (1, "a")]
+
+
+def test_check_names_lists_at_most_thirty_valid_names():
+    allowed = [f"c{i}" for i in range(45)]
+    with pytest.raises(ArgumentError, match=r"'c29', \.\.\. \(15 more\)\. Did you mean 'c4'\?"):
+        check_names(["c4x"], argument="x", allowed=allowed)
+
+
+@pytest.mark.parametrize("bad", [["age"], {"a": 1}, np.array(["age"]), pd.Series(["age"])])
+def test_check_names_refuses_an_unhashable_name_with_an_argument_error(bad):
+    with pytest.raises(ArgumentError, match=r"^bins holds an? \w+.*, which cannot be a name; "
+                       r"names are hashable values such as a str or an int\.") as info:
+        check_names(["age", bad], argument="bins", allowed=frozenset({"age", "sex"}))
+    assert info.value.argument == "bins"
+    assert not isinstance(info.value, TypeError)
 
 
 @pytest.mark.parametrize("value", ["yes", 1, None, "False"])

@@ -88,6 +88,14 @@ def test_bins_make_readable_groups(frame):
     assert (groups["age"] == "(40, 65]").sum() == expected[1]
 
 
+def test_bins_for_columns_not_among_sensitive_features_are_refused(frame):
+    with pytest.raises(ArgumentError, match=r"bins names 'agee', 'x', which are not among "
+                       r"sensitive_features: 'age', 'sex'\. Did you mean 'age' for 'agee'\? "
+                       r"Bin only columns named in sensitive_features\.") as info:
+        encode_sensitive(frame, ["age", "sex"], bins={"age": 4, "agee": 4, "x": 3})
+    assert info.value.argument == "bins"
+
+
 def test_quantile_bins(frame):
     groups = encode_sensitive(frame, ["age"], bins={"age": 4})
     assert groups["age"].nunique() == 4
@@ -128,7 +136,8 @@ def test_regression_task_is_inferred():
          r"y_score must hold numbers \(probabilities\); received values of dtype object\."),
         ({"task": "regression", "target": "x_text", "y_pred": "x"}, DataValidationError,
          r"Regression needs a numeric target 'x_text'; received values of dtype object\."),
-        ({"bins": {"x": 3}, "y_pred": "y"}, ArgumentError, r"`bins` names 'x'"),
+        ({"bins": {"x": 3}, "y_pred": "y"}, ArgumentError,
+         r"bins names 'x', which is not among sensitive_features: 'sex'\."),
         ({}, ArgumentError, r"Pass either a fitted `model` or `y_pred`"),
     ],
 )

@@ -30,6 +30,7 @@ from rai_toolkit._scalars import (
     as_seed,
     check_choice,
     check_int,
+    check_names,
     check_progress,
     describe,
 )
@@ -230,13 +231,7 @@ def _check_components(components: Any) -> list[str]:
             f"received {components!r}.",
             argument="components",
         ) from err
-    unknown = [c for c in names if c not in COMPONENTS]
-    if unknown:
-        raise ArgumentError(
-            f"Unknown component(s) {', '.join(repr(u) for u in unknown)} in `components`; "
-            f"valid components are: {', '.join(COMPONENTS)}.",
-            argument="components",
-        )
+    check_names(names, argument="components", allowed=COMPONENTS, what="the dashboard components")
     if not names:
         raise ArgumentError(
             f"`components` is empty; name at least one of: {', '.join(COMPONENTS)}.",

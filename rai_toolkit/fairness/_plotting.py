@@ -10,6 +10,7 @@ import numpy as np
 from rai_toolkit._api import public
 from rai_toolkit._docstrings import shared_text
 from rai_toolkit._plotting import axes_or_new
+from rai_toolkit._scalars import check_names
 from rai_toolkit._validation import normalise_names
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._report import FairnessReport
@@ -80,13 +81,9 @@ def plot_group_metrics(
         metrics = [c for c in columns if c.split("/")[-1] in wanted]
     else:
         metrics = normalise_names(metrics, argument="metrics")
-    unknown = [m for m in metrics if m not in columns]
-    if unknown:
-        raise ArgumentError(
-            f"Unknown metric(s) {', '.join(map(repr, unknown))} for plot_group_metrics; "
-            f"choose among: {', '.join(c for c in columns if not c.endswith('count'))}.",
-            argument="metrics",
-        )
+    check_names(
+        metrics, argument="metrics", allowed=columns, what="the columns of report.by_group"
+    )
     positions = [columns.index(m) for m in metrics]
     ax = axes_or_new(ax, (max(6.0, 1.6 * len(metrics)), 4.0))
     n_groups = values.shape[0]

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from rai_toolkit._scalars import check_names
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._criteria import CRITERIA, Criterion, criteria_for, metric_label
 from rai_toolkit.fairness._metrics import SUPPORT_UNITS, describe_support
@@ -75,13 +76,14 @@ def check_thresholds(thresholds: Mapping[str, Any] | None, task: str) -> dict[st
             f"{type(thresholds).__name__}. Valid keys for task {task!r}: {', '.join(valid)}.",
             argument="thresholds",
         )
+    check_names(
+        thresholds,
+        argument="thresholds",
+        allowed=valid,
+        what=f"the criteria of task {task!r}",
+        hint="Key thresholds by those criteria.",
+    )
     for key, value in thresholds.items():
-        if key not in valid:
-            raise ArgumentError(
-                f"Unknown thresholds key {key!r} for task {task!r}; valid keys are: "
-                f"{', '.join(valid)}.",
-                argument="thresholds",
-            )
         ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
             value, bool
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rai_toolkit._scalars import describe
+from rai_toolkit._scalars import check_names, describe
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.report._markdown import escape_markdown as md
 
@@ -67,13 +67,7 @@ def check_fields(fields: Any, *, argument: str = "fields") -> dict[str, Any]:
         If a field name is unknown or an answer is not text.
     """
     fields = dict(fields)
-    unknown = sorted(map(str, set(fields) - set(FIELDS)))
-    if unknown:
-        raise ArgumentError(
-            f"Unknown impact assessment field(s): {', '.join(unknown)}; valid fields are: "
-            f"{', '.join(FIELDS)}.",
-            argument=argument,
-        )
+    check_names(fields, argument=argument, allowed=FIELDS, what="the impact assessment fields")
     for key, value in fields.items():
         items = value if isinstance(value, list | tuple) else [value]
         if value is not None and not all(isinstance(item, str) for item in items):

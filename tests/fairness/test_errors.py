@@ -168,9 +168,11 @@ def test_reference_group_needs_tuple_with_several_features(frame):
 def test_unknown_thresholds_key_lists_valid_keys(frame):
     with pytest.raises(
         ArgumentError,
-        match=r"Unknown thresholds key 'parity'.*demographic_parity, equalized_odds",
-    ):
+        match=r"thresholds names 'parity', which is not among the criteria of task 'binary': "
+        r"'demographic_parity', 'equalized_odds'.* Key thresholds by those criteria\.",
+    ) as info:
         run(frame, thresholds={"parity": 0.1})
+    assert info.value.argument == "thresholds"
 
 
 def test_bad_threshold_value(frame):

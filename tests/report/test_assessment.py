@@ -79,8 +79,11 @@ def test_impact_assessment_has_five_sections_evidence_and_todos(assessment):
 
 
 def test_impact_assessment_rejects_unknown_fields(assessment):
-    with pytest.raises(ArgumentError, match="Unknown impact assessment field\\(s\\): colour"):
-        impact_assessment(assessment, colour="red")
+    with pytest.raises(ArgumentError, match=r"fields names 'colour', 'sytem_name', which are not "
+                       r"among the impact assessment fields: 'system_name', .*'sign_off'\. Did you "
+                       r"mean 'system_name' for 'sytem_name'\?") as info:
+        impact_assessment(assessment, colour="red", sytem_name="Loan screening")
+    assert info.value.argument == "fields"
 
 
 @pytest.mark.parametrize("value", [pd.DataFrame(), 3, ["owner", 4], {"a": "b"}])
@@ -119,7 +122,8 @@ def test_assess_checks_the_impact_answers_before_any_work(biased):
     from rai_toolkit.report import assess
 
     for fields, match in [({"owner": 3}, r"field 'owner' must be text"),
-                          ({"colour": "red"}, r"Unknown impact assessment field\(s\): colour")]:
+                          ({"colour": "red"}, r"impact_fields names 'colour', which is not among "
+                                           r"the impact assessment fields: 'system_name'")]:
         with pytest.raises(ArgumentError, match=match) as info:
             assess(biased["model"], biased["test"], target="y", sensitive_features="group",
                    impact_fields=fields, progress=lambda *a: pytest.fail("work started"))
