@@ -32,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from rai_toolkit._docstrings import shared_text
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, DependencyError
 
 if TYPE_CHECKING:
@@ -448,6 +449,26 @@ def write_text_atomic(path: str | os.PathLike, text: str, **check: Unpack[PathCh
 #: Widest JSON indentation accepted (json.dumps repeats it on every line and level).
 MAX_INDENT = 16
 
+#: Docstring text of writing JSON, alike in :func:`dump_json` and every ``to_json``.
+documented_json = shared_text(
+    {
+        "json_path": (
+            "path : str or path-like, optional\n    Where to write; must end in ``.json``."
+        ),
+        "json_indent": (
+            "indent : int, str or None, default=2\n"
+            f"    JSON indentation: at most {MAX_INDENT} spaces (or that many whitespace\n"
+            "    characters); None writes one line."
+        ),
+        "json_returns": (
+            "Returns\n-------\nstr\n    The JSON text.\n\n"
+            "Raises\n------\nArgumentError\n"
+            "    If ``indent`` is out of range, or ``path`` does not end in ``.json``, is a\n"
+            "    folder or cannot be written."
+        ),
+    }
+)
+
 
 def _check_indent(indent: Any) -> int | str | None:
     """Return ``indent`` if it is None, an int in ``[0, MAX_INDENT]`` or that much whitespace."""
@@ -467,6 +488,7 @@ def _check_indent(indent: Any) -> int | str | None:
     )
 
 
+@documented_json
 def dump_json(
     document: Any,
     path: str | os.PathLike | None = None,
@@ -484,23 +506,12 @@ def dump_json(
     ----------
     document : object
         JSON-compatible document.
-    path : str or path-like, optional
-        Where to write; must end in ``.json``.
-    indent : int, str or None, default=2
-        JSON indentation: at most :data:`MAX_INDENT` spaces (or that many
-        whitespace characters); None writes one line.
+    {json_path}
+    {json_indent}
     default : callable, optional
         Passed to :func:`json.dumps` for objects it cannot serialise.
 
-    Returns
-    -------
-    str
-        The JSON text.
-
-    Raises
-    ------
-    ArgumentError
-        If ``indent`` is out of range, or ``path`` cannot be written.
+    {json_returns}
     """
     indent = _check_indent(indent)
     if path is not None:

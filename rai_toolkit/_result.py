@@ -23,9 +23,22 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rai_toolkit._io import dump_json
+from rai_toolkit._docstrings import shared_text
+from rai_toolkit._io import documented_json, dump_json
 
-__all__ = ["Result", "Summary", "Tip", "html_table", "json_ready"]
+__all__ = ["Result", "Summary", "Tip", "documented_to_dict", "html_table", "json_ready"]
+
+#: The head of the Returns section of a result's ``to_dict`` docstring, its schema following
+#: (indented under it, as ``Stable schema::`` would be).
+documented_to_dict = shared_text(
+    {
+        "to_dict_returns": (
+            "Returns\n-------\ndict\n"
+            "    Built from dict, list, str, int, float, bool and None (NaN and infinity\n"
+            "    as None): the document :meth:`to_json` writes, in this stable schema::"
+        )
+    }
+)
 
 
 def json_ready(value: Any) -> Any:
@@ -198,6 +211,7 @@ class Result:
         """
         raise NotImplementedError(f"{type(self).__name__} must implement to_dict()")
 
+    @documented_json
     def to_json(
         self, path: str | os.PathLike | None = None, *, indent: int | None = 2, **options: Any
     ) -> str:
@@ -209,22 +223,12 @@ class Result:
 
         Parameters
         ----------
-        path : str or path-like, optional
-            Where to write; must end in ``.json``.
-        indent : int or None, default=2
-            JSON indentation.
+        {json_path}
+        {json_indent}
         **options
             Passed to :meth:`to_dict` (for the classes whose ``to_dict`` takes options).
 
-        Returns
-        -------
-        str
-            The JSON text.
-
-        Raises
-        ------
-        ArgumentError
-            If ``path`` does not end in ``.json``, is a folder or cannot be written.
+        {json_returns}
         """
         return dump_json(json_ready(self.to_dict(**options)), path, indent=indent)
 

@@ -8,7 +8,25 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-__all__ = ["MitigatedClassifier"]
+from rai_toolkit._docstrings import shared_text
+
+__all__ = ["SHARED_DOCS", "MitigatedClassifier", "documented"]
+
+#: Docstring text of what every mitigated classifier takes and holds alike
+#: (:meth:`MitigatedClassifier._set_model_inputs`), for its ``{key}`` lines.
+SHARED_DOCS = {
+    "features": "features : sequence of hashable\n    Model input columns.",
+    "classes": "classes : array-like\n    The two class labels.",
+    "random_state": "random_state : int, optional\n    Default seed of :meth:`predict`.",
+    "attributes": (
+        "Attributes\n----------\n"
+        "classes_ : numpy.ndarray\n    The class labels.\n"
+        "feature_names_in_ : numpy.ndarray\n    Model input columns."
+    ),
+    "X": "X : pandas.DataFrame\n    Rows with the model's input columns.",
+}
+#: Fills a mitigated classifier's docstring from :data:`SHARED_DOCS`.
+documented = shared_text(SHARED_DOCS)
 
 
 class MitigatedClassifier(ClassifierMixin, BaseEstimator):

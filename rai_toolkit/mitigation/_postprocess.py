@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from rai_toolkit._docstrings import shared_text
 from rai_toolkit._validation import (
     call_model,
     check_data_frame,
@@ -26,7 +27,7 @@ from rai_toolkit._validation import (
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError, ModelError
 from rai_toolkit.fairness._criteria import Criterion
-from rai_toolkit.mitigation._classifier import MitigatedClassifier
+from rai_toolkit.mitigation._classifier import SHARED_DOCS, MitigatedClassifier
 from rai_toolkit.mitigation._criteria import fairlearn_name, fairlearn_objective
 from rai_toolkit.mitigation._groups import group_labels, sensitive_frame
 
@@ -37,6 +38,24 @@ MISSING_SENSITIVE_MESSAGE = (
     "threshold to each group of {names}, so it must know every row's group. Call "
     "model.predict(X, sensitive_features=data[{names_list}]) with the sensitive columns of the "
     "same rows (they need not be model inputs)."
+)
+
+#: The mitigated classifiers' shared docstring text, and what predicting with group
+#: thresholds takes and raises (in predict and predict_proba).
+_documented = shared_text(
+    {
+        **SHARED_DOCS,
+        "sensitive_features": (
+            "sensitive_features : DataFrame, Series or array-like\n"
+            "    Required. The sensitive features of the same rows (a DataFrame holding the\n"
+            "    sensitive columns, e.g. the full data, or their values)."
+        ),
+        "raises": (
+            "Raises\n------\nArgumentError\n    If ``sensitive_features`` is not given.\n"
+            "DataValidationError\n"
+            "    If they do not match ``X`` or hold a group unseen in training."
+        ),
+    }
 )
 
 
@@ -99,6 +118,7 @@ class _ScoreColumn(BaseEstimator):
         return True
 
 
+@_documented
 class PostprocessedClassifier(MitigatedClassifier):
     """A fitted model with fairlearn ThresholdOptimizer group thresholds applied.
 
@@ -112,12 +132,10 @@ class PostprocessedClassifier(MitigatedClassifier):
         The fitted, unmitigated model.
     threshold_optimizer : fairlearn.postprocessing.ThresholdOptimizer
         Fitted on the model's scores (one column).
-    features : sequence of hashable
-        Model input columns.
+    {features}
     sensitive_features : sequence of hashable
         Sensitive columns defining the groups.
-    classes : array-like
-        The two class labels.
+    {classes}
     pos_label : object
         Favourable class.
     score_method : str
@@ -126,15 +144,9 @@ class PostprocessedClassifier(MitigatedClassifier):
         Group labels seen when fitting.
     bins : mapping, optional
         Bin edges for numeric sensitive features.
-    random_state : int, optional
-        Default seed of :meth:`predict`.
+    {random_state}
 
-    Attributes
-    ----------
-    classes_ : numpy.ndarray
-        The class labels.
-    feature_names_in_ : numpy.ndarray
-        Model input columns.
+    {attributes}
     """
 
     def __init__(
@@ -192,33 +204,27 @@ class PostprocessedClassifier(MitigatedClassifier):
         )
         return np.asarray(pmf)[:, 1]
 
+    @_documented
     def predict_proba(self, X: pd.DataFrame, *, sensitive_features: Any = None) -> np.ndarray:
         """Probability that the randomised mitigated rule predicts each class.
 
         Parameters
         ----------
-        X : pandas.DataFrame
-            Rows with the model's input columns.
-        sensitive_features : DataFrame, Series or array-like
-            Required. The sensitive features of the same rows (a DataFrame holding the
-            sensitive columns, e.g. the full data, or their values).
+        {X}
+        {sensitive_features}
 
         Returns
         -------
         numpy.ndarray
             Shape (n, 2), columns in ``classes_`` order.
 
-        Raises
-        ------
-        ArgumentError
-            If ``sensitive_features`` is not given.
-        DataValidationError
-            If they do not match ``X`` or hold a group unseen in training.
+        {raises}
         """
         return self._class_probabilities(
             self._positive_probability(*self._scores_and_groups(X, sensitive_features))
         )
 
+    @_documented
     def predict(
         self, X: pd.DataFrame, *, sensitive_features: Any = None, random_state: Any = None
     ) -> np.ndarray:
@@ -226,10 +232,8 @@ class PostprocessedClassifier(MitigatedClassifier):
 
         Parameters
         ----------
-        X : pandas.DataFrame
-            Rows with the model's input columns.
-        sensitive_features : DataFrame, Series or array-like
-            Required. The sensitive features of the same rows.
+        {X}
+        {sensitive_features}
         random_state : int or numpy.random.RandomState, optional
             Seed of the randomised thresholds; defaults to the ``random_state`` given
             to :func:`~rai_toolkit.mitigation.mitigate`, so repeated calls agree.
@@ -239,12 +243,7 @@ class PostprocessedClassifier(MitigatedClassifier):
         numpy.ndarray
             Class labels.
 
-        Raises
-        ------
-        ArgumentError
-            If ``sensitive_features`` is not given.
-        DataValidationError
-            If they do not match ``X`` or hold a group unseen in training.
+        {raises}
         """
         scores, groups = self._scores_and_groups(X, sensitive_features)
         seed = self.random_state if random_state is None else random_state

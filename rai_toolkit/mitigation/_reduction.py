@@ -22,7 +22,7 @@ from sklearn.utils import check_random_state
 from rai_toolkit._validation import call_model, check_data_frame, model_features
 from rai_toolkit.exceptions import ModelError
 from rai_toolkit.fairness._criteria import Criterion
-from rai_toolkit.mitigation._classifier import MitigatedClassifier
+from rai_toolkit.mitigation._classifier import MitigatedClassifier, documented
 from rai_toolkit.mitigation._criteria import fairlearn_name
 from rai_toolkit.mitigation._sample_weight import SampleWeightRouter, with_sample_weight
 
@@ -79,6 +79,7 @@ def _unwrap(predictor: Any) -> Any:
     return predictor
 
 
+@documented
 class ReductionClassifier(MitigatedClassifier):
     """The randomised classifier found by fairlearn's ExponentiatedGradient.
 
@@ -94,21 +95,13 @@ class ReductionClassifier(MitigatedClassifier):
         Fitted models of the mixture (predicting 0/1).
     weights : sequence of float
         Their mixture weights, summing to 1.
-    features : sequence of hashable
-        Model input columns.
-    classes : array-like
-        The two class labels.
+    {features}
+    {classes}
     pos_label : object
         Favourable class (predicted when a model outputs 1).
-    random_state : int, optional
-        Default seed of :meth:`predict`.
+    {random_state}
 
-    Attributes
-    ----------
-    classes_ : numpy.ndarray
-        The class labels.
-    feature_names_in_ : numpy.ndarray
-        Model input columns.
+    {attributes}
     """
 
     def __init__(
@@ -135,13 +128,13 @@ class ReductionClassifier(MitigatedClassifier):
             p += weight * (call_model(estimator, X, "predict").astype(float) == 1)
         return np.clip(p, 0.0, 1.0)
 
+    @documented
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Probability that the randomised classifier predicts each class.
 
         Parameters
         ----------
-        X : pandas.DataFrame
-            Rows with the model's input columns.
+        {X}
 
         Returns
         -------
@@ -150,13 +143,13 @@ class ReductionClassifier(MitigatedClassifier):
         """
         return self._class_probabilities(self._positive_probability(X))
 
+    @documented
     def predict(self, X: pd.DataFrame, *, random_state: Any = None) -> np.ndarray:
         """Predict labels, drawing each row's model from the mixture.
 
         Parameters
         ----------
-        X : pandas.DataFrame
-            Rows with the model's input columns.
+        {X}
         random_state : int or numpy.random.RandomState, optional
             Seed of the draw; defaults to the ``random_state`` given to
             :func:`~rai_toolkit.mitigation.mitigate`, so repeated calls agree.

@@ -12,7 +12,7 @@ from sklearn.metrics import roc_auc_score, roc_curve
 
 from rai_toolkit._api import public
 from rai_toolkit._readonly import ReadOnly
-from rai_toolkit._result import Summary
+from rai_toolkit._result import Summary, documented_to_dict
 from rai_toolkit._scalars import SeedLike, as_generator, check_int, check_memory, check_random_state
 from rai_toolkit._validation import (
     call_model,
@@ -162,13 +162,11 @@ class MembershipInferenceResult(SecurityResult):
             )
         return text
 
+    @documented_to_dict
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-safe builtins.
 
-        Returns
-        -------
-        dict
-            Stable schema::
+        {to_dict_returns}
 
                 {
                   "attack": "loss-threshold" | "label-only",

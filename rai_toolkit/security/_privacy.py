@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._result import Summary
+from rai_toolkit._result import Summary, documented_to_dict
 from rai_toolkit._scalars import SeedLike, as_seed, check_int
 from rai_toolkit._validation import (
     MAX_DISCRETE_LEVELS,
@@ -190,13 +190,11 @@ class PrivacyReport(SecurityResult):
         return " ".join(parts)
 
     # ------------------------------------------------------------------ export
+    @documented_to_dict
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON-safe builtins.
 
-        Returns
-        -------
-        dict
-            Stable schema::
+        {to_dict_returns}
 
                 {
                   "n_rows": int, "n_columns": int, "sample_size": int,

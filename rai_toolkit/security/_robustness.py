@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._result import Summary
+from rai_toolkit._result import Summary, documented_to_dict
 from rai_toolkit._scalars import SeedLike, as_generator, check_int, check_memory, check_real
 from rai_toolkit._validation import (
     CheckedData,
@@ -161,13 +161,11 @@ class RobustnessReport(SecurityResult):
                 text += f" Flip rates are similar across groups of {feature!s}."
         return text
 
+    @documented_to_dict
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON-safe builtins.
 
-        Returns
-        -------
-        dict
-            Stable schema::
+        {to_dict_returns}
 
                 {
                   "epsilon": float, "n_repeats": int, "n_rows": int,

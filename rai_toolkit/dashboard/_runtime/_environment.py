@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
+from rai_toolkit._docstrings import shared_text
 from rai_toolkit._scalars import check_bool
 from rai_toolkit.exceptions import ArgumentError, DashboardError
 
@@ -45,6 +46,16 @@ __all__ = [
 
 #: Environment variable naming the cache folder that holds the runtime.
 CACHE_ENV = "RAI_TOOLKIT_CACHE_DIR"
+#: The ``cache_dir`` parameter every function of the runtime documents alike.
+_documented = shared_text(
+    {
+        "cache_dir": (
+            "cache_dir : str or os.PathLike, optional\n"
+            f"    Cache folder; default :func:`cache_root`: ``${CACHE_ENV}``, else\n"
+            "    ``$XDG_CACHE_HOME/rai_toolkit``, else ``~/.cache/rai_toolkit``."
+        )
+    }
+)
 #: Environment variable naming the Python 3.11 interpreter the runtime is built from.
 PYTHON_ENV = "RAI_TOOLKIT_RUNTIME_PYTHON"
 #: The Python version responsibleai / raiwidgets 0.36 and their pins run on.
@@ -90,13 +101,13 @@ def cache_root() -> Path:
     return Path(base).expanduser() / "rai_toolkit"
 
 
+@_documented
 def runtime_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     """Return the folder of the runtime built from the shipped lock.
 
     Parameters
     ----------
-    cache_dir : str or os.PathLike, optional
-        Cache folder; default :func:`cache_root`.
+    {cache_dir}
 
     Returns
     -------
@@ -206,13 +217,13 @@ def _read_marker(env: Path) -> dict | None:
     return marker if isinstance(marker, dict) else None
 
 
+@_documented
 def runtime_python(*, cache_dir: str | os.PathLike[str] | None = None) -> Path | None:
     """Return the Python of the finished runtime, or None if it is not built yet.
 
     Parameters
     ----------
-    cache_dir : str or os.PathLike, optional
-        Cache folder; default :func:`cache_root`.
+    {cache_dir}
 
     Returns
     -------
@@ -263,6 +274,7 @@ def _default_say(message: str) -> None:
     print(f"[rai_toolkit] {message}", file=sys.stderr, flush=True)
 
 
+@_documented
 def build_runtime(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
@@ -278,9 +290,7 @@ def build_runtime(
 
     Parameters
     ----------
-    cache_dir : str or os.PathLike, optional
-        Cache folder; default ``$RAI_TOOLKIT_CACHE_DIR``, else
-        ``$XDG_CACHE_HOME/rai_toolkit``, else ``~/.cache/rai_toolkit``.
+    {cache_dir}
     force : bool, default=False
         Rebuild even if a finished runtime exists (it is replaced only once the new one works).
     progress : bool or callable, default=True
