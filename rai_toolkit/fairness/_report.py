@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._io import json_safe as _json_value
-from rai_toolkit._readonly import ReadOnly
+from rai_toolkit._readonly import Computed, ReadOnly
 from rai_toolkit._result import Result, Summary, Tip
 from rai_toolkit._scalars import describe, is_hashable
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
@@ -399,27 +399,29 @@ class FairnessReport(Result):
         return next(iter(self._estimates.values())).index.copy()
 
     # ------------------------------------------------------------------ results
-    @property
-    def by_group(self) -> pd.DataFrame:
+    by_group = Computed[pd.DataFrame](
         """Metrics per group: one row per group, one column per metric.
 
         Multiclass reports have (class, metric) columns. Undefined values are
         NaN, explained in :attr:`undefined`.
-        """
-        return self._frame("values")
+        """,
+        method="_frame",
+        key="values",
+    )
 
-    @property
-    def by_group_lower(self) -> pd.DataFrame:
-        """Lower bounds of the bootstrap percentile intervals; ``count`` bounds are NaN."""
-        return self._frame("lower")
+    by_group_lower = Computed[pd.DataFrame](
+        "Lower bounds of the bootstrap percentile intervals; ``count`` bounds are NaN.",
+        method="_frame",
+        key="lower",
+    )
 
-    @property
-    def by_group_upper(self) -> pd.DataFrame:
-        """Upper bounds of the bootstrap percentile intervals; ``count`` bounds are NaN."""
-        return self._frame("upper")
+    by_group_upper = Computed[pd.DataFrame](
+        "Upper bounds of the bootstrap percentile intervals; ``count`` bounds are NaN.",
+        method="_frame",
+        key="upper",
+    )
 
-    @property
-    def support(self) -> pd.DataFrame:
+    support = Computed[pd.DataFrame](
         """Denominator behind each group's value of each metric (same shape as :attr:`by_group`).
 
         Positives (tp + fn) for the true positive and false negative rates,
@@ -430,23 +432,20 @@ class FairnessReport(Result):
         tp + fp + fn for f1, and rows for every other metric (and for every
         regression metric). A group whose support for a metric is below
         ``min_group_size`` is left out of the verdicts that read that metric.
-        """
-        return self._frame("support")
+        """,
+        method="_frame",
+        key="support",
+    )
 
-    @property
-    def overall(self) -> pd.Series:
-        """Every metric on all rows."""
-        return self._series("overall")
+    overall = Computed[pd.Series]("Every metric on all rows.", method="_series", key="overall")
 
-    @property
-    def overall_lower(self) -> pd.Series:
-        """Lower interval bounds of :attr:`overall`."""
-        return self._series("overall_lower")
+    overall_lower = Computed[pd.Series](
+        "Lower interval bounds of :attr:`overall`.", method="_series", key="overall_lower"
+    )
 
-    @property
-    def overall_upper(self) -> pd.Series:
-        """Upper interval bounds of :attr:`overall`."""
-        return self._series("overall_upper")
+    overall_upper = Computed[pd.Series](
+        "Upper interval bounds of :attr:`overall`.", method="_series", key="overall_upper"
+    )
 
     @property
     def disparities(self) -> pd.DataFrame:
