@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from rai_toolkit._api import public
+from rai_toolkit._io import json_safe
 from rai_toolkit._readonly import ReadOnly, store
 from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import SeedLike, check_choice, check_random_state
@@ -29,7 +30,7 @@ from rai_toolkit._validation import (
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 from rai_toolkit.explain._model_output import OUTPUTS
-from rai_toolkit.explain._report import ExplanationReport, _json_value, explain_model
+from rai_toolkit.explain._report import ExplanationReport, explain_model
 from rai_toolkit.explain._shap_values import METHODS
 
 __all__ = ["SCHEMA", "DisparityExplanation", "explain_disparity"]
@@ -149,7 +150,7 @@ class DisparityExplanation(Result):
         """
 
         def mapping(series: pd.Series) -> dict:
-            return {str(k): _json_value(v) for k, v in series.items()}
+            return {str(k): json_safe(v) for k, v in series.items()}
 
         if self.mode == "pair":
             total: Any = self._total

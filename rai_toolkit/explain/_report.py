@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._io import json_safe as _json_value
+from rai_toolkit._io import json_safe
 from rai_toolkit._readonly import ReadOnly, store
 from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import (
@@ -300,7 +300,7 @@ class ExplanationReport(Result):
             "method": self._method,
             "detail": self._detail,
             "output": self._output,
-            "explained_class": _json_value(self._explained_class),
+            "explained_class": json_safe(self._explained_class),
             "n_rows": self.n_rows,
             "features": [str(f) for f in self._features],
             "base_value": self.base_value,
