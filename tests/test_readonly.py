@@ -225,7 +225,7 @@ def test_computed_is_read_only_documented_and_not_a_field():
         store(obj, lower="x")
 
 
-def test_fairness_report_tables_are_computed_attributes_in_help():
+def test_fairness_report_tables_are_computed_attributes_in_help_and_fresh():
     from rai_toolkit import FairnessReport
 
     report = _fairness_report()
@@ -238,6 +238,8 @@ def test_fairness_report_tables_are_computed_attributes_in_help():
         ("overall", "_series", "overall"),
         ("overall_lower", "_series", "overall_lower"),
         ("overall_upper", "_series", "overall_upper"),
+        ("disparities", "_rows", "disparities"),
+        ("verdicts", "_rows", "verdicts"),
     ]:
         attribute = getattr(FairnessReport, name)
         assert isinstance(attribute, Computed), name

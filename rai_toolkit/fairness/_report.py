@@ -336,6 +336,10 @@ class FairnessReport(Result):
             frames[cls] = df
         return self._combine(frames, axis=1)
 
+    def _rows(self, attr: str) -> pd.DataFrame:
+        frames = {cls: getattr(est, attr).copy() for cls, est in self._estimates.items()}
+        return self._combine(frames, axis=0)
+
     def _series(self, attr: str) -> pd.Series:
         frames = {}
         for cls, est in self._estimates.items():
@@ -447,8 +451,7 @@ class FairnessReport(Result):
         "Upper interval bounds of :attr:`overall`.", method="_series", key="overall_upper"
     )
 
-    @property
-    def disparities(self) -> pd.DataFrame:
+    disparities = Computed[pd.DataFrame](
         """Disparity of each metric between groups, with bootstrap intervals.
 
         ``difference`` is max - min and ``ratio`` min / max across groups, or,
@@ -456,11 +459,12 @@ class FairnessReport(Result):
         estimates). Bounds come from simultaneous bootstrap limits of the
         groups combined pairwise (see ``docs/fairness_schema.md``, *Intervals*);
         they always contain the estimate, and are NaN when undefined or unbounded.
-        """
-        return self._combine({c: e.disparities.copy() for c, e in self._estimates.items()}, 0)
+        """,
+        method="_rows",
+        key="disparities",
+    )
 
-    @property
-    def verdicts(self) -> pd.DataFrame:
+    verdicts = Computed[pd.DataFrame](
         """Per criterion: metric, value, interval, threshold, direction, status, reason.
 
         ``value``, ``lower`` and ``upper`` are computed over the groups whose
@@ -477,8 +481,10 @@ class FairnessReport(Result):
         were left out and either fewer than two supported groups remain or the two
         statuses differ.
         :attr:`disparities` always uses all groups.
-        """
-        return self._combine({c: e.verdicts.copy() for c, e in self._estimates.items()}, 0)
+        """,
+        method="_rows",
+        key="verdicts",
+    )
 
     @property
     def verdict_records(self) -> list[Verdict]:
