@@ -228,26 +228,26 @@ def test_computed_is_read_only_documented_and_not_a_field():
 def test_fairness_report_tables_are_computed_attributes_in_help_and_fresh():
     from rai_toolkit import FairnessReport
 
+    builders = {  # builder -> {attribute: the key it passes}
+        "_frame": {"by_group": "values", "by_group_lower": "lower", "by_group_upper": "upper",
+                   "support": "support"},
+        "_series": {name: name for name in ("overall", "overall_lower", "overall_upper")},
+        "_rows": {name: name for name in ("disparities", "verdicts")},
+    }
+    computed = {n for n, v in vars(FairnessReport).items() if isinstance(v, Computed)}
+    assert computed == {name for names in builders.values() for name in names}
     report = _fairness_report()
     page = pydoc.render_doc(FairnessReport, renderer=pydoc.plaintext)
-    for name, method, key in [
-        ("by_group", "_frame", "values"),
-        ("by_group_lower", "_frame", "lower"),
-        ("by_group_upper", "_frame", "upper"),
-        ("support", "_frame", "support"),
-        ("overall", "_series", "overall"),
-        ("overall_lower", "_series", "overall_lower"),
-        ("overall_upper", "_series", "overall_upper"),
-        ("disparities", "_rows", "disparities"),
-        ("verdicts", "_rows", "verdicts"),
-    ]:
-        attribute = getattr(FairnessReport, name)
-        assert isinstance(attribute, Computed), name
-        assert inspect.getdoc(attribute).splitlines()[0] in page, name
-        value = getattr(report, name)
-        expected = getattr(report, method)(key)
-        assert value.equals(expected), name
-        assert value is not getattr(report, name), name
+    for method, keys in builders.items():
+        for name, key in keys.items():
+            assert inspect.getdoc(getattr(FairnessReport, name)).splitlines()[0] in page, name
+            value = getattr(report, name)
+            assert value.equals(getattr(report, method)(key)), name
+            assert value is not getattr(report, name), name
+    frame = _tiny_frame()
+    rates = frame.groupby("sex")["pred"].mean()
+    assert report.by_group["selection_rate"].to_numpy() == pytest.approx(rates.to_numpy())
+    assert report.overall["selection_rate"] == pytest.approx(frame["pred"].mean())
 
 
 # ------------------------------------------------------------- the package's results
