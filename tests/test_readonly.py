@@ -364,7 +364,7 @@ RESULTS = {
     _mitigation: ["tradeoff", "comparison", "notes"],
     _audit: ["table", "intervals", "notes"],
     _comparison: ["changes", "settings"],
-    _error_analysis: ["cohorts", "overall", "features"],
+    _error_analysis: ["cohorts", "overall", "features", "settings"],
     _membership: ["details"],
     _explanation: ["feature_names"],
 }
