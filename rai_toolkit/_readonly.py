@@ -109,7 +109,6 @@ class ReadOnly(Generic[T]):
         return f"<read-only attribute {self._name!r} (reads {self._source})>"
 
 
-
 class Computed(ReadOnly[T]):
     """Read-only attribute built on every read by a method of the object, given a key.
 
