@@ -1,4 +1,7 @@
-"""ReadOnly: a stored value (or a fresh copy of it) as a documented, read-only attribute."""
+"""ReadOnly: a stored value (or a fresh copy of it) as a documented, read-only attribute.
+
+Also :func:`store` (a constructor sets every field at once) and :class:`Computed`.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rai_toolkit._readonly import ReadOnly
+from rai_toolkit._readonly import Computed, ReadOnly, store
 
 
 class _Record:
@@ -104,6 +107,147 @@ def test_help_shows_each_docstring():
     page = pydoc.render_doc(_Holder, renderer=pydoc.plaintext)
     for name in ("plain", "renamed", "size", "tags", "missing", "frame"):
         assert f"{name}\n |      {getattr(_Holder, name).__doc__}" in page
+
+
+# ------------------------------------------------------------- store
+class _Fields:
+    name = ReadOnly[str]("A plain field.")
+    base = ReadOnly[float]("A field stored under another name.", source="_level")
+    tags = ReadOnly[list[str]]("A field handed out as a fresh list.", copy=list)
+    size = ReadOnly[int]("Not a field: a part of another one.", source="_tags.__len__")
+
+    def __init__(self, **fields) -> None:
+        store(self, **fields)
+
+    @property
+    def computed(self) -> int:
+        return 1
+
+
+class _MoreFields(_Fields):
+    extra = ReadOnly[str]("A field of the subclass.")
+
+
+class _NotAField(_Fields):
+    tags = property(lambda self: ["overridden"])
+
+
+def test_store_sets_every_field_where_its_attribute_reads_it():
+    obj = _Fields(name="n", base=1.5, tags=("a",))
+    assert (obj._name, obj._level, obj._tags) == ("n", 1.5, ("a",))
+    assert (obj.name, obj.base, obj.tags) == ("n", 1.5, ["a"])
+    assert not hasattr(obj, "_base")
+
+
+def test_store_keeps_fields_read_only_and_copies_fresh():
+    obj = _Fields(name="n", base=1.5, tags=["a"])
+    with pytest.raises(AttributeError, match="'name' of a _Fields is read-only"):
+        obj.name = "other"
+    tags = obj.tags
+    tags.append("b")
+    assert obj.tags == ["a"]
+    assert obj.tags is not obj.tags
+
+
+def test_store_refuses_a_missing_field_naming_it_and_the_fields():
+    expected = r"_Fields: missing base, tags\. Its fields are: name, base, tags\."
+    with pytest.raises(TypeError, match=expected):
+        _Fields(name="n")
+
+
+def test_store_refuses_an_unknown_name_and_a_dotted_or_computed_attribute():
+    for wrong in ("size", "computed", "_name", "nmae"):
+        with pytest.raises(TypeError, match=rf"_Fields: unknown {wrong}\."):
+            _Fields(name="n", base=1.0, tags=[], **{wrong: 1})
+    with pytest.raises(TypeError, match="missing name, base, tags; unknown nmae"):
+        _Fields(nmae="n")
+
+
+def test_store_takes_the_fields_of_the_bases_and_drops_overridden_ones():
+    obj = _MoreFields(name="n", base=1.0, tags=[], extra="e")
+    assert (obj.name, obj.extra) == ("n", "e")
+    with pytest.raises(TypeError, match="missing extra"):
+        _MoreFields(name="n", base=1.0, tags=[])
+    plain = _NotAField(name="n", base=1.0)
+    assert plain.tags == ["overridden"]
+
+
+def test_store_works_beside_slots():
+    class Slotted:
+        __slots__ = ("_name",)
+        name = ReadOnly[str]("Works beside __slots__.")
+
+        def __init__(self, name: str) -> None:
+            store(self, name=name)
+
+    assert Slotted("s").name == "s"
+    with pytest.raises(TypeError, match="unknown other"):
+        store(Slotted("s"), name="s", other=1)
+
+
+def test_store_on_a_package_result_expects_its_declared_fields():
+    ds = _dataset()
+    with pytest.raises(TypeError, match="Dataset: missing metadata"):
+        store(ds, **{name: getattr(ds, name) for name in (
+            "name", "frame", "target", "sensitive_features", "categorical_features",
+            "description", "split")})
+
+
+# ------------------------------------------------------------- Computed
+class _Built:
+    lower = Computed[str]("Built with the key 'lower'.", method="_build", key="lower")
+    upper = Computed[str]("Built with the key 'upper'.", method="_build", key="upper")
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def _build(self, key: str) -> str:
+        self.calls.append(key)
+        return key.upper()
+
+
+def test_computed_calls_the_builder_with_its_key_on_every_read():
+    obj = _Built()
+    assert (obj.lower, obj.upper, obj.lower) == ("LOWER", "UPPER", "LOWER")
+    assert obj.calls == ["lower", "upper", "lower"]
+
+
+def test_computed_is_read_only_documented_and_not_a_field():
+    obj = _Built()
+    with pytest.raises(AttributeError, match="'lower' of a _Built is read-only"):
+        obj.lower = "x"
+    assert isinstance(_Built.lower, ReadOnly)
+    assert repr(_Built.upper) == "<read-only attribute 'upper' (computes _build('upper'))>"
+    page = pydoc.render_doc(_Built, renderer=pydoc.plaintext)
+    assert "lower\n |      Built with the key 'lower'." in page
+    store(obj)  # no fields: nothing is expected
+    with pytest.raises(TypeError, match="unknown lower. Its fields are: none"):
+        store(obj, lower="x")
+
+
+def test_fairness_report_tables_are_computed_attributes_in_help_and_fresh():
+    from rai_toolkit import FairnessReport
+
+    builders = {  # builder -> {attribute: the key it passes}
+        "_frame": {"by_group": "values", "by_group_lower": "lower", "by_group_upper": "upper",
+                   "support": "support"},
+        "_series": {name: name for name in ("overall", "overall_lower", "overall_upper")},
+        "_rows": {name: name for name in ("disparities", "verdicts")},
+    }
+    computed = {n for n, v in vars(FairnessReport).items() if isinstance(v, Computed)}
+    assert computed == {name for names in builders.values() for name in names}
+    report = _fairness_report()
+    page = pydoc.render_doc(FairnessReport, renderer=pydoc.plaintext)
+    for method, keys in builders.items():
+        for name, key in keys.items():
+            assert inspect.getdoc(getattr(FairnessReport, name)).splitlines()[0] in page, name
+            value = getattr(report, name)
+            assert value.equals(getattr(report, method)(key)), name
+            assert value is not getattr(report, name), name
+    frame = _tiny_frame()
+    rates = frame.groupby("sex")["pred"].mean()
+    assert report.by_group["selection_rate"].to_numpy() == pytest.approx(rates.to_numpy())
+    assert report.overall["selection_rate"] == pytest.approx(frame["pred"].mean())
 
 
 # ------------------------------------------------------------- the package's results
@@ -220,7 +364,7 @@ RESULTS = {
     _mitigation: ["tradeoff", "comparison", "notes"],
     _audit: ["table", "intervals", "notes"],
     _comparison: ["changes", "settings"],
-    _error_analysis: ["cohorts", "overall", "features"],
+    _error_analysis: ["cohorts", "overall", "features", "settings"],
     _membership: ["details"],
     _explanation: ["feature_names"],
 }

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._io import frame_records, json_safe
-from rai_toolkit._readonly import ReadOnly
+from rai_toolkit._readonly import ReadOnly, store
 from rai_toolkit._result import Summary
 from rai_toolkit._views import DocumentViews
 
@@ -64,8 +64,7 @@ class ReportComparison(DocumentViews):
     """
 
     def __init__(self, changes: pd.DataFrame, settings: dict[str, Any]) -> None:
-        self._changes = changes.reset_index(drop=True)
-        self._settings = dict(settings)
+        store(self, changes=changes.reset_index(drop=True), settings=dict(settings))
 
     # ------------------------------------------------------------------ results
     changes = ReadOnly[pd.DataFrame](

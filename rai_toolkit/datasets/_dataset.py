@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._readonly import ReadOnly
+from rai_toolkit._readonly import ReadOnly, store
 from rai_toolkit.exceptions import DataValidationError
 
 __all__ = ["Dataset"]
@@ -121,14 +121,17 @@ class Dataset:
             raise DataValidationError(
                 _BAD_SPLIT_INDEX.format(name=name, rows=len(frame), received=received)
             )
-        self._name = name
-        self._frame = frame
-        self._target = target
-        self._sensitive_features = sensitive
-        self._categorical_features = categorical
-        self._description = description
-        self._split = split
-        self._metadata = MappingProxyType(dict(metadata or {}))
+        store(
+            self,
+            name=name,
+            frame=frame,
+            target=target,
+            sensitive_features=sensitive,
+            categorical_features=categorical,
+            description=description,
+            split=split,
+            metadata=MappingProxyType(dict(metadata or {})),
+        )
 
     # ------------------------------------------------------------------ properties
     name = ReadOnly[str]("Short identifier of the dataset.")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from rai_toolkit._readonly import ReadOnly
+from rai_toolkit._readonly import ReadOnly, store
 from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import check_int
 
@@ -40,11 +40,9 @@ class ErrorAnalysis(Result):
         features: list[str],
         settings: dict[str, Any],
     ) -> None:
-        self._cohorts = cohorts
-        self._overall = overall
-        self._task = task
-        self._features = features
-        self._settings = settings
+        store(
+            self, cohorts=cohorts, overall=overall, task=task, features=features, settings=settings
+        )
 
     cohorts = ReadOnly[pd.DataFrame](
         """Listed cohorts, worst first (a copy).
@@ -75,6 +73,11 @@ class ErrorAnalysis(Result):
         return CONCERN_LIFT
 
     features = ReadOnly[list[str]]("Features searched.", copy=list)
+
+    settings = ReadOnly[dict[str, Any]](
+        "Limits of the search (``max_conditions``, ``min_cohort_size``, ...).",
+        copy=dict,
+    )
 
     def worst(self, n: int = 10) -> pd.DataFrame:
         """Return the ``n`` worst cohorts.

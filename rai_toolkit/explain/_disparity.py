@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._readonly import ReadOnly
+from rai_toolkit._io import json_safe
+from rai_toolkit._readonly import ReadOnly, store
 from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import SeedLike, check_choice, check_random_state
 from rai_toolkit._validation import (
@@ -29,7 +30,7 @@ from rai_toolkit._validation import (
 )
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
 from rai_toolkit.explain._model_output import OUTPUTS
-from rai_toolkit.explain._report import ExplanationReport, _json_value, explain_model
+from rai_toolkit.explain._report import ExplanationReport, explain_model
 from rai_toolkit.explain._shap_values import METHODS
 
 __all__ = ["SCHEMA", "DisparityExplanation", "explain_disparity"]
@@ -83,19 +84,23 @@ class DisparityExplanation(Result):
         output: str,
         method: str,
     ) -> None:
-        self._contributions = contributions
-        self._total = contributions.sum(axis=0)
-        if isinstance(self._total, pd.Series):
-            self._total.name = "total"
+        total = contributions.sum(axis=0)
+        if isinstance(total, pd.Series):
+            total.name = "total"
         else:
-            self._total = float(self._total)
-        self._measured = measured_total
-        self._group_means = group_means
-        self._group_sizes = group_sizes
-        self._groups = tuple(groups)
-        self._sensitive = sensitive_feature
-        self._output = output
-        self._method = method
+            total = float(total)
+        store(
+            self,
+            total=total,
+            measured_total=measured_total,
+            contributions=contributions,
+            groups=tuple(groups),
+            group_means=group_means,
+            group_sizes=group_sizes,
+            sensitive_feature=sensitive_feature,
+            output=output,
+            method=method,
+        )
 
     @property
     def mode(self) -> str:
@@ -145,7 +150,7 @@ class DisparityExplanation(Result):
         """
 
         def mapping(series: pd.Series) -> dict:
-            return {str(k): _json_value(v) for k, v in series.items()}
+            return {str(k): json_safe(v) for k, v in series.items()}
 
         if self.mode == "pair":
             total: Any = self._total

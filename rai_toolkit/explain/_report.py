@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._api import public
-from rai_toolkit._io import json_safe as _json_value
-from rai_toolkit._readonly import ReadOnly
+from rai_toolkit._io import json_safe
+from rai_toolkit._readonly import ReadOnly, store
 from rai_toolkit._result import Result, Summary
 from rai_toolkit._scalars import (
     SeedLike,
@@ -89,27 +89,32 @@ class ExplanationReport(Result):
         model: Any = None,
         global_importance: pd.Series | None = None,
     ) -> None:
-        self._features = list(features)
-        self._data = data
-        self._output = output
-        self._method = method
-        self._detail = detail
-        self._explained_class = explained_class
-        self._model = model
+        features = list(features)
         values = np.asarray(values, dtype=float)
         base_values = np.asarray(base_values, dtype=float)
-        self._values = pd.DataFrame(values, index=data.index, columns=self._features)
-        self._base = pd.Series(base_values, index=data.index, name="base_value")
-        self._model_output = pd.Series(
-            np.asarray(model_output, dtype=float), index=data.index, name=output
-        )
-        residual = values.sum(axis=1) + base_values - self._model_output.to_numpy()
-        self._additivity_error = float(np.max(np.abs(residual))) if len(residual) else 0.0
-        self._explanation: Any = None
+        model_output = np.asarray(model_output, dtype=float)
+        residual = values.sum(axis=1) + base_values - model_output
+        frame = pd.DataFrame(values, index=data.index, columns=features)
         if global_importance is None:
-            global_importance = self._values.abs().mean(axis=0)
-        self._importance = global_importance.sort_values(ascending=False, kind="stable")
-        self._importance.name = "mean_abs_shap" if method != "ebm" else "ebm_term_importance"
+            global_importance = frame.abs().mean(axis=0)
+        importance = global_importance.sort_values(ascending=False, kind="stable")
+        importance.name = "mean_abs_shap" if method != "ebm" else "ebm_term_importance"
+        store(
+            self,
+            values=frame,
+            base_values=pd.Series(base_values, index=data.index, name="base_value"),
+            model_output=pd.Series(model_output, index=data.index, name=output),
+            global_importance=importance,
+            feature_names=features,
+            output=output,
+            method=method,
+            detail=detail,
+            additivity_error=float(np.max(np.abs(residual))) if len(residual) else 0.0,
+            explained_class=explained_class,
+            model=model,
+            data=data,
+        )
+        self._explanation: Any = None
 
     # ------------------------------------------------------------------ properties
     @property
@@ -295,7 +300,7 @@ class ExplanationReport(Result):
             "method": self._method,
             "detail": self._detail,
             "output": self._output,
-            "explained_class": _json_value(self._explained_class),
+            "explained_class": json_safe(self._explained_class),
             "n_rows": self.n_rows,
             "features": [str(f) for f in self._features],
             "base_value": self.base_value,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rai_toolkit._io import json_safe as _json_value
-from rai_toolkit._readonly import ReadOnly
+from rai_toolkit._readonly import Computed, ReadOnly
 from rai_toolkit._result import Result, Summary, Tip
 from rai_toolkit._scalars import describe, is_hashable
 from rai_toolkit.exceptions import ArgumentError, DataValidationError
@@ -336,6 +336,10 @@ class FairnessReport(Result):
             frames[cls] = df
         return self._combine(frames, axis=1)
 
+    def _rows(self, attr: str) -> pd.DataFrame:
+        frames = {cls: getattr(est, attr).copy() for cls, est in self._estimates.items()}
+        return self._combine(frames, axis=0)
+
     def _series(self, attr: str) -> pd.Series:
         frames = {}
         for cls, est in self._estimates.items():
@@ -399,27 +403,29 @@ class FairnessReport(Result):
         return next(iter(self._estimates.values())).index.copy()
 
     # ------------------------------------------------------------------ results
-    @property
-    def by_group(self) -> pd.DataFrame:
+    by_group = Computed[pd.DataFrame](
         """Metrics per group: one row per group, one column per metric.
 
         Multiclass reports have (class, metric) columns. Undefined values are
         NaN, explained in :attr:`undefined`.
-        """
-        return self._frame("values")
+        """,
+        method="_frame",
+        key="values",
+    )
 
-    @property
-    def by_group_lower(self) -> pd.DataFrame:
-        """Lower bounds of the bootstrap percentile intervals; ``count`` bounds are NaN."""
-        return self._frame("lower")
+    by_group_lower = Computed[pd.DataFrame](
+        "Lower bounds of the bootstrap percentile intervals; ``count`` bounds are NaN.",
+        method="_frame",
+        key="lower",
+    )
 
-    @property
-    def by_group_upper(self) -> pd.DataFrame:
-        """Upper bounds of the bootstrap percentile intervals; ``count`` bounds are NaN."""
-        return self._frame("upper")
+    by_group_upper = Computed[pd.DataFrame](
+        "Upper bounds of the bootstrap percentile intervals; ``count`` bounds are NaN.",
+        method="_frame",
+        key="upper",
+    )
 
-    @property
-    def support(self) -> pd.DataFrame:
+    support = Computed[pd.DataFrame](
         """Denominator behind each group's value of each metric (same shape as :attr:`by_group`).
 
         Positives (tp + fn) for the true positive and false negative rates,
@@ -430,26 +436,22 @@ class FairnessReport(Result):
         tp + fp + fn for f1, and rows for every other metric (and for every
         regression metric). A group whose support for a metric is below
         ``min_group_size`` is left out of the verdicts that read that metric.
-        """
-        return self._frame("support")
+        """,
+        method="_frame",
+        key="support",
+    )
 
-    @property
-    def overall(self) -> pd.Series:
-        """Every metric on all rows."""
-        return self._series("overall")
+    overall = Computed[pd.Series]("Every metric on all rows.", method="_series", key="overall")
 
-    @property
-    def overall_lower(self) -> pd.Series:
-        """Lower interval bounds of :attr:`overall`."""
-        return self._series("overall_lower")
+    overall_lower = Computed[pd.Series](
+        "Lower interval bounds of :attr:`overall`.", method="_series", key="overall_lower"
+    )
 
-    @property
-    def overall_upper(self) -> pd.Series:
-        """Upper interval bounds of :attr:`overall`."""
-        return self._series("overall_upper")
+    overall_upper = Computed[pd.Series](
+        "Upper interval bounds of :attr:`overall`.", method="_series", key="overall_upper"
+    )
 
-    @property
-    def disparities(self) -> pd.DataFrame:
+    disparities = Computed[pd.DataFrame](
         """Disparity of each metric between groups, with bootstrap intervals.
 
         ``difference`` is max - min and ``ratio`` min / max across groups, or,
@@ -457,11 +459,12 @@ class FairnessReport(Result):
         estimates). Bounds come from simultaneous bootstrap limits of the
         groups combined pairwise (see ``docs/fairness_schema.md``, *Intervals*);
         they always contain the estimate, and are NaN when undefined or unbounded.
-        """
-        return self._combine({c: e.disparities.copy() for c, e in self._estimates.items()}, 0)
+        """,
+        method="_rows",
+        key="disparities",
+    )
 
-    @property
-    def verdicts(self) -> pd.DataFrame:
+    verdicts = Computed[pd.DataFrame](
         """Per criterion: metric, value, interval, threshold, direction, status, reason.
 
         ``value``, ``lower`` and ``upper`` are computed over the groups whose
@@ -478,8 +481,10 @@ class FairnessReport(Result):
         were left out and either fewer than two supported groups remain or the two
         statuses differ.
         :attr:`disparities` always uses all groups.
-        """
-        return self._combine({c: e.verdicts.copy() for c, e in self._estimates.items()}, 0)
+        """,
+        method="_rows",
+        key="verdicts",
+    )
 
     @property
     def verdict_records(self) -> list[Verdict]:

@@ -51,6 +51,18 @@ def test_intervals_are_wilson_intervals(planted):
         assert row["upper"] == pytest.approx(hi, abs=1e-9)
 
 
+def test_settings_are_the_limits_of_the_search_as_in_to_dict(planted):
+    ea = analyze_errors(
+        None, planted, target="y", y_pred="pred", max_conditions=1, min_cohort_size=50, n_bins=3
+    )
+    expected = {
+        "max_conditions": 1, "min_cohort_size": 50, "min_cell_size": 10, "n_bins": 3,
+        "max_levels": 10,
+    }
+    assert ea.settings == expected
+    assert ea.to_dict()["settings"] == expected
+
+
 def test_cohorts_are_ranked_by_lower_bound(planted):
     lower = analyze_errors(None, planted, target="y", y_pred="pred").cohorts["lower"]
     assert lower.is_monotonic_decreasing
