@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rai_toolkit._scalars import describe
+from rai_toolkit._scalars import check_choice
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.fairness._cells import CellTable, build_cells
 from rai_toolkit.fairness._criteria import CRITERIA, Criterion
@@ -153,14 +153,16 @@ def check_method(method: object) -> str:
     ArgumentError
         If the method is unknown.
     """
-    if not isinstance(method, str) or method not in METHODS:
-        raise ArgumentError(
-            f"method={describe(method)} is not a mitigation method; choose 'postprocess' "
-            f"(fairlearn ThresholdOptimizer: group-specific thresholds on the fitted model) or "
-            f"'reduction' (fairlearn ExponentiatedGradient: refit the model with reweighted data).",
-            argument="method",
-        )
-    return method
+    return check_choice(
+        method,
+        argument="method",
+        choices=METHODS,
+        hint=(
+            "'postprocess' fits fairlearn's ThresholdOptimizer (group-specific thresholds on the "
+            "fitted model); 'reduction' fits fairlearn's ExponentiatedGradient (refits the model "
+            "with reweighted data)."
+        ),
+    )
 
 
 def check_constraint(constraint: object, method: str) -> Criterion:

@@ -40,8 +40,8 @@ def test_constraint_of_the_other_method_says_where_it_is(tiny, tiny_model):
 
 def test_unknown_method(tiny, tiny_model):
     train, test = tiny
-    with pytest.raises(ArgumentError, match=r"method='threshold'.*choose 'postprocess'.*"
-                       r"'reduction'"):
+    with pytest.raises(ArgumentError, match=r"method='threshold' is not valid; choose one of "
+                       r"'postprocess', 'reduction'\..*ThresholdOptimizer.*ExponentiatedGradient"):
         run(tiny_model, train, test, method="threshold")
 
 
@@ -179,7 +179,15 @@ def test_bins_that_are_not_a_mapping_are_refused(tiny, tiny_model, bins):
 @pytest.mark.parametrize("method", [pd.DataFrame(), pd.Series(["postprocess"]), 1, None])
 def test_a_method_that_is_not_a_name_is_refused(tiny, tiny_model, method):
     train, test = tiny
-    with pytest.raises(ArgumentError, match=r"method=(a pandas \w+|1|None) is not a mitigation "
-                       r"method; choose 'postprocess'.*or 'reduction'") as info:
+    with pytest.raises(ArgumentError, match=r"method=(a pandas \w+|1|None) is not valid; "
+                       r"choose one of 'postprocess', 'reduction'\.") as info:
         run(tiny_model, train, test, method=method)
+    assert info.value.argument == "method"
+
+
+def test_a_misspelt_method_gets_the_closest_name(tiny, tiny_model):
+    train, test = tiny
+    with pytest.raises(ArgumentError, match=r"method='postproces' is not valid.*"
+                       r"Did you mean 'postprocess'\?") as info:
+        run(tiny_model, train, test, method="postproces")
     assert info.value.argument == "method"
