@@ -11,6 +11,7 @@ from sklearn.compose import make_column_transformer
 from sklearn.decomposition import PCA
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
@@ -377,7 +378,6 @@ def test_local_row_position_is_an_integer(lgbm_report, i, match):
 
 
 def test_seeded_permutation_explanations_in_two_threads_match_the_same_calls_alone():
-    from sklearn.neighbors import KNeighborsClassifier
 
     from rai_toolkit.datasets import make_biased_classification
 
@@ -419,4 +419,27 @@ def test_seeded_permutation_explanations_in_two_threads_match_the_same_calls_alo
     for values in results:
         pd.testing.assert_frame_equal(values, alone)
     # the caller's global generator is as they left it
+    np.testing.assert_array_equal(np.random.get_state()[1], callers_state)
+
+
+def test_kernel_shap_is_reproducible_with_random_state():
+    # 14 features: 2**14 coalitions exceed shap's sample budget, so the kernel explainer samples
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(200, 14)), columns=[f"x{i}" for i in range(14)])
+    y = (X["x0"] + X["x1"] > 0).astype(int)
+    model = KNeighborsClassifier().fit(X, y)
+    rows = X.iloc[:4]
+
+    def kernel(seed):
+        return explain_model(model, rows, method="kernel", background=X,
+                             random_state=seed)
+
+    np.random.seed(3)
+    callers_state = np.random.get_state()[1].copy()
+    first, again, other = kernel(0), kernel(0), kernel(1)
+    pd.testing.assert_frame_equal(first.values, again.values)
+    assert not np.allclose(first.values.to_numpy(), other.values.to_numpy())
+    # sampled values still add up to the model output (shap's additivity)
+    total = first.values.sum(axis=1) + first.base_values
+    np.testing.assert_allclose(total.to_numpy(), first.model_output.to_numpy(), atol=1e-6)
     np.testing.assert_array_equal(np.random.get_state()[1], callers_state)
