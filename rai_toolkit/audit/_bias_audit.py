@@ -218,25 +218,43 @@ def _encode_dimension(
 
 
 def _check_date(date: Any) -> _dt.date:
+    """Return the audit date: today (UTC) by default; a real calendar day, not after today."""
+    today = _dt.datetime.now(_dt.UTC).date()
     if date is None:
-        return _dt.datetime.now(_dt.UTC).date()
-    if isinstance(date, pd.Timestamp):
-        return date.date()
-    if isinstance(date, _dt.datetime):
-        return date.date()
-    if isinstance(date, _dt.date):
-        return date
-    if isinstance(date, str):
+        return today
+    if date is pd.NaT:
+        raise ArgumentError(
+            "date is NaT (a missing date); pass the day the audit was carried out, as "
+            "'YYYY-MM-DD' or a datetime.date, or leave it out for today.",
+            argument="date",
+        )
+    if isinstance(date, _dt.datetime):  # pandas.Timestamp included
+        day = date.date()
+    elif isinstance(date, _dt.date):
+        day = date
+    elif isinstance(date, str):
         try:
-            return _dt.date.fromisoformat(date.strip())
+            day = _dt.date.fromisoformat(date.strip())
         except ValueError as err:
             raise ArgumentError(
-                f"date={date!r} is not an ISO date; pass 'YYYY-MM-DD' or a datetime.date."
+                f"date={date!r} is not an ISO date; pass 'YYYY-MM-DD' or a datetime.date.",
+                argument="date",
             ) from err
-    raise ArgumentError(
-        f"date must be None (today), a datetime.date or an ISO string 'YYYY-MM-DD'; received "
-        f"{type(date).__name__}."
-    )
+    else:
+        raise ArgumentError(
+            f"date must be None (today), a datetime.date or an ISO string 'YYYY-MM-DD'; "
+            f"received {type(date).__name__}.",
+            argument="date",
+        )
+    # one day of slack: the caller's local date may be ahead of UTC
+    if day > today + _dt.timedelta(days=1):
+        raise ArgumentError(
+            f"date={day.isoformat()} is in the future (today is {today.isoformat()} UTC); the "
+            f"audit date is the day the audit was carried out. Pass that day, or leave date out "
+            f"for today.",
+            argument="date",
+        )
+    return day
 
 
 def _check_choice(value: Any, choices: tuple[str, ...], *, argument: str) -> str:

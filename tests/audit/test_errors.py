@@ -158,10 +158,28 @@ def test_non_finite_score(dcwp, bad):
         _audit(frame, selected=None, score="score")
 
 
-@pytest.mark.parametrize("date", ["2024-13-01", "yesterday", 20240101, 1.5])
+@pytest.mark.parametrize("date", ["2024-13-01", "yesterday", 20240101, 1.5, pd.NaT])
 def test_bad_date(dcwp, date):
-    with pytest.raises(ArgumentError, match=r"date"):
+    with pytest.raises(ArgumentError, match=r"date") as info:
         _audit(dcwp, date=date)
+    assert info.value.argument == "date"
+
+
+@pytest.mark.parametrize("future", ["2999-01-01", dt.date(2999, 1, 1), pd.Timestamp("2999-01-01"),
+                                    dt.date.today() + dt.timedelta(days=3)])
+def test_a_future_audit_date_is_refused(dcwp, future):
+    with pytest.raises(ArgumentError, match=r"date=\d{4}-\d\d-\d\d is in the future \(today is "
+                       r"\d{4}-\d\d-\d\d UTC\).*day the audit was carried out") as info:
+        _audit(dcwp, date=future)
+    assert info.value.argument == "date"
+
+
+def test_today_and_tomorrow_are_accepted(dcwp):
+    today = dt.datetime.now(dt.UTC).date()
+    assert _audit(dcwp, date=today).date == today
+    # the caller's local date may be a day ahead of UTC
+    tomorrow = today + dt.timedelta(days=1)
+    assert _audit(dcwp, date=tomorrow.isoformat()).date == tomorrow
 
 
 @pytest.mark.parametrize("date", ["2024-06-30", dt.date(2024, 6, 30),

@@ -120,3 +120,12 @@ def test_subprocess_smoke(data, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert out.exists() and "BiasAudit" in result.stdout
+
+
+def test_a_future_date_is_one_line_naming_date(run_cli, data, tmp_path):
+    out = tmp_path / "a.json"
+    code, _, err = run_cli(*_argv(data, out, date="2999-01-01"))
+    assert code == 2
+    assert "2999-01-01 is in the future" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()
