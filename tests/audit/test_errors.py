@@ -165,7 +165,7 @@ def test_bad_date(dcwp, date):
     assert info.value.argument == "date"
 
 
-@pytest.mark.parametrize("future", ["2999-01-01", dt.date(2999, 1, 1), pd.Timestamp("2999-01-01"),
+@pytest.mark.parametrize("future", ["2999-01-01", dt.date(2999, 1, 1), pd.Timestamp("2200-01-01"),
                                     dt.date.today() + dt.timedelta(days=3)])
 def test_a_future_audit_date_is_refused(dcwp, future):
     with pytest.raises(ArgumentError, match=r"date=\d{4}-\d\d-\d\d is in the future \(today is "
