@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -34,8 +36,21 @@ _BYTES_PER_CELL = 3 * 8
 _BYTES_PER_ROW = 12 * 8
 
 
+#: Largest shift, in standard deviations, of ``feature_bias`` and ``proxy_strength``.
+MAX_SHIFT = 10.0
+
+
 def _example(argument: str, example: object) -> str:
     return f"Pass e.g. {argument}={example}."
+
+
+def _check_shift(value: Any, *, argument: str, example: float) -> float:
+    """Return a shift in standard deviations, within +-:data:`MAX_SHIFT`."""
+    return check_real(
+        value, argument=argument, low=-MAX_SHIFT, high=MAX_SHIFT,
+        hint=f"A shift of {MAX_SHIFT:g} SDs already separates the groups. "
+        + _example(argument, example),
+    )
 
 
 @public
@@ -81,13 +96,13 @@ def make_biased_classification(
         Probability in [0, 1] that a positive label of group ``"b"`` is
         recorded as ``0``.
     feature_bias : float, default=0.0
-        Shift of ``x0`` for group ``"b"``, in standard deviations; positive
-        values lower the recorded ``x0`` (negative values raise it).
+        Shift of ``x0`` for group ``"b"``, in standard deviations, between -10
+        and 10; positive values lower the recorded ``x0`` (negative values raise it).
     n_features : int, default=5
         Number of informative features ``x0 .. x{n_features-1}``; at least 1.
     proxy_strength : float, default=1.0
         Mean difference of the ``proxy`` column between group "b" and "a", in
-        standard deviations. ``0`` makes it pure noise.
+        standard deviations, between -10 and 10. ``0`` makes it pure noise.
     random_state : int, numpy.random.Generator, RandomState or None, default=None
         Seed or generator for reproducible output.
 
@@ -126,12 +141,8 @@ def make_biased_classification(
     label_bias = check_fraction(
         label_bias, argument="label_bias", inclusive=True, hint=_example("label_bias", 0.2)
     )
-    feature_bias = check_real(
-        feature_bias, argument="feature_bias", hint=_example("feature_bias", 0.5)
-    )
-    proxy_strength = check_real(
-        proxy_strength, argument="proxy_strength", hint=_example("proxy_strength", 1.0)
-    )
+    feature_bias = _check_shift(feature_bias, argument="feature_bias", example=0.5)
+    proxy_strength = _check_shift(proxy_strength, argument="proxy_strength", example=1.0)
     rng = as_generator(random_state)
     check_memory(
         n_samples * (n_features * _BYTES_PER_CELL + _BYTES_PER_ROW),

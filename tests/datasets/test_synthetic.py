@@ -121,9 +121,16 @@ def test_accepts_a_generator():
         ({"label_bias": 1.2}, "label_bias must be in [0, 1]; received 1.2."),
         (
             {"feature_bias": float("nan")},
-            "feature_bias must be a finite real number; received nan.",
+            "feature_bias must be a finite real number in [-10, 10]; received nan.",
         ),
-        ({"feature_bias": "1"}, "feature_bias must be a finite real number; received '1'."),
+        (
+            {"feature_bias": "1"},
+            "feature_bias must be a finite real number in [-10, 10]; received '1'.",
+        ),
+        ({"feature_bias": 1e300}, "feature_bias must be in [-10, 10]; received 1e+300."),
+        ({"feature_bias": -10.5}, "feature_bias must be in [-10, 10]; received -10.5."),
+        ({"proxy_strength": 11}, "proxy_strength must be in [-10, 10]; received 11. A shift of "
+                                 "10 SDs already separates the groups."),
         ({"random_state": "seed"}, "random_state must be None, a non-negative integer"),
         ({"random_state": -1}, "random_state must be None, a non-negative integer"),
     ],
@@ -131,6 +138,15 @@ def test_accepts_a_generator():
 def test_bad_arguments_raise_naming_the_argument(kwargs, message):
     with pytest.raises(ArgumentError, match=re.escape(message)):
         make_biased_classification(**kwargs)
+
+
+@pytest.mark.parametrize("shift", [-10, 10])
+def test_the_largest_shift_is_accepted_and_applied(shift):
+    ds = make_biased_classification(20_000, feature_bias=shift, proxy_strength=shift,
+                                    random_state=1)
+    means = ds.frame.groupby("group")[["x0", "proxy"]].mean()
+    assert means.loc["a", "x0"] - means.loc["b", "x0"] == pytest.approx(shift, abs=0.05)
+    assert means.loc["b", "proxy"] - means.loc["a", "proxy"] == pytest.approx(shift, abs=0.05)
 
 
 def test_empty_group_raises():
