@@ -6,6 +6,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
@@ -60,6 +62,16 @@ def test_explanation_plots_reject_bad_arguments(results):
         rai.plot_waterfall(explanation, 600)
     with pytest.raises(ArgumentError, match="feature='nope' is not a feature of the report"):
         rai.plot_dependence(explanation, "nope")
+
+
+@pytest.mark.parametrize("feature", [pd.DataFrame(), pd.DataFrame({"x0": [1]}), ["x0"],
+                                     np.array(["x0"]), {"x0"}])
+def test_plot_dependence_refuses_a_feature_that_is_not_a_name(results, feature):
+    _, explanation = results
+    with pytest.raises(ArgumentError, match=r"feature=a \w+.* is not a feature of the report; "
+                       r"features are: .*Pass one of them by name") as info:
+        rai.plot_dependence(explanation, feature)
+    assert info.value.argument == "feature"
 
 
 def test_tradeoff_plot_needs_a_mitigation_result(results):

@@ -11,7 +11,7 @@ import pandas as pd
 from rai_toolkit._api import public
 from rai_toolkit._docstrings import shared_text
 from rai_toolkit._plotting import axes_or_new
-from rai_toolkit._scalars import SeedLike, as_generator, check_int
+from rai_toolkit._scalars import SeedLike, as_generator, check_int, describe, is_hashable
 from rai_toolkit.exceptions import ArgumentError
 from rai_toolkit.explain._disparity import DisparityExplanation
 from rai_toolkit.explain._report import ExplanationReport
@@ -217,10 +217,11 @@ def plot_dependence(report: ExplanationReport, feature: Hashable, *, ax: Any = N
         If ``feature`` is not a feature of the report.
     """
     _check_report(report)
-    if feature not in report.feature_names:
+    if not is_hashable(feature) or feature not in report.feature_names:
         raise ArgumentError(
-            f"feature={feature!r} is not a feature of the report; features are: "
-            f"{', '.join(map(str, report.feature_names))}."
+            f"feature={describe(feature)} is not a feature of the report; features are: "
+            f"{', '.join(map(str, report.feature_names))}. Pass one of them by name.",
+            argument="feature",
         )
     values = report.data[feature]
     shap_col = report.values[feature].to_numpy()
