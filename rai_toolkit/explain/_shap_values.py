@@ -350,14 +350,14 @@ def _agnostic(
             detail = f"shap.PermutationExplainer on raw rows ({len(bg_codes)} background rows)"
         else:
             k = min(KERNEL_CENTRES, len(bg_codes))
+            if np.isnan(bg_codes).any() or k == len(bg_codes):
+                summary, how = bg_codes[:k], f"{k} background rows"
+            else:  # shap seeds its k-means itself
+                summary, how = shap.kmeans(bg_codes, k), f"k-means summary, {k} centres"
+            explainer = shap.KernelExplainer(f, summary)
             with _global_rng_of_our_own():
-                # shap's kernel explainer samples its coalitions from numpy's global generator
+                # shap samples the coalitions from numpy's global generator
                 np.random.seed(as_seed(random_state))
-                if np.isnan(bg_codes).any() or k == len(bg_codes):
-                    summary, how = bg_codes[:k], f"{k} background rows"
-                else:
-                    summary, how = shap.kmeans(bg_codes, k), f"k-means summary, {k} centres"
-                explainer = shap.KernelExplainer(f, summary)
                 values = np.asarray(explainer.shap_values(X_codes, silent=True), dtype=float)
             base_values = np.full(len(X), float(np.ravel(explainer.expected_value)[0]))
             detail = f"shap.KernelExplainer on raw rows ({how})"
