@@ -70,6 +70,7 @@ from rai_toolkit.fairness._metrics import (
     describe_support,
     exact_auc,
     metric_support,
+    metrics_from_margins,
     regression_metrics,
     sort_by_score,
     undefined_reasons,
@@ -319,17 +320,21 @@ def table_estimates(
         means = table.cell_means()
         for start, reps in bootstrap_tables(table.counts, n_boot=n_boot, rng=rng):
             stop = start + reps.shape[0]
+            # counts are whole numbers (exact in any order of summation): sum the cells
+            # over score bins and over y_hat once, then merge those margins per grouping
+            conf = reps.sum(axis=-1)
+            hist = None if means is None else reps.sum(axis=-2)
             rep_s = None if means is None else (reps * means[0], reps * means[1])
             for gr in groupings:
-                agg = gr.aggregate(reps, axis=-4)
                 args = ()
                 if rep_s is not None:
                     args = (
-                        gr.aggregate(rep_s[0], axis=-4),
-                        gr.aggregate(rep_s[1], axis=-4),
+                        gr.aggregate(hist, axis=-3),
+                        gr.aggregate(rep_s[0], axis=-4).sum(axis=-2),
+                        gr.aggregate(rep_s[1], axis=-4).sum(axis=-2),
                         table.calibration_map,
                     )
-                values = classification_metrics(agg, *args)
+                values = metrics_from_margins(gr.aggregate(conf, axis=-3), *args)
                 if out[gr.name]["shift"] is not None:
                     values["roc_auc"] = values["roc_auc"] + out[gr.name]["shift"]
                 if out[gr.name]["noise"] is not None:

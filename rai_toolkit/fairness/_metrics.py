@@ -16,6 +16,7 @@ __all__ = [
     "SCORE_METRICS",
     "REGRESSION_METRICS",
     "classification_metrics",
+    "metrics_from_margins",
     "exact_auc",
     "sort_by_score",
     "undefined_reasons",
@@ -122,6 +123,42 @@ def classification_metrics(
         :func:`exact_auc` for the exact value.
     """
     conf = counts.sum(axis=-1)
+    if sum_s is None or sum_s2 is None or calibration_map is None:
+        return metrics_from_margins(conf)
+    return metrics_from_margins(
+        conf, counts.sum(axis=-2), sum_s.sum(axis=-2), sum_s2.sum(axis=-2), calibration_map
+    )
+
+
+def metrics_from_margins(
+    conf: np.ndarray,
+    hist: np.ndarray | None = None,
+    s1: np.ndarray | None = None,
+    s2: np.ndarray | None = None,
+    calibration_map: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`classification_metrics` from the margins of the count table it reads.
+
+    The metrics read the counts summed over score bins and, for score metrics,
+    the counts and score sums summed over ``y_hat``; a caller holding those
+    margins (summed once over many groupings) passes them directly.
+
+    Parameters
+    ----------
+    conf : numpy.ndarray
+        Shape (..., n_groups, 2, 2): counts per ``y``, ``y_hat``.
+    hist : numpy.ndarray, optional
+        Shape (..., n_groups, 2, n_bins): counts per ``y``, score bin.
+    s1, s2 : numpy.ndarray, optional
+        Same shape as ``hist``: sums of the score and of its square.
+    calibration_map : numpy.ndarray, optional
+        Shape (n_bins, n_calibration_bins), from the cell table.
+
+    Returns
+    -------
+    dict
+        As :func:`classification_metrics`.
+    """
     tn, fp = conf[..., 0, 0], conf[..., 0, 1]
     fn, tp = conf[..., 1, 0], conf[..., 1, 1]
     n = tn + fp + fn + tp
@@ -142,11 +179,8 @@ def classification_metrics(
         "false_omission_rate": _div(fn, fn + tn),
         "f1": _div(2.0 * tp, 2.0 * tp + fp + fn),
     }
-    if sum_s is None or sum_s2 is None or calibration_map is None:
+    if hist is None or s1 is None or s2 is None or calibration_map is None:
         return out
-    hist = counts.sum(axis=-2)  # (..., G, 2, B)
-    s1 = sum_s.sum(axis=-2)
-    s2 = sum_s2.sum(axis=-2)
     # Brier: mean of (s - y)^2 = [sum_neg s^2 + sum_pos (1 - 2s + s^2)] / n
     sq = s2[..., 0, :].sum(axis=-1) + (hist[..., 1, :] - 2.0 * s1[..., 1, :] + s2[..., 1, :]).sum(
         axis=-1
