@@ -72,6 +72,7 @@ from rai_toolkit.fairness._metrics import (
     metric_support,
     metrics_from_margins,
     regression_metrics,
+    score_sums,
     sort_by_score,
     undefined_reasons,
 )
@@ -318,6 +319,12 @@ def table_estimates(
         }
     if n_boot:
         means = table.cell_means()
+        offsets = np.cumsum([0] + [gr.n_groups for gr in groupings])
+        shift_all = noise_all = None
+        if table.has_scores:
+            noise_all = np.concatenate([out[gr.name]["noise"] for gr in groupings])
+            if exact_auc is not None:
+                shift_all = np.concatenate([out[gr.name]["shift"] for gr in groupings])
         for start, reps in bootstrap_tables(table.counts, n_boot=n_boot, rng=rng):
             stop = start + reps.shape[0]
             # counts are whole numbers (exact in any order of summation): sum the cells
@@ -325,25 +332,30 @@ def table_estimates(
             conf = reps.sum(axis=-1)
             hist = None if means is None else reps.sum(axis=-2)
             rep_s = None if means is None else (reps * means[0], reps * means[1])
+            # every grouping's groups side by side: the sums over score bins are taken per
+            # grouping (as for the point estimates), then one elementwise call divides them all
+            confs, sums = [], []
             for gr in groupings:
-                args = ()
+                confs.append(gr.aggregate(conf, axis=-3))
                 if rep_s is not None:
-                    args = (
-                        gr.aggregate(hist, axis=-3),
-                        gr.aggregate(rep_s[0], axis=-4).sum(axis=-2),
-                        gr.aggregate(rep_s[1], axis=-4).sum(axis=-2),
-                        table.calibration_map,
+                    sums.append(
+                        score_sums(
+                            gr.aggregate(hist, axis=-3),
+                            gr.aggregate(rep_s[0], axis=-4).sum(axis=-2),
+                            gr.aggregate(rep_s[1], axis=-4).sum(axis=-2),
+                            table.calibration_map,
+                        )
                     )
-                values = metrics_from_margins(gr.aggregate(conf, axis=-3), *args)
-                if out[gr.name]["shift"] is not None:
-                    values["roc_auc"] = values["roc_auc"] + out[gr.name]["shift"]
-                if out[gr.name]["noise"] is not None:
-                    values["calibration_error_debiased"] = (
-                        values["calibration_error"] - out[gr.name]["noise"]
-                    )
-                out[gr.name]["replicates"][start:stop] = np.stack(
-                    [values[m] for m in metrics], axis=-1
-                )
+            values = metrics_from_margins(
+                np.concatenate(confs, axis=-3), np.concatenate(sums, axis=-2) if sums else None
+            )
+            if shift_all is not None:
+                values["roc_auc"] = values["roc_auc"] + shift_all
+            if noise_all is not None:
+                values["calibration_error_debiased"] = values["calibration_error"] - noise_all
+            stacked = np.stack([values[m] for m in metrics], axis=-1)
+            for gr, lo, hi in zip(groupings, offsets[:-1], offsets[1:]):
+                out[gr.name]["replicates"][start:stop] = stacked[:, lo:hi]
     return metrics, out
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "REGRESSION_METRICS",
     "classification_metrics",
     "metrics_from_margins",
+    "score_sums",
     "exact_auc",
     "sort_by_score",
     "undefined_reasons",
@@ -125,34 +126,59 @@ def classification_metrics(
     conf = counts.sum(axis=-1)
     if sum_s is None or sum_s2 is None or calibration_map is None:
         return metrics_from_margins(conf)
-    return metrics_from_margins(
-        conf, counts.sum(axis=-2), sum_s.sum(axis=-2), sum_s2.sum(axis=-2), calibration_map
+    sums = score_sums(
+        counts.sum(axis=-2), sum_s.sum(axis=-2), sum_s2.sum(axis=-2), calibration_map
     )
+    return metrics_from_margins(conf, sums)
 
 
-def metrics_from_margins(
-    conf: np.ndarray,
-    hist: np.ndarray | None = None,
-    s1: np.ndarray | None = None,
-    s2: np.ndarray | None = None,
-    calibration_map: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """:func:`classification_metrics` from the margins of the count table it reads.
+def score_sums(
+    hist: np.ndarray, s1: np.ndarray, s2: np.ndarray, calibration_map: np.ndarray
+) -> np.ndarray:
+    """Per-group sums behind the score metrics: every reduction over score bins.
 
-    The metrics read the counts summed over score bins and, for score metrics,
-    the counts and score sums summed over ``y_hat``; a caller holding those
-    margins (summed once over many groupings) passes them directly.
+    Parameters
+    ----------
+    hist : numpy.ndarray
+        Shape (..., n_groups, 2, n_bins): counts per ``y``, score bin.
+    s1, s2 : numpy.ndarray
+        Same shape: sums of the score and of its square.
+    calibration_map : numpy.ndarray
+        Shape (n_bins, n_calibration_bins), from the cell table.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (..., n_groups, 4): the sum of squared errors (Brier numerator), the
+        Mann-Whitney U of the histogram (ties within a bin one half), the number of
+        (positive, negative) pairs, and the summed calibration gaps (ECE numerator).
+        :func:`metrics_from_margins` divides them; being elementwise, that division
+        may be done once for the sums of many groupings side by side.
+    """
+    # Brier: mean of (s - y)^2 = [sum_neg s^2 + sum_pos (1 - 2s + s^2)] / n
+    sq = s2[..., 0, :].sum(axis=-1) + (hist[..., 1, :] - 2.0 * s1[..., 1, :] + s2[..., 1, :]).sum(
+        axis=-1
+    )
+    pos, neg = hist[..., 1, :], hist[..., 0, :]
+    below = np.cumsum(neg, axis=-1) - neg
+    u = (pos * (below + 0.5 * neg)).sum(axis=-1)
+    pairs = pos.sum(axis=-1) * neg.sum(axis=-1)
+    # ECE: sum over calibration bins of |sum s - sum y| / n  (= n_b/n * |mean s - mean y|)
+    s_bin = s1.sum(axis=-2) @ calibration_map
+    y_bin = pos @ calibration_map
+    gap = np.abs(s_bin - y_bin).sum(axis=-1)
+    return np.stack([sq, u, pairs, gap], axis=-1)
+
+
+def metrics_from_margins(conf: np.ndarray, sums: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """:func:`classification_metrics` from the table's counts per (y, y_hat) and score sums.
 
     Parameters
     ----------
     conf : numpy.ndarray
-        Shape (..., n_groups, 2, 2): counts per ``y``, ``y_hat``.
-    hist : numpy.ndarray, optional
-        Shape (..., n_groups, 2, n_bins): counts per ``y``, score bin.
-    s1, s2 : numpy.ndarray, optional
-        Same shape as ``hist``: sums of the score and of its square.
-    calibration_map : numpy.ndarray, optional
-        Shape (n_bins, n_calibration_bins), from the cell table.
+        Shape (..., n_groups, 2, 2): counts per ``y``, ``y_hat`` (summed over score bins).
+    sums : numpy.ndarray, optional
+        Shape (..., n_groups, 4), from :func:`score_sums`; give them to get score metrics.
 
     Returns
     -------
@@ -179,18 +205,11 @@ def metrics_from_margins(
         "false_omission_rate": _div(fn, fn + tn),
         "f1": _div(2.0 * tp, 2.0 * tp + fp + fn),
     }
-    if hist is None or s1 is None or s2 is None or calibration_map is None:
+    if sums is None:
         return out
-    # Brier: mean of (s - y)^2 = [sum_neg s^2 + sum_pos (1 - 2s + s^2)] / n
-    sq = s2[..., 0, :].sum(axis=-1) + (hist[..., 1, :] - 2.0 * s1[..., 1, :] + s2[..., 1, :]).sum(
-        axis=-1
-    )
-    out["roc_auc"] = _histogram_auc(hist[..., 1, :], hist[..., 0, :])
-    out["brier_score"] = _div(sq, n)
-    # ECE: sum over calibration bins of |sum s - sum y| / n  (= n_b/n * |mean s - mean y|)
-    s_bin = s1.sum(axis=-2) @ calibration_map
-    y_bin = hist[..., 1, :] @ calibration_map
-    out["calibration_error"] = _div(np.abs(s_bin - y_bin).sum(axis=-1), n)
+    out["roc_auc"] = _div(sums[..., 1], sums[..., 2])
+    out["brier_score"] = _div(sums[..., 0], n)
+    out["calibration_error"] = _div(sums[..., 3], n)
     return out
 
 
@@ -253,13 +272,6 @@ def calibration_noise(
         for row in gap:  # in draw order, as a mean over the draws would add them
             total += row
     return _div(total / n_draws, n_bin.sum(axis=-1))
-
-
-def _histogram_auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
-    """Mann-Whitney AUC from score histograms; ties within a bin count one half."""
-    below = np.cumsum(neg, axis=-1) - neg
-    u = (pos * (below + 0.5 * neg)).sum(axis=-1)
-    return _div(u, pos.sum(axis=-1) * neg.sum(axis=-1))
 
 
 def sort_by_score(
