@@ -274,8 +274,11 @@ def summarise(
     every = np.arange(n_groups)
     # each metric's bounds over all groups; a verdict on that metric alone reuses them
     bounds: dict[str, DisparityBounds] = {}
-    for m in compared:
-        d, r = difference_and_ratio(point[:, col[m]], reference=ref_pos)
+    # point disparities of every metric at once (maxima, minima and ratios per metric)
+    differences, ratios = difference_and_ratio(
+        point[:, [col[m] for m in compared]].T, reference=ref_pos
+    )
+    for m, d, r in zip(compared, differences, ratios):
         if replicates is not None:
             block = _block(m, every, ref_pos, point, replicates, support, col)
             found = bounds[m] = disparity_bounds([block], ci=ci)
