@@ -62,6 +62,7 @@ from rai_toolkit.fairness._estimates import GroupEstimates, group_key, summarise
 from rai_toolkit.fairness._groups import GroupIndex, Grouping, encode_groups
 from rai_toolkit.fairness._memory import BootstrapSize, check_memory
 from rai_toolkit.fairness._metrics import (
+    EXACT_PAIR_ROWS,
     LABEL_METRICS,
     REGRESSION_METRICS,
     SCORE_METRICS,
@@ -69,6 +70,7 @@ from rai_toolkit.fairness._metrics import (
     classification_metrics,
     describe_support,
     exact_auc,
+    histogram_pairs,
     metric_support,
     metrics_from_margins,
     regression_metrics,
@@ -320,6 +322,7 @@ def table_estimates(
     if n_boot:
         means = table.cell_means()
         offsets = np.cumsum([0] + [gr.n_groups for gr in groupings])
+        exact_pairs = table.n_rows <= EXACT_PAIR_ROWS
         shift_all = noise_all = None
         if table.has_scores:
             noise_all = np.concatenate([out[gr.name]["noise"] for gr in groupings])
@@ -334,18 +337,27 @@ def table_estimates(
             rep_s = None if means is None else (reps * means[0], reps * means[1])
             # every grouping's groups side by side: the sums over score bins are taken per
             # grouping (as for the point estimates), then one elementwise call divides them all
-            confs, sums = [], []
-            for gr in groupings:
-                confs.append(gr.aggregate(conf, axis=-3))
-                if rep_s is not None:
+            confs = [gr.aggregate(conf, axis=-3) for gr in groupings]
+            sums = []
+            if rep_s is not None:
+                # whole-number sums (exact in any order up to EXACT_PAIR_ROWS rows) once
+                # for all groupings; sums of scores per grouping, in their own order
+                hists = [gr.aggregate(hist, axis=-3) for gr in groupings]
+                hist_all = np.concatenate(hists, axis=-3)
+                y_bin = hist_all[..., 1, :] @ table.calibration_map
+                pairs = histogram_pairs(hist_all) if exact_pairs else None
+                for gr, h, lo, hi in zip(groupings, hists, offsets[:-1], offsets[1:]):
                     sums.append(
                         score_sums(
-                            gr.aggregate(hist, axis=-3),
+                            h,
                             gr.aggregate(rep_s[0], axis=-4).sum(axis=-2),
                             gr.aggregate(rep_s[1], axis=-4).sum(axis=-2),
                             table.calibration_map,
+                            pairs=None if pairs is None else (pairs[0][..., lo:hi],
+                                                              pairs[1][..., lo:hi]),
+                            y_bin=y_bin[..., lo:hi, :],
                         )
-                    )
+                    )  # fmt: skip
             values = metrics_from_margins(
                 np.concatenate(confs, axis=-3), np.concatenate(sums, axis=-2) if sums else None
             )

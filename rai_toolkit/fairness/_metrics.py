@@ -18,6 +18,8 @@ __all__ = [
     "classification_metrics",
     "metrics_from_margins",
     "score_sums",
+    "histogram_pairs",
+    "EXACT_PAIR_ROWS",
     "exact_auc",
     "sort_by_score",
     "undefined_reasons",
@@ -57,6 +59,8 @@ BINOMIAL_METRICS = frozenset(LABEL_METRICS) - {"count", "balanced_accuracy", "f1
 N_CONSISTENCY_DRAWS = 200
 # label draws x cells held at once by calibration_noise
 _NOISE_CHUNK = 2_000_000
+#: Rows up to which :func:`histogram_pairs` is exact (its sums stay below 2**52 halves).
+EXACT_PAIR_ROWS = 2**27
 #: Regression metrics, in column order.
 REGRESSION_METRICS = ("count", "mean_target", "mean_prediction", "mae", "rmse")
 
@@ -132,8 +136,35 @@ def classification_metrics(
     return metrics_from_margins(conf, sums)
 
 
+def histogram_pairs(hist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mann-Whitney U of the score histogram (ties within a bin one half) and the pair count.
+
+    Every term is a multiple of 1/2 of at most ``n**2 / 4`` for ``n`` rows, so both
+    are exact -- the same in any order of summation -- up to :data:`EXACT_PAIR_ROWS` rows.
+
+    Parameters
+    ----------
+    hist : numpy.ndarray
+        Shape (..., n_groups, 2, n_bins): counts per ``y``, score bin.
+
+    Returns
+    -------
+    u, pairs : numpy.ndarray
+        Shape (..., n_groups).
+    """
+    pos, neg = hist[..., 1, :], hist[..., 0, :]
+    below = np.cumsum(neg, axis=-1) - neg
+    return (pos * (below + 0.5 * neg)).sum(axis=-1), pos.sum(axis=-1) * neg.sum(axis=-1)
+
+
 def score_sums(
-    hist: np.ndarray, s1: np.ndarray, s2: np.ndarray, calibration_map: np.ndarray
+    hist: np.ndarray,
+    s1: np.ndarray,
+    s2: np.ndarray,
+    calibration_map: np.ndarray,
+    *,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    y_bin: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per-group sums behind the score metrics: every reduction over score bins.
 
@@ -145,6 +176,11 @@ def score_sums(
         Same shape: sums of the score and of its square.
     calibration_map : numpy.ndarray
         Shape (n_bins, n_calibration_bins), from the cell table.
+    pairs : tuple of numpy.ndarray, optional
+        :func:`histogram_pairs` of ``hist``, when the caller computed it.
+    y_bin : numpy.ndarray, optional
+        Shape (..., n_groups, n_calibration_bins): ``hist[..., 1, :] @ calibration_map``,
+        when the caller computed it.
 
     Returns
     -------
@@ -159,15 +195,13 @@ def score_sums(
     sq = s2[..., 0, :].sum(axis=-1) + (hist[..., 1, :] - 2.0 * s1[..., 1, :] + s2[..., 1, :]).sum(
         axis=-1
     )
-    pos, neg = hist[..., 1, :], hist[..., 0, :]
-    below = np.cumsum(neg, axis=-1) - neg
-    u = (pos * (below + 0.5 * neg)).sum(axis=-1)
-    pairs = pos.sum(axis=-1) * neg.sum(axis=-1)
+    u, n_pairs = histogram_pairs(hist) if pairs is None else pairs
     # ECE: sum over calibration bins of |sum s - sum y| / n  (= n_b/n * |mean s - mean y|)
     s_bin = s1.sum(axis=-2) @ calibration_map
-    y_bin = pos @ calibration_map
+    if y_bin is None:
+        y_bin = hist[..., 1, :] @ calibration_map
     gap = np.abs(s_bin - y_bin).sum(axis=-1)
-    return np.stack([sq, u, pairs, gap], axis=-1)
+    return np.stack([sq, u, n_pairs, gap], axis=-1)
 
 
 def metrics_from_margins(conf: np.ndarray, sums: np.ndarray | None = None) -> dict[str, np.ndarray]:
