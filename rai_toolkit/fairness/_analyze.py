@@ -345,7 +345,7 @@ def table_estimates(
                 hists = [gr.aggregate(hist, axis=-3) for gr in groupings]
                 hist_all = np.concatenate(hists, axis=-3)
                 y_bin = hist_all[..., 1, :] @ table.calibration_map
-                pairs = histogram_pairs(hist_all) if exact_pairs else None
+                pairs = histogram_pairs(hist_all, exact=True) if exact_pairs else None
                 for gr, h, lo, hi in zip(groupings, hists, offsets[:-1], offsets[1:]):
                     sums.append(
                         score_sums(

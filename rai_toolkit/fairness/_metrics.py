@@ -136,7 +136,7 @@ def classification_metrics(
     return metrics_from_margins(conf, sums)
 
 
-def histogram_pairs(hist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def histogram_pairs(hist: np.ndarray, *, exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Mann-Whitney U of the score histogram (ties within a bin one half) and the pair count.
 
     Every term is a multiple of 1/2 of at most ``n**2 / 4`` for ``n`` rows, so both
@@ -146,6 +146,10 @@ def histogram_pairs(hist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ----------
     hist : numpy.ndarray
         Shape (..., n_groups, 2, n_bins): counts per ``y``, score bin.
+    exact : bool, default=False
+        The caller guarantees at most :data:`EXACT_PAIR_ROWS` rows: the negatives
+        below each bin are then summed with one matrix product (faster than a
+        cumulative sum; the same numbers, as every sum is exact).
 
     Returns
     -------
@@ -153,8 +157,15 @@ def histogram_pairs(hist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         Shape (..., n_groups).
     """
     pos, neg = hist[..., 1, :], hist[..., 0, :]
-    below = np.cumsum(neg, axis=-1) - neg
-    return (pos * (below + 0.5 * neg)).sum(axis=-1), pos.sum(axis=-1) * neg.sum(axis=-1)
+    if exact:
+        # negatives in lower bins, plus half of those in the same bin
+        n_bins = hist.shape[-1]
+        rank = np.triu(np.ones((n_bins, n_bins)), 1) + 0.5 * np.eye(n_bins)
+        inner = neg @ rank
+    else:
+        below = np.cumsum(neg, axis=-1) - neg
+        inner = below + 0.5 * neg
+    return (pos * inner).sum(axis=-1), pos.sum(axis=-1) * neg.sum(axis=-1)
 
 
 def score_sums(
