@@ -340,8 +340,11 @@ def table_estimates(
             confs = [gr.aggregate(conf, axis=-3) for gr in groupings]
             sums = []
             if rep_s is not None:
-                # whole-number sums (exact in any order up to EXACT_PAIR_ROWS rows) once
-                # for all groupings; sums of scores per grouping, in their own order
+                # sums of whole (and half) counts once for all groupings: exact in any order
+                # (the AUC's up to EXACT_PAIR_ROWS rows). Sums of scores stay per grouping, on
+                # the arrays Grouping.aggregate returns: numpy's order of summation follows
+                # their memory layout (summed from a contiguous copy, the Brier score of a
+                # marginal group changed in the last bit)
                 hists = [gr.aggregate(hist, axis=-3) for gr in groupings]
                 hist_all = np.concatenate(hists, axis=-3)
                 y_bin = hist_all[..., 1, :] @ table.calibration_map
