@@ -62,6 +62,7 @@ from rai_toolkit.fairness._estimates import GroupEstimates, group_key, summarise
 from rai_toolkit.fairness._groups import GroupIndex, Grouping, encode_groups
 from rai_toolkit.fairness._memory import BootstrapSize, check_memory
 from rai_toolkit.fairness._metrics import (
+    EXACT_PAIR_ROWS,
     LABEL_METRICS,
     REGRESSION_METRICS,
     SCORE_METRICS,
@@ -69,8 +70,11 @@ from rai_toolkit.fairness._metrics import (
     classification_metrics,
     describe_support,
     exact_auc,
+    histogram_pairs,
     metric_support,
+    metrics_from_margins,
     regression_metrics,
+    score_sums,
     sort_by_score,
     undefined_reasons,
 )
@@ -317,28 +321,56 @@ def table_estimates(
         }
     if n_boot:
         means = table.cell_means()
+        offsets = np.cumsum([0] + [gr.n_groups for gr in groupings])
+        exact_pairs = table.n_rows <= EXACT_PAIR_ROWS
+        shift_all = noise_all = None
+        if table.has_scores:
+            noise_all = np.concatenate([out[gr.name]["noise"] for gr in groupings])
+            if exact_auc is not None:
+                shift_all = np.concatenate([out[gr.name]["shift"] for gr in groupings])
         for start, reps in bootstrap_tables(table.counts, n_boot=n_boot, rng=rng):
             stop = start + reps.shape[0]
+            # counts are whole numbers (exact in any order of summation): sum the cells
+            # over score bins and over y_hat once, then merge those margins per grouping
+            conf = reps.sum(axis=-1)
+            hist = None if means is None else reps.sum(axis=-2)
             rep_s = None if means is None else (reps * means[0], reps * means[1])
-            for gr in groupings:
-                agg = gr.aggregate(reps, axis=-4)
-                args = ()
-                if rep_s is not None:
-                    args = (
-                        gr.aggregate(rep_s[0], axis=-4),
-                        gr.aggregate(rep_s[1], axis=-4),
-                        table.calibration_map,
-                    )
-                values = classification_metrics(agg, *args)
-                if out[gr.name]["shift"] is not None:
-                    values["roc_auc"] = values["roc_auc"] + out[gr.name]["shift"]
-                if out[gr.name]["noise"] is not None:
-                    values["calibration_error_debiased"] = (
-                        values["calibration_error"] - out[gr.name]["noise"]
-                    )
-                out[gr.name]["replicates"][start:stop] = np.stack(
-                    [values[m] for m in metrics], axis=-1
-                )
+            # every grouping's groups side by side: the sums over score bins are taken per
+            # grouping (as for the point estimates), then one elementwise call divides them all
+            confs = [gr.aggregate(conf, axis=-3) for gr in groupings]
+            sums = []
+            if rep_s is not None:
+                # sums of whole (and half) counts once for all groupings: exact in any order
+                # (the AUC's up to EXACT_PAIR_ROWS rows). Sums of scores stay per grouping, on
+                # the arrays Grouping.aggregate returns: numpy's order of summation follows
+                # their memory layout (summed from a contiguous copy, the Brier score of a
+                # marginal group changed in the last bit)
+                hists = [gr.aggregate(hist, axis=-3) for gr in groupings]
+                hist_all = np.concatenate(hists, axis=-3)
+                y_bin = hist_all[..., 1, :] @ table.calibration_map
+                pairs = histogram_pairs(hist_all, exact=True) if exact_pairs else None
+                for gr, h, lo, hi in zip(groupings, hists, offsets[:-1], offsets[1:]):
+                    sums.append(
+                        score_sums(
+                            h,
+                            gr.aggregate(rep_s[0], axis=-4).sum(axis=-2),
+                            gr.aggregate(rep_s[1], axis=-4).sum(axis=-2),
+                            table.calibration_map,
+                            pairs=None if pairs is None else (pairs[0][..., lo:hi],
+                                                              pairs[1][..., lo:hi]),
+                            y_bin=y_bin[..., lo:hi, :],
+                        )
+                    )  # fmt: skip
+            values = metrics_from_margins(
+                np.concatenate(confs, axis=-3), np.concatenate(sums, axis=-2) if sums else None
+            )
+            if shift_all is not None:
+                values["roc_auc"] = values["roc_auc"] + shift_all
+            if noise_all is not None:
+                values["calibration_error_debiased"] = values["calibration_error"] - noise_all
+            stacked = np.stack([values[m] for m in metrics], axis=-1)
+            for gr, lo, hi in zip(groupings, offsets[:-1], offsets[1:]):
+                out[gr.name]["replicates"][start:stop] = stacked[:, lo:hi]
     return metrics, out
 
 

@@ -46,6 +46,7 @@ from rai_toolkit._warnings import ignoring
 
 __all__ = [
     "Block",
+    "DisparityBounds",
     "GroupLimits",
     "MIN_DEFINED_FRACTION",
     "critical_value",

@@ -18,6 +18,7 @@ import pandas as pd
 from rai_toolkit.fairness._criteria import Criterion
 from rai_toolkit.fairness._disparities import (
     Block,
+    DisparityBounds,
     difference_and_ratio,
     disparity_bounds,
     max_group_interval,
@@ -271,11 +272,16 @@ def summarise(
     compared = [m for m in metrics if m != "count"]
     rows = {}
     every = np.arange(n_groups)
-    for m in compared:
-        d, r = difference_and_ratio(point[:, col[m]], reference=ref_pos)
+    # each metric's bounds over all groups; a verdict on that metric alone reuses them
+    bounds: dict[str, DisparityBounds] = {}
+    # point disparities of every metric at once (maxima, minima and ratios per metric)
+    differences, ratios = difference_and_ratio(
+        point[:, [col[m] for m in compared]].T, reference=ref_pos
+    )
+    for m, d, r in zip(compared, differences, ratios):
         if replicates is not None:
             block = _block(m, every, ref_pos, point, replicates, support, col)
-            found = disparity_bounds([block], ci=ci)
+            found = bounds[m] = disparity_bounds([block], ci=ci)
             d_lo, d_hi = _contain(d, *found.difference)
             r_lo, r_hi = _contain(r, *found.ratio)
         else:
@@ -314,6 +320,7 @@ def summarise(
             n_boot=n_boot,
             ref_pos=ref_pos,
             min_group_size=min_group_size,
+            bounds=bounds,
         )
         for crit in criteria
     )
@@ -349,6 +356,7 @@ def _verdict(
     n_boot: int,
     ref_pos: int | None,
     min_group_size: int,
+    bounds: dict[str, DisparityBounds],
 ) -> Verdict:
     """Judge one criterion.
 
@@ -369,7 +377,9 @@ def _verdict(
         )  # fmt: skip
 
     keep = {m: support[:, col[m]] >= min_group_size for m in crit.metrics}
-    all_numbers = _criterion_value(crit, point, replicates, support, col, ci, ref_pos, None)
+    all_numbers = _criterion_value(
+        crit, point, replicates, support, col, ci, ref_pos, None, bounds=bounds
+    )
     all_status, all_basis = decide(*all_numbers)
     excluded = [i for i in range(point.shape[0]) if not all(k[i] for k in keep.values())]
     fields = dict(
@@ -465,6 +475,8 @@ def _criterion_value(
     ci: float,
     ref_pos: int | None,
     keep: dict[str, np.ndarray] | None,
+    *,
+    bounds: dict[str, DisparityBounds] | None = None,
 ) -> tuple[float, float, float, bool]:
     """Value and interval of a criterion's statistic over the kept groups of each metric.
 
@@ -473,6 +485,7 @@ def _criterion_value(
     is built from simultaneous group limits (see :mod:`._disparities`; per-group
     intervals for ``max_group``), joint over all metrics of the criterion; the last
     element says whether it is unbounded (NaN bounds because of undefined replicates).
+    ``bounds`` holds the bounds of single metrics over all groups, computed already.
     """
 
     def take(m: str) -> tuple[np.ndarray, int | None] | None:
@@ -510,6 +523,9 @@ def _criterion_value(
     value = float(np.max(parts)) if not np.isnan(parts).any() else np.nan
     if replicates is None or np.isnan(value):
         return value, np.nan, np.nan, False
-    found = disparity_bounds(blocks, ci=ci)
+    known = None
+    if keep is None and len(crit.metrics) == 1 and bounds is not None:
+        known = bounds.get(crit.metrics[0])
+    found = disparity_bounds(blocks, ci=ci) if known is None else known
     lo, hi = found.difference if crit.statistic == "difference" else found.ratio
     return value, *_contain(value, lo, hi), found.unbounded

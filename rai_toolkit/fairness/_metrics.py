@@ -16,6 +16,10 @@ __all__ = [
     "SCORE_METRICS",
     "REGRESSION_METRICS",
     "classification_metrics",
+    "metrics_from_margins",
+    "score_sums",
+    "histogram_pairs",
+    "EXACT_PAIR_ROWS",
     "exact_auc",
     "sort_by_score",
     "undefined_reasons",
@@ -55,6 +59,8 @@ BINOMIAL_METRICS = frozenset(LABEL_METRICS) - {"count", "balanced_accuracy", "f1
 N_CONSISTENCY_DRAWS = 200
 # label draws x cells held at once by calibration_noise
 _NOISE_CHUNK = 2_000_000
+#: Rows up to which :func:`histogram_pairs` is exact (its sums stay below 2**52 halves).
+EXACT_PAIR_ROWS = 2**27
 #: Regression metrics, in column order.
 REGRESSION_METRICS = ("count", "mean_target", "mean_prediction", "mae", "rmse")
 
@@ -122,6 +128,108 @@ def classification_metrics(
         :func:`exact_auc` for the exact value.
     """
     conf = counts.sum(axis=-1)
+    if sum_s is None or sum_s2 is None or calibration_map is None:
+        return metrics_from_margins(conf)
+    sums = score_sums(
+        counts.sum(axis=-2), sum_s.sum(axis=-2), sum_s2.sum(axis=-2), calibration_map
+    )
+    return metrics_from_margins(conf, sums)
+
+
+def histogram_pairs(hist: np.ndarray, *, exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Mann-Whitney U of the score histogram (ties within a bin one half) and the pair count.
+
+    Every term is a multiple of 1/2 of at most ``n**2 / 4`` for ``n`` rows, so both
+    are exact -- the same in any order of summation -- up to :data:`EXACT_PAIR_ROWS` rows.
+
+    Parameters
+    ----------
+    hist : numpy.ndarray
+        Shape (..., n_groups, 2, n_bins): counts per ``y``, score bin.
+    exact : bool, default=False
+        The caller guarantees at most :data:`EXACT_PAIR_ROWS` rows: the negatives
+        below each bin are then summed with one matrix product (faster than a
+        cumulative sum; the same numbers, as every sum is exact).
+
+    Returns
+    -------
+    u, pairs : numpy.ndarray
+        Shape (..., n_groups).
+    """
+    pos, neg = hist[..., 1, :], hist[..., 0, :]
+    if exact:
+        # negatives in lower bins, plus half of those in the same bin
+        n_bins = hist.shape[-1]
+        rank = np.triu(np.ones((n_bins, n_bins)), 1) + 0.5 * np.eye(n_bins)
+        inner = neg @ rank
+    else:
+        below = np.cumsum(neg, axis=-1) - neg
+        inner = below + 0.5 * neg
+    return (pos * inner).sum(axis=-1), pos.sum(axis=-1) * neg.sum(axis=-1)
+
+
+def score_sums(
+    hist: np.ndarray,
+    s1: np.ndarray,
+    s2: np.ndarray,
+    calibration_map: np.ndarray,
+    *,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    y_bin: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per-group sums behind the score metrics: every reduction over score bins.
+
+    Parameters
+    ----------
+    hist : numpy.ndarray
+        Shape (..., n_groups, 2, n_bins): counts per ``y``, score bin.
+    s1, s2 : numpy.ndarray
+        Same shape: sums of the score and of its square.
+    calibration_map : numpy.ndarray
+        Shape (n_bins, n_calibration_bins), from the cell table.
+    pairs : tuple of numpy.ndarray, optional
+        :func:`histogram_pairs` of ``hist``, when the caller computed it.
+    y_bin : numpy.ndarray, optional
+        Shape (..., n_groups, n_calibration_bins): ``hist[..., 1, :] @ calibration_map``,
+        when the caller computed it.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (..., n_groups, 4): the sum of squared errors (Brier numerator), the
+        Mann-Whitney U of the histogram (ties within a bin one half), the number of
+        (positive, negative) pairs, and the summed calibration gaps (ECE numerator).
+        :func:`metrics_from_margins` divides them; being elementwise, that division
+        may be done once for the sums of many groupings side by side.
+    """
+    # Brier: mean of (s - y)^2 = [sum_neg s^2 + sum_pos (1 - 2s + s^2)] / n
+    sq = s2[..., 0, :].sum(axis=-1) + (hist[..., 1, :] - 2.0 * s1[..., 1, :] + s2[..., 1, :]).sum(
+        axis=-1
+    )
+    u, n_pairs = histogram_pairs(hist) if pairs is None else pairs
+    # ECE: sum over calibration bins of |sum s - sum y| / n  (= n_b/n * |mean s - mean y|)
+    s_bin = s1.sum(axis=-2) @ calibration_map
+    if y_bin is None:
+        y_bin = hist[..., 1, :] @ calibration_map
+    gap = np.abs(s_bin - y_bin).sum(axis=-1)
+    return np.stack([sq, u, n_pairs, gap], axis=-1)
+
+
+def metrics_from_margins(conf: np.ndarray, sums: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """:func:`classification_metrics` from the table's counts per (y, y_hat) and score sums.
+
+    Parameters
+    ----------
+    conf : numpy.ndarray
+        Shape (..., n_groups, 2, 2): counts per ``y``, ``y_hat`` (summed over score bins).
+    sums : numpy.ndarray, optional
+        Shape (..., n_groups, 4), from :func:`score_sums`; give them to get score metrics.
+
+    Returns
+    -------
+    dict
+        As :func:`classification_metrics`.
+    """
     tn, fp = conf[..., 0, 0], conf[..., 0, 1]
     fn, tp = conf[..., 1, 0], conf[..., 1, 1]
     n = tn + fp + fn + tp
@@ -142,21 +250,11 @@ def classification_metrics(
         "false_omission_rate": _div(fn, fn + tn),
         "f1": _div(2.0 * tp, 2.0 * tp + fp + fn),
     }
-    if sum_s is None or sum_s2 is None or calibration_map is None:
+    if sums is None:
         return out
-    hist = counts.sum(axis=-2)  # (..., G, 2, B)
-    s1 = sum_s.sum(axis=-2)
-    s2 = sum_s2.sum(axis=-2)
-    # Brier: mean of (s - y)^2 = [sum_neg s^2 + sum_pos (1 - 2s + s^2)] / n
-    sq = s2[..., 0, :].sum(axis=-1) + (hist[..., 1, :] - 2.0 * s1[..., 1, :] + s2[..., 1, :]).sum(
-        axis=-1
-    )
-    out["roc_auc"] = _histogram_auc(hist[..., 1, :], hist[..., 0, :])
-    out["brier_score"] = _div(sq, n)
-    # ECE: sum over calibration bins of |sum s - sum y| / n  (= n_b/n * |mean s - mean y|)
-    s_bin = s1.sum(axis=-2) @ calibration_map
-    y_bin = hist[..., 1, :] @ calibration_map
-    out["calibration_error"] = _div(np.abs(s_bin - y_bin).sum(axis=-1), n)
+    out["roc_auc"] = _div(sums[..., 1], sums[..., 2])
+    out["brier_score"] = _div(sums[..., 0], n)
+    out["calibration_error"] = _div(sums[..., 3], n)
     return out
 
 
@@ -219,13 +317,6 @@ def calibration_noise(
         for row in gap:  # in draw order, as a mean over the draws would add them
             total += row
     return _div(total / n_draws, n_bin.sum(axis=-1))
-
-
-def _histogram_auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
-    """Mann-Whitney AUC from score histograms; ties within a bin count one half."""
-    below = np.cumsum(neg, axis=-1) - neg
-    u = (pos * (below + 0.5 * neg)).sum(axis=-1)
-    return _div(u, pos.sum(axis=-1) * neg.sum(axis=-1))
 
 
 def sort_by_score(
