@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rai_toolkit.exceptions import DataValidationError
+from rai_toolkit.fairness._metrics import histogram_pairs
 
 __all__ = [
     "CellTable",
@@ -411,10 +412,9 @@ def histogram_auc(
     index = codes * N_FINE_BINS + fine
     pos = np.bincount(index[y], weights=rows[y], minlength=size).reshape(n_groups, -1)
     neg = np.bincount(index[~y], weights=rows[~y], minlength=size).reshape(n_groups, -1)
-    below = np.cumsum(neg, axis=1) - neg
-    pairs = pos.sum(axis=1) * neg.sum(axis=1)
+    u, pairs = histogram_pairs(np.stack([neg, pos], axis=-2))
     with np.errstate(invalid="ignore", divide="ignore"):
-        auc = (pos * (below + 0.5 * neg)).sum(axis=1) / pairs
+        auc = u / pairs
         bound = 0.5 * (pos * neg)[:, ~pure].sum(axis=1) / pairs
     return auc, bound
 
