@@ -9,6 +9,8 @@ says why.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = [
@@ -159,13 +161,19 @@ def histogram_pairs(hist: np.ndarray, *, exact: bool = False) -> tuple[np.ndarra
     pos, neg = hist[..., 1, :], hist[..., 0, :]
     if exact:
         # negatives in lower bins, plus half of those in the same bin
-        n_bins = hist.shape[-1]
-        rank = np.triu(np.ones((n_bins, n_bins)), 1) + 0.5 * np.eye(n_bins)
-        inner = neg @ rank
+        inner = neg @ _below_and_half(hist.shape[-1])
     else:
         below = np.cumsum(neg, axis=-1) - neg
         inner = below + 0.5 * neg
     return (pos * inner).sum(axis=-1), pos.sum(axis=-1) * neg.sum(axis=-1)
+
+
+@functools.lru_cache(maxsize=8)
+def _below_and_half(n_bins: int) -> np.ndarray:
+    """Return the matrix giving, per bin, the counts in lower bins plus half its own."""
+    rank = np.triu(np.ones((n_bins, n_bins)), 1) + 0.5 * np.eye(n_bins)
+    rank.flags.writeable = False  # shared by every call
+    return rank
 
 
 def score_sums(
